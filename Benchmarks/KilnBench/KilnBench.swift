@@ -1,0 +1,2 @@
+import Kiln
+import KilnOpenCL

@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Set KILN_NO_OPENCL=1 to build and test only the pure-Swift library (`Kiln`) on a machine
+// without OpenCL headers or an ICD loader.
+let withOpenCL = Context.environment["KILN_NO_OPENCL"] == nil
+
+// MARK: - The library users import (no OpenCL)
+var targets: [Target] = [
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "Kiln", dependencies: ["CZlib"]),
+    .testTarget(name: "KilnTests", dependencies: ["Kiln"]),
+]
+var products: [Product] = [.library(name: "Kiln", targets: ["Kiln"])]
+
+// MARK: - The OpenCL backend, its kernel embedding, the tool and the benchmarks
+if withOpenCL {
+    targets += [
+        .systemLibrary(
+            name: "COpenCL", path: "Sources/COpenCL",
+            providers: [.apt(["ocl-icd-opencl-dev", "opencl-headers"])]),
+        .executableTarget(name: "EmbedKernelsTool", path: "Sources/EmbedKernelsTool"),
+        .plugin(
+            name: "EmbedKernels", capability: .buildTool(),
+            dependencies: ["EmbedKernelsTool"], path: "Sources/EmbedKernelsPlugin"),
+        .target(name: "KilnOpenCL", dependencies: ["Kiln", "COpenCL"], plugins: ["EmbedKernels"]),
+        .target(name: "KilnBench", dependencies: ["Kiln", "KilnOpenCL"], path: "Benchmarks/KilnBench"),
+        .executableTarget(
+            name: "kiln",
+            dependencies: [
+                "Kiln", "KilnOpenCL", "KilnBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "KilnOpenCLTests", dependencies: ["KilnOpenCL"]),
+        .testTarget(name: "CrossBackendTests", dependencies: ["Kiln", "KilnOpenCL"]),
+        .testTarget(name: "kilnToolTests", dependencies: ["kiln"]),
+    ]
+    products += [
+        .library(name: "KilnOpenCL", targets: ["KilnOpenCL"]),
+        .executable(name: "kiln", targets: ["kiln"]),
+    ]
+}
+
+let package = Package(
+    name: "Kiln",
+    products: products,
+    dependencies: withOpenCL
+        ? [.package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")] : [],
+    targets: targets
+)

@@ -1,0 +1,135 @@
+/// The op vocabulary every backend implements: the CPU reference (`CPUBackend`) and the
+/// OpenCL backend (`KilnOpenCL`). Layers never touch memory; they call these ops.
+///
+/// Conventions for every op:
+/// - Tensors are float32 views (`Tensor`); images are NCHW. Shapes are checked against the
+///   op's descriptor and a mismatch is a programming error (precondition), not a throw.
+/// - "writes" means the output is overwritten, whatever it held (NaN included);
+///   "accumulates" means `out += …`. Parameter gradients accumulate (the trainer zeroes the
+///   whole gradient arena with one `fill` per step); input gradients are written.
+/// - Outputs never alias inputs unless the op says so.
+/// - Ops are enqueued in order; `download` is the only op that waits for earlier work.
+/// - Errors thrown are device errors (out of memory, a failed launch), never shape errors.
+public protocol Backend: AnyObject {
+    /// A short name for messages and reports ("cpu", "opencl: NVIDIA H100 …").
+    var name: String { get }
+
+    // MARK: Memory
+
+    /// A buffer of `count` float32 elements, zero-filled.
+    func allocate(_ count: Int) throws -> any DeviceBuffer
+    /// Copies `values` (exactly `tensor.count` of them) into the tensor.
+    func upload(_ values: [Float], to tensor: Tensor) throws
+    /// The tensor's elements, after all earlier ops have finished.
+    func download(_ tensor: Tensor) throws -> [Float]
+    /// Writes `destination` from `source` (same count; they may not overlap).
+    func copy(_ source: Tensor, to destination: Tensor) throws
+    /// Writes `value` into every element.
+    func fill(_ tensor: Tensor, with value: Float) throws
+
+    // MARK: Matrix products
+
+    /// Strided-batched row-major GEMM; see `GemmDescriptor` for the exact formula.
+    /// `a`, `b`, `c` must cover `extentA/B/C` elements. C accumulates only through beta.
+    func gemm(_ d: GemmDescriptor, a: Tensor, b: Tensor, c: Tensor) throws
+
+    // MARK: Convolution (see `Conv2DGeometry` for the formula and shapes)
+
+    /// Writes `output` = conv(input, weight) + bias (bias [outChannels], optional).
+    func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) throws
+    /// Writes `inputGrad`[n,c,h,w] = Σ_{o,p,q} w[o,c,p,q] · dy[n,o,i,j] over the (i,j,p,q)
+    /// with i·strideH + p − padTop = h and j·strideW + q − padLeft = w.
+    func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws
+    /// Accumulates `weightGrad`[o,c,p,q] += Σ_{n,i,j} dy[n,o,i,j] · x[n,c,i·sH+p−pT, j·sW+q−pL]
+    /// and, if given, `biasGrad`[o] += Σ_{n,i,j} dy[n,o,i,j].
+    func conv2dBackwardFilter(_ g: Conv2DGeometry, input: Tensor, outputGrad: Tensor,
+                              weightGrad: Tensor, biasGrad: Tensor?) throws
+
+    // MARK: Pooling (see `Pool2DGeometry`)
+
+    /// Writes the maximum of each window (cells outside the image never win).
+    func maxPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws
+    /// Writes `inputGrad`: each dy goes to the first maximal cell of its window in row-major
+    /// window order (the cell max-pool forward would pick); windows may overlap and add up.
+    func maxPoolBackward(_ g: Pool2DGeometry, input: Tensor, outputGrad: Tensor, inputGrad: Tensor) throws
+    /// Writes the mean over the window's cells inside the image.
+    func avgPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws
+    /// Writes `inputGrad`: each dy is shared equally by its window's cells inside the image.
+    func avgPoolBackward(_ g: Pool2DGeometry, outputGrad: Tensor, inputGrad: Tensor) throws
+
+    // MARK: Batch normalisation (see `BatchNormLayout`, `BatchNormParameters`)
+
+    /// Training mode. With m = batch·spatial and per channel c:
+    ///   mean_c = (1/m) Σ x,  var_c = (1/m) Σ (x − mean_c)²  (sums in Double on the CPU)
+    ///   writes y = gamma·(x − mean)·invStd + beta, savedMean = mean, savedInvStd = 1/sqrt(var + ε);
+    ///   updates runningMean/runningVar in place as documented on `BatchNormParameters`
+    ///   (unbiased var, m/(m−1); with m = 1 the variance term uses var itself).
+    func batchNormForwardTraining(_ l: BatchNormLayout, _ p: BatchNormParameters,
+                                  input: Tensor, gamma: Tensor, beta: Tensor,
+                                  runningMean: Tensor, runningVar: Tensor,
+                                  output: Tensor, savedMean: Tensor, savedInvStd: Tensor) throws
+    /// Inference mode: writes y = gamma·(x − runningMean)/sqrt(runningVar + ε) + beta.
+    func batchNormForwardInference(_ l: BatchNormLayout, _ p: BatchNormParameters,
+                                   input: Tensor, gamma: Tensor, beta: Tensor,
+                                   runningMean: Tensor, runningVar: Tensor, output: Tensor) throws
+    /// Backward of the training forward. With x̂ = (x − mean)·invStd:
+    ///   dbeta_c  += Σ dy,  dgamma_c += Σ dy·x̂   (accumulate)
+    ///   writes dx = gamma·invStd/m · (m·dy − Σdy − x̂·Σ(dy·x̂))
+    func batchNormBackward(_ l: BatchNormLayout, input: Tensor, outputGrad: Tensor, gamma: Tensor,
+                           savedMean: Tensor, savedInvStd: Tensor,
+                           inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws
+
+    // MARK: Dropout (see `DropoutKey`, `DropoutRate`)
+
+    /// Writes y = x·scale where the Philox word is ≥ threshold, else 0.
+    func dropoutForward(_ rate: DropoutRate, key: DropoutKey, input: Tensor, output: Tensor) throws
+    /// Writes dx = dy·scale where the (same) mask keeps the element, else 0.
+    func dropoutBackward(_ rate: DropoutRate, key: DropoutKey, outputGrad: Tensor, inputGrad: Tensor) throws
+
+    // MARK: Activations, bias, element-wise (see `ActivationFunction`)
+
+    /// Writes `output` = f(input); softmax works on rows of the last dimension.
+    /// `output` may be `input` (in place).
+    func activationForward(_ f: ActivationFunction, input: Tensor, output: Tensor) throws
+    /// Writes `inputGrad` from the forward's `output` and `outputGrad`; may alias `outputGrad`.
+    func activationBackward(_ f: ActivationFunction, output: Tensor, outputGrad: Tensor, inputGrad: Tensor) throws
+    /// In place: x[n,c,s] += bias[c] for x viewed as [batch, channels, spatial]
+    /// (spatial = 1 for dense outputs [N, C]).
+    func biasAdd(_ x: Tensor, bias: Tensor, channels: Int) throws
+    /// Accumulates biasGrad[c] += Σ_{n,s} dy[n,c,s].
+    func biasGrad(_ outputGrad: Tensor, biasGrad: Tensor, channels: Int) throws
+    /// Writes out = a + b (out may be a or b).
+    func add(_ a: Tensor, _ b: Tensor, into out: Tensor) throws
+
+    // MARK: Losses and metrics (see `LossFunction`)
+
+    /// Writes `perSampleLoss` [N] and `gradient` [N, K] (the gradient of the batch mean).
+    func loss(_ f: LossFunction, prediction: Tensor, target: Tensor,
+              perSampleLoss: Tensor, gradient: Tensor) throws
+    /// Writes correct[n] = 1 where the prediction agrees with the target, else 0:
+    /// for K > 1, argmax p == argmax t (first index on ties); for K == 1, (p > 0) == (t > 0.5)
+    /// (p are logits).
+    func countCorrect(prediction: Tensor, target: Tensor, correct: Tensor) throws
+    /// Writes out[0] = Σ x (accumulated in Double on the CPU; pairwise on devices).
+    func sum(_ x: Tensor, into out: Tensor) throws
+
+    // MARK: Optimizer (see `OptimizerUpdate`)
+
+    /// One fused update of every element of the arena: params, grads, decayMask, state1 and
+    /// state2 share one layout and count. Unused state slots may be any tensor of that count.
+    func optimizerStep(_ u: OptimizerUpdate, params: Tensor, grads: Tensor, decayMask: Tensor,
+                       state1: Tensor, state2: Tensor) throws
+}
+
+extension Backend {
+    /// A fresh zero-filled tensor of `shape`.
+    public func makeTensor(_ shape: Shape) throws -> Tensor {
+        Tensor(buffer: try allocate(max(shape.count, 1)), offset: 0, shape: shape)
+    }
+    /// A fresh tensor holding `values`.
+    public func makeTensor(_ shape: Shape, values: [Float]) throws -> Tensor {
+        let t = try makeTensor(shape)
+        try upload(values, to: t)
+        return t
+    }
+}

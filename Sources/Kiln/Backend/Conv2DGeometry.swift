@@ -1,0 +1,44 @@
+/// The shapes of one 2-D convolution (cross-correlation, as in every framework), NCHW.
+///
+///     input  x: [batch, inChannels, inHeight, inWidth]
+///     weight w: [outChannels, inChannels, kernelHeight, kernelWidth]   (PyTorch's OIHW)
+///     output y: [batch, outChannels, outHeight, outWidth]
+///
+///     y[n,o,i,j] = bias[o] + Σ_{c,p,q} w[o,c,p,q] · x[n, c, i·strideH + p − padTop, j·strideW + q − padLeft]
+///
+/// where x outside the image reads as 0. Dilation is 1. `padBottom`/`padRight` only matter
+/// through the output size, which `init` computes.
+public struct Conv2DGeometry: Hashable, Sendable {
+    public var batch, inChannels, inHeight, inWidth: Int
+    public var outChannels, kernelHeight, kernelWidth: Int
+    public var strideH, strideW: Int
+    public var padTop, padLeft, padBottom, padRight: Int
+    public let outHeight, outWidth: Int
+
+    public init(batch: Int, inChannels: Int, inHeight: Int, inWidth: Int,
+                outChannels: Int, kernelHeight: Int, kernelWidth: Int,
+                strideH: Int = 1, strideW: Int = 1,
+                padTop: Int = 0, padLeft: Int = 0, padBottom: Int = 0, padRight: Int = 0) {
+        self.batch = batch; self.inChannels = inChannels; self.inHeight = inHeight; self.inWidth = inWidth
+        self.outChannels = outChannels; self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
+        self.strideH = strideH; self.strideW = strideW
+        self.padTop = padTop; self.padLeft = padLeft; self.padBottom = padBottom; self.padRight = padRight
+        self.outHeight = (inHeight + padTop + padBottom - kernelHeight) / strideH + 1
+        self.outWidth = (inWidth + padLeft + padRight - kernelWidth) / strideW + 1
+    }
+
+    public var inputShape: Shape { [batch, inChannels, inHeight, inWidth] }
+    public var weightShape: Shape { [outChannels, inChannels, kernelHeight, kernelWidth] }
+    public var outputShape: Shape { [batch, outChannels, outHeight, outWidth] }
+    /// Length of each output's dot product (the K of the equivalent GEMM).
+    public var reductionLength: Int { inChannels * kernelHeight * kernelWidth }
+    public var flops: Double {
+        2 * Double(batch) * Double(outChannels) * Double(outHeight * outWidth) * Double(reductionLength)
+    }
+    /// Sizes are positive and the window fits the padded input.
+    public var isValid: Bool {
+        batch > 0 && inChannels > 0 && outChannels > 0 && kernelHeight > 0 && kernelWidth > 0
+            && strideH > 0 && strideW > 0 && padTop >= 0 && padLeft >= 0 && padBottom >= 0 && padRight >= 0
+            && inHeight + padTop + padBottom >= kernelHeight && inWidth + padLeft + padRight >= kernelWidth
+    }
+}

@@ -1,0 +1,46 @@
+/// A (strided-batched) row-major matrix product
+///
+///     C[b] = alpha · op(A[b]) · op(B[b]) + beta · C[b]      for b in 0..<batch
+///
+/// with op(A) of shape [m, k] and op(B) of shape [k, n]. Row-major: element (i, j) of a
+/// matrix stored with leading dimension ld sits at `i * ld + j`. When `transposeA` is set,
+/// A is stored as [k, m] (so `lda >= m`), otherwise as [m, k] (`lda >= k`); likewise B.
+/// Matrix b of a batch starts `b * strideX` elements after the tensor's offset.
+/// With beta == 0, C is overwritten and its old contents (even NaN) are ignored.
+public struct GemmDescriptor: Hashable, Sendable {
+    public var m: Int
+    public var n: Int
+    public var k: Int
+    public var transposeA: Bool
+    public var transposeB: Bool
+    public var alpha: Float
+    public var beta: Float
+    public var lda: Int
+    public var ldb: Int
+    public var ldc: Int
+    public var batch: Int
+    public var strideA: Int
+    public var strideB: Int
+    public var strideC: Int
+
+    /// A single product of densely stored matrices.
+    public init(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
+                alpha: Float = 1, beta: Float = 0) {
+        self.m = m; self.n = n; self.k = k
+        self.transposeA = transposeA; self.transposeB = transposeB
+        self.alpha = alpha; self.beta = beta
+        self.lda = transposeA ? m : k
+        self.ldb = transposeB ? k : n
+        self.ldc = n
+        self.batch = 1
+        self.strideA = m * k; self.strideB = k * n; self.strideC = m * n
+    }
+
+    /// Elements of A, B and C the product touches (for bounds checks).
+    public var extentA: Int { (batch - 1) * strideA + (transposeA ? (k - 1) * lda + m : (m - 1) * lda + k) }
+    public var extentB: Int { (batch - 1) * strideB + (transposeB ? (n - 1) * ldb + k : (k - 1) * ldb + n) }
+    public var extentC: Int { (batch - 1) * strideC + (m - 1) * ldc + n }
+
+    /// Floating-point operations (multiply and add counted separately).
+    public var flops: Double { 2 * Double(m) * Double(n) * Double(k) * Double(batch) }
+}

@@ -1,0 +1,2 @@
+import COpenCL
+import Kiln
