@@ -1,0 +1,109 @@
+/// Random training-time changes to a batch of NCHW images, drawn from a `SplitMix64` the caller
+/// passes in, so one seed gives the same augmented batches on every run and backend. Apply it to
+/// pixels in their stored range (before `Normalizer`): the zero fill and the clamp assume that.
+///
+/// Per image, in this order, each step only when enabled (so a disabled step draws nothing):
+///
+/// 1. Geometry, one gather pass. flip ~ Bernoulli(`horizontalFlipProbability`);
+///    dx, dy ~ uniform integers in [−`maxTranslation`, +`maxTranslation`]:
+///
+///        out[c, y, x] = in[c, y − dy, x'']   with x'' = (flip ? W−1−(x − dx) : x − dx)
+///
+///    and 0 where the source lies outside the image. Translation by up to p pixels with zero fill
+///    is exactly torchvision's `RandomCrop(size, padding: p)` (pad by p, crop a random window).
+/// 2. Brightness: δ ~ U[−`brightness`, +`brightness`], x ← x + δ (same δ for all channels).
+/// 3. Contrast: k ~ U[1 − `contrast`, 1 + `contrast`], per channel x ← (x − μ_c)·k + μ_c, where
+///    μ_c is the mean of that image's channel c after step 2 (as TF's `adjust_contrast`).
+/// 4. When brightness or contrast ran and `clamp` is set: x ← min(max(x, lo), hi).
+///
+/// Draw order per image: flip (1 uniform), dx, dy (2 integers), δ (1 uniform), k (1 uniform).
+public struct Augmentation: Codable, Sendable, Equatable {
+    /// Probability of mirroring an image left–right, in [0, 1].
+    public var horizontalFlipProbability: Float
+    /// Largest shift in pixels along each axis (random crop with zero padding of this size).
+    public var maxTranslation: Int
+    /// Half-width of the additive brightness range.
+    public var brightness: Float
+    /// Half-width of the contrast factor range around 1.
+    public var contrast: Float
+    /// Range to clamp to after brightness/contrast; [0, 1] suits the default pixel scale.
+    public var clamp: ClosedRange<Float>?
+
+    public init(horizontalFlipProbability: Float = 0, maxTranslation: Int = 0, brightness: Float = 0,
+                contrast: Float = 0, clamp: ClosedRange<Float>? = 0...1) {
+        precondition((0...1).contains(horizontalFlipProbability), "flip probability must be in [0, 1]")
+        precondition(maxTranslation >= 0 && brightness >= 0 && (0...1).contains(contrast),
+                     "translation and brightness must be ≥ 0, contrast in [0, 1]")
+        self.horizontalFlipProbability = horizontalFlipProbability
+        self.maxTranslation = maxTranslation
+        self.brightness = brightness
+        self.contrast = contrast
+        self.clamp = clamp
+    }
+
+    /// The SplitMix64 stream reserved for augmentation (shuffling uses 2, see `BatchIterator`).
+    public static let randomStream: UInt64 = 3
+
+    /// The generator for one epoch's augmentation: `SplitMix64(seed: seed, stream: 3 + epoch·2³²)`.
+    /// Use it for the epoch's batches in order, so the draws depend only on seed and epoch.
+    public static func generator(seed: UInt64, epoch: Int) -> SplitMix64 {
+        SplitMix64(seed: seed, stream: randomStream &+ (UInt64(truncatingIfNeeded: epoch) << 32))
+    }
+
+    /// True when every step is disabled, so `apply` would change nothing.
+    public var isIdentity: Bool {
+        horizontalFlipProbability == 0 && maxTranslation == 0 && brightness == 0 && contrast == 0
+    }
+
+    /// Augments `batch` (N samples of `sampleShape` = [C, H, W], NCHW) in place.
+    public func apply(to batch: inout [Float], sampleShape: [Int], using rng: inout SplitMix64) {
+        precondition(sampleShape.count == 3, "augmentation needs [C, H, W] samples, got \(sampleShape)")
+        let size = sampleShape.reduce(1, *)
+        precondition(size > 0 && batch.count % size == 0, "batch is not whole samples of \(sampleShape)")
+        guard !isIdentity else { return }
+        var scratch = [Float](repeating: 0, count: size)
+        for start in stride(from: 0, to: batch.count, by: size) {
+            batch.withUnsafeMutableBufferPointer { all in
+                let image = UnsafeMutableBufferPointer(rebasing: all[start ..< start + size])
+                augmentOne(image, shape: sampleShape, scratch: &scratch, rng: &rng)
+            }
+        }
+    }
+
+    private func augmentOne(_ image: UnsafeMutableBufferPointer<Float>, shape: [Int], scratch: inout [Float],
+                            rng: inout SplitMix64) {
+        let (channels, height, width) = (shape[0], shape[1], shape[2])
+        let flip = horizontalFlipProbability > 0 && rng.nextUniform() < horizontalFlipProbability
+        let dx = maxTranslation > 0 ? rng.nextInt(below: 2 * maxTranslation + 1) - maxTranslation : 0
+        let dy = maxTranslation > 0 ? rng.nextInt(below: 2 * maxTranslation + 1) - maxTranslation : 0
+        if flip || dx != 0 || dy != 0 {
+            for c in 0..<channels {
+                for y in 0..<height {
+                    for x in 0..<width {
+                        let sy = y - dy, sx0 = x - dx
+                        let sx = flip ? width - 1 - sx0 : sx0
+                        let inside = (0..<height).contains(sy) && (0..<width).contains(sx)
+                        scratch[(c * height + y) * width + x] = inside ? image[(c * height + sy) * width + sx] : 0
+                    }
+                }
+            }
+            for i in 0..<image.count { image[i] = scratch[i] }
+        }
+        let delta: Float = brightness > 0 ? (2 * rng.nextUniform() - 1) * brightness : 0
+        let factor: Float = contrast > 0 ? 1 + (2 * rng.nextUniform() - 1) * contrast : 1
+        guard brightness > 0 || contrast > 0 else { return }
+        let plane = height * width
+        for c in 0..<channels {
+            let range = c * plane ..< (c + 1) * plane
+            var mean: Float = 0
+            if contrast > 0 {
+                mean = Float(range.reduce(0.0) { $0 + Double(image[$1]) + Double(delta) } / Double(plane))
+            }
+            for i in range {
+                var v = (image[i] + delta - mean) * factor + mean
+                if let clamp { v = min(max(v, clamp.lowerBound), clamp.upperBound) }
+                image[i] = v
+            }
+        }
+    }
+}

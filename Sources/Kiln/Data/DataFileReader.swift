@@ -1,0 +1,101 @@
+import CZlib
+import Foundation
+
+/// Sequential reader over a data file that may be gzip-compressed. Compression is detected from
+/// the gzip magic bytes (1F 8B), never from the file name; zlib's `gzread` decompresses gzip
+/// and passes plain files through unchanged.
+///
+/// The readers use it in two steps: `require(_:)` checks that a header's claimed payload can
+/// exist before anything is allocated, then `read(exactly:)` fills it in 1 MiB chunks, so memory
+/// grows only with bytes actually present. A short stream is `DataError.truncated`.
+final class DataFileReader {
+    let url: URL
+    var path: String { url.path }
+    /// Whether the file starts with the gzip magic bytes.
+    let isCompressed: Bool
+    /// Size of the file on disk in bytes (compressed size for gzip files).
+    let fileSize: Int
+    /// Bytes delivered so far (decompressed bytes for gzip files).
+    private(set) var position = 0
+    private let handle: gzFile
+
+    /// The most a deflate stream can expand: 1032:1 (zlib technical details), plus slack for
+    /// tiny files. A header claiming more than this from a gzip file cannot be satisfied.
+    static let maxDeflateRatio = 1032
+    private static let chunk = 1 << 20
+
+    init(_ url: URL) throws(DataError) {
+        self.url = url
+        let path = url.path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? Int
+        else { throw .unreadable(path: path, reason: "no such file") }
+        guard attributes[.type] as? FileAttributeType != .typeDirectory else {
+            throw .unreadable(path: path, reason: "is a directory")
+        }
+        fileSize = size
+        let magic = (try? FileHandle(forReadingFrom: url).read(upToCount: 2)).map { [UInt8]($0) }
+        isCompressed = magic == [0x1F, 0x8B]
+        guard let gz = gzopen(path, "rb") else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        handle = gz
+    }
+
+    deinit { gzclose(handle) }
+
+    /// Throws `truncated` unless `count` more bytes can possibly follow: exactly for plain files,
+    /// by the deflate expansion bound for gzip files (the exact check happens while reading).
+    func require(_ count: Int) throws(DataError) {
+        let available = isCompressed
+            ? fileSize.multipliedReportingOverflow(by: Self.maxDeflateRatio).partialValue + 64
+            : fileSize - position
+        if count > available {
+            throw .truncated(path: path, expectedBytes: position + count, availableBytes: fileSize)
+        }
+    }
+
+    /// The next `count` bytes; `truncated` if the stream ends first.
+    func read(exactly count: Int) throws(DataError) -> [UInt8] {
+        try require(count)
+        let bytes = try read(upTo: count)
+        if bytes.count < count {
+            throw .truncated(path: path, expectedBytes: position - bytes.count + count, availableBytes: position)
+        }
+        return bytes
+    }
+
+    /// Up to `count` bytes; fewer only at end of stream.
+    func read(upTo count: Int) throws(DataError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(count, Self.chunk))
+        var chunk = [UInt8](repeating: 0, count: min(count, Self.chunk))
+        while out.count < count {
+            let want = min(count - out.count, chunk.count)
+            let got = chunk.withUnsafeMutableBytes { gzread(handle, $0.baseAddress, UInt32(want)) }
+            if got < 0 { throw .unreadable(path: path, reason: zlibMessage()) }
+            if got == 0 { break }
+            out.append(contentsOf: chunk[0..<Int(got)])
+        }
+        position += out.count
+        return out
+    }
+
+    /// Throws `trailingData` if any byte follows; `dataBytes` is what the header described.
+    func expectEnd(dataBytes: Int) throws(DataError) {
+        if try !read(upTo: 1).isEmpty { throw .trailingData(path: path, expectedBytes: dataBytes) }
+    }
+
+    private func zlibMessage() -> String {
+        var code: Int32 = 0
+        guard let message = gzerror(handle, &code) else { return "zlib error" }
+        return "corrupt gzip stream (\(String(cString: message)))"
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Big-endian unsigned 32-bit integer at `offset` (IDX headers are big-endian).
+    func bigEndianUInt32(at offset: Int) -> Int {
+        (Int(self[offset]) << 24) | (Int(self[offset + 1]) << 16) | (Int(self[offset + 2]) << 8) | Int(self[offset + 3])
+    }
+}

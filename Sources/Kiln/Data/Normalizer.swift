@@ -1,0 +1,75 @@
+/// Per-channel standardisation fitted on training data and saved with the model (as JSON in the
+/// checkpoint metadata), so evaluation and prediction use the training set's numbers:
+///
+///     mean_c = (1 / (N·H·W)) · Σ_{n,h,w} x[n,c,h,w]
+///     std_c  = max( sqrt( (1 / (N·H·W)) · Σ_{n,h,w} (x[n,c,h,w] − mean_c)² ), stdFloor )
+///     x'     = (x − mean_c) / std_c
+///
+/// The variance is the population one (divide by N·H·W, as Keras's `Normalization.adapt`),
+/// summed in Double in two passes. `stdFloor` keeps a constant channel from dividing by zero.
+/// Samples of rank 3 are [C, H, W]; any other sample shape is treated as one channel.
+public struct Normalizer: Codable, Sendable, Equatable {
+    public var sampleShape: [Int]
+    public var mean: [Float]
+    public var std: [Float]
+
+    /// Default lower bound on std_c: pixels in [0, 1] vary by far more than this in real data.
+    public static let defaultStdFloor: Float = 1e-3
+
+    public init(sampleShape: [Int], mean: [Float], std: [Float]) {
+        precondition(mean.count == std.count && mean.count == Self.channels(of: sampleShape),
+                     "need one mean and one std per channel of \(sampleShape)")
+        self.sampleShape = sampleShape; self.mean = mean; self.std = std
+    }
+
+    /// Fits mean_c and std_c on every sample of `data`.
+    public init(fitting data: Dataset, stdFloor: Float = defaultStdFloor) {
+        let channels = Self.channels(of: data.sampleShape)
+        var sum = [Double](repeating: 0, count: channels)
+        Self.forEachPlane(data.images, sampleShape: data.sampleShape) { c, plane in
+            for x in plane { sum[c] += Double(x) }
+        }
+        let perChannel = Double(max(1, data.images.count / channels))
+        let means = sum.map { $0 / perChannel }
+        var squares = [Double](repeating: 0, count: channels)
+        Self.forEachPlane(data.images, sampleShape: data.sampleShape) { c, plane in
+            for x in plane { squares[c] += (Double(x) - means[c]) * (Double(x) - means[c]) }
+        }
+        self.init(sampleShape: data.sampleShape, mean: means.map { Float($0) },
+                  std: squares.map { max(Float(($0 / perChannel).squareRoot()), stdFloor) })
+    }
+
+    /// Standardises a batch of samples of `sampleShape`, laid out NCHW, in place.
+    public func apply(toBatch batch: inout [Float]) {
+        let size = sampleShape.reduce(1, *)
+        precondition(batch.count % size == 0, "batch of \(batch.count) is not whole samples of \(sampleShape)")
+        batch.withUnsafeMutableBufferPointer { buffer in
+            Self.forEachPlaneIndex(total: buffer.count, sampleShape: sampleShape) { c, range in
+                for i in range { buffer[i] = (buffer[i] - mean[c]) / std[c] }
+            }
+        }
+    }
+
+    /// Standardises every image of `data` in place.
+    public func apply(to data: inout Dataset) {
+        precondition(data.sampleShape == sampleShape, "normalizer for \(sampleShape) applied to \(data.sampleShape)")
+        apply(toBatch: &data.images)
+    }
+
+    static func channels(of sampleShape: [Int]) -> Int { sampleShape.count == 3 ? sampleShape[0] : 1 }
+
+    /// Calls `body(c, range)` for each channel plane of each sample in a flat NCHW array of
+    /// `total` elements: the one loop that fitting and applying share.
+    static func forEachPlaneIndex(total: Int, sampleShape: [Int], _ body: (Int, Range<Int>) -> Void) {
+        let channels = channels(of: sampleShape)
+        let plane = sampleShape.reduce(1, *) / channels
+        guard plane > 0 else { return }
+        for (k, start) in stride(from: 0, to: total, by: plane).enumerated() {
+            body(k % channels, start ..< start + plane)
+        }
+    }
+
+    private static func forEachPlane(_ images: [Float], sampleShape: [Int], _ body: (Int, ArraySlice<Float>) -> Void) {
+        forEachPlaneIndex(total: images.count, sampleShape: sampleShape) { c, range in body(c, images[range]) }
+    }
+}

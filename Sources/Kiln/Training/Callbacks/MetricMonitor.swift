@@ -1,0 +1,88 @@
+import Foundation
+
+/// The one notion of "improved" that `EarlyStopping` and `ReduceLROnPlateau` share
+/// (Keras's `MonitorCallback`): a metric by name, a direction, a minimum change, and the
+/// best value seen so far. A value improves on the best when
+///
+///     min:  value < best − minDelta
+///     max:  value > best + minDelta
+///
+/// The first value always improves (there is no best yet); NaN never does.
+public struct MetricMonitor: Sendable, Equatable {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// max if the metric's name contains "acc", else min (Keras's rule).
+        case auto
+        case min
+        case max
+
+        /// Whether larger values of `metric` are better under this mode.
+        public func maximizes(_ metric: String) -> Bool {
+            switch self {
+            case .min: false
+            case .max: true
+            case .auto: metric.contains("acc")
+            }
+        }
+    }
+
+    /// The metric's name as `EpochMetrics.value(of:)` knows it ("val_loss", "accuracy", ...).
+    public let metric: String
+    public let mode: Mode
+    /// The mode resolved for this metric.
+    public let maximizes: Bool
+    public let minDelta: Double
+    public private(set) var best: Double?
+    public private(set) var bestEpoch: Int?
+
+    /// - Throws: `ConfigurationError` for an unknown metric name, or a negative or
+    ///   non-finite `minDelta`. `owner` names the callback in messages.
+    public init(metric: String, mode: Mode = .auto, minDelta: Double = 0, owner: String = "MetricMonitor") throws {
+        guard EpochMetrics.metricNames.contains(metric) else {
+            throw ConfigurationError(
+                "\(owner): unknown metric \"\(metric)\"; known: \(EpochMetrics.metricNames.joined(separator: ", "))")
+        }
+        try Validate.nonNegative(minDelta, "minDelta", in: owner)
+        self.metric = metric
+        self.mode = mode
+        self.maximizes = mode.maximizes(metric)
+        self.minDelta = minDelta
+    }
+
+    /// The monitored value in `metrics`.
+    /// - Throws: `ConfigurationError` naming the metrics that epoch did report, when this
+    ///   one is missing (typically "val_loss" with no validation data).
+    public func value(in metrics: EpochMetrics, owner: String) throws -> Double {
+        if let v = metrics.value(of: metric) { return v }
+        let available = metrics.reportedMetricNames.joined(separator: ", ")
+        let hint = metric.hasPrefix("val_") ? "; pass validation data to fit, or monitor another metric" : ""
+        throw ConfigurationError(
+            "\(owner) monitors \"\(metric)\", which epoch \(metrics.epoch) did not report (available: \(available))\(hint)")
+    }
+
+    /// Whether `value` improves on `reference` (nil: nothing to beat).
+    public func isImprovement(_ value: Double, over reference: Double?) -> Bool {
+        guard !value.isNaN else { return false }
+        guard let reference else { return true }
+        return maximizes ? value > reference + minDelta : value < reference - minDelta
+    }
+
+    /// Records `value` as the new best if it improves on the best; returns whether it did.
+    public mutating func record(_ value: Double, epoch: Int) -> Bool {
+        guard isImprovement(value, over: best) else { return false }
+        best = value
+        bestEpoch = epoch
+        return true
+    }
+
+    /// Forgets the best value (a new `fit`).
+    public mutating func reset() {
+        best = nil
+        bestEpoch = nil
+    }
+
+    /// A metric value for messages: 4 significant digits, "-" for none.
+    static func format(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        return String(format: "%.4g", value)
+    }
+}
