@@ -1,0 +1,109 @@
+/// 2-D convolution on NCHW input [N, C, H, W] → [N, filters, OH, OW], then an optional
+/// fused activation. Weight [filters, C, KH, KW] (PyTorch's OIHW), bias [filters].
+/// Defaults as Keras: stride 1, `valid` padding, Glorot-uniform kernel, zero bias.
+public final class Conv2D: Layer {
+    public let filters: Int
+    public let kernelSize: (height: Int, width: Int)
+    public let strides: (height: Int, width: Int)
+    public let padding: Padding
+    public let activation: ActivationFunction
+    public let useBias: Bool
+    public let kernelInitializer: Initializer
+    public let biasInitializer: Initializer
+
+    private var geometry: Conv2DGeometry!
+    private var weight: (value: Tensor, gradient: Tensor)!
+    private var bias: (value: Tensor, gradient: Tensor)?
+    private var cache = TensorCache()
+    private var lastInput: Tensor?
+    private var lastOutput: Tensor?
+
+    public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
+                activation: ActivationFunction = .linear, useBias: Bool = true,
+                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) {
+        self.filters = filters
+        self.kernelSize = (kernelSize.0, kernelSize.1)
+        self.strides = (strides.0, strides.1)
+        self.padding = padding; self.activation = activation; self.useBias = useBias
+        self.kernelInitializer = kernelInitializer; self.biasInitializer = biasInitializer
+    }
+
+    /// Square kernel and stride.
+    public convenience init(_ filters: Int, kernelSize: Int, stride: Int = 1, padding: Padding = .valid,
+                            activation: ActivationFunction = .linear, useBias: Bool = true,
+                            kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) {
+        self.init(filters, kernelSize: (kernelSize, kernelSize), strides: (stride, stride), padding: padding,
+                  activation: activation, useBias: useBias,
+                  kernelInitializer: kernelInitializer, biasInitializer: biasInitializer)
+    }
+
+    public var typeName: String { "Conv2D" }
+    public var configuration: String {
+        "\(filters) filters \(kernelSize.height)x\(kernelSize.width), stride \(strides.height)x\(strides.width), \(padding.name), \(activation.name)"
+    }
+
+    public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
+        guard inputShape.rank == 3 else {
+            throw LayerError("Conv2D expects [channels, height, width] per sample, got \(inputShape)")
+        }
+        guard filters > 0, kernelSize.height > 0, kernelSize.width > 0, strides.height > 0, strides.width > 0 else {
+            throw LayerError("Conv2D: filters, kernel size and strides must be positive")
+        }
+        let (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
+        let (t, l, b, r) = padding.amounts2D(height: h, width: w, window: kernelSize, stride: strides)
+        let g = Conv2DGeometry(batch: 1, inChannels: c, inHeight: h, inWidth: w, outChannels: filters,
+                               kernelHeight: kernelSize.height, kernelWidth: kernelSize.width,
+                               strideH: strides.height, strideW: strides.width,
+                               padTop: t, padLeft: l, padBottom: b, padRight: r)
+        guard g.isValid else {
+            throw LayerError("Conv2D: a \(kernelSize.height)x\(kernelSize.width) kernel does not fit input \(inputShape) with \(padding.name) padding")
+        }
+        geometry = g
+        let area = kernelSize.height * kernelSize.width
+        declarations.parameter("weight", shape: g.weightShape, initializer: kernelInitializer,
+                               fanIn: c * area, fanOut: filters * area, decays: true)
+        if useBias {
+            declarations.parameter("bias", shape: [filters], initializer: biasInitializer,
+                                   fanIn: c * area, fanOut: filters * area, decays: false)
+        }
+        return Shape(Array(g.outputShape.dims.dropFirst()))
+    }
+
+    public func bind(_ cursor: BindingCursor) {
+        weight = cursor.parameter()
+        bias = useBias ? cursor.parameter() : nil
+    }
+
+    /// The built geometry with this batch's size (batch does not change output sizes).
+    private func geometry(batch: Int) -> Conv2DGeometry {
+        var g = geometry!
+        g.batch = batch
+        return g
+    }
+
+    public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
+        let g = geometry(batch: x.shape[0])
+        let y = try cache.tensor(CacheSlot.output, g.outputShape, on: ctx.backend)
+        try ctx.backend.conv2dForward(g, input: x, weight: weight.value, bias: bias?.value, output: y)
+        if activation != .linear { try ctx.backend.activationForward(activation, input: y, output: y) }
+        lastInput = x
+        lastOutput = y
+        return y
+    }
+
+    public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
+        guard let x = lastInput, let y = lastOutput else { preconditionFailure("Conv2D.backward before forward") }
+        let g = geometry(batch: x.shape[0])
+        var dz = dy
+        if activation != .linear {
+            dz = try cache.tensor(CacheSlot.scratch, dy.shape, on: ctx.backend)
+            try ctx.backend.activationBackward(activation, output: y, outputGrad: dy, inputGrad: dz)
+        }
+        try ctx.backend.conv2dBackwardFilter(g, input: x, outputGrad: dz, weightGrad: weight.gradient,
+                                             biasGrad: bias?.gradient)
+        guard needInputGradient else { return nil }
+        let dx = try cache.tensor(CacheSlot.inputGrad, x.shape, on: ctx.backend)
+        try ctx.backend.conv2dBackwardData(g, outputGrad: dz, weight: weight.value, inputGrad: dx)
+        return dx
+    }
+}

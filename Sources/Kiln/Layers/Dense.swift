@@ -1,0 +1,76 @@
+/// Fully connected: y = activation(x · Wᵀ + b) on input [N, in], output [N, units].
+/// W is stored [units, in] (PyTorch's `Linear.weight` layout), so checkpoints map 1:1.
+/// Defaults as Keras: Glorot-uniform kernel, zero bias, linear activation.
+public final class Dense: Layer {
+    public let units: Int
+    public let activation: ActivationFunction
+    public let useBias: Bool
+    public let kernelInitializer: Initializer
+    public let biasInitializer: Initializer
+
+    private var inFeatures = 0
+    private var weight: (value: Tensor, gradient: Tensor)!
+    private var bias: (value: Tensor, gradient: Tensor)?
+    private var cache = TensorCache()
+    private var lastInput: Tensor?
+    private var lastOutput: Tensor?
+
+    public init(_ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
+                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) {
+        self.units = units; self.activation = activation; self.useBias = useBias
+        self.kernelInitializer = kernelInitializer; self.biasInitializer = biasInitializer
+    }
+
+    public var typeName: String { "Dense" }
+    public var configuration: String { "\(units) units, \(activation.name)" }
+
+    public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
+        guard units > 0 else { throw LayerError("Dense: units must be positive, got \(units)") }
+        guard inputShape.rank == 1 else {
+            throw LayerError("Dense expects a flat input per sample, got \(inputShape); add Flatten() before it")
+        }
+        inFeatures = inputShape[0]
+        declarations.parameter("weight", shape: [units, inFeatures], initializer: kernelInitializer,
+                               fanIn: inFeatures, fanOut: units, decays: true)
+        if useBias {
+            declarations.parameter("bias", shape: [units], initializer: biasInitializer,
+                                   fanIn: inFeatures, fanOut: units, decays: false)
+        }
+        return [units]
+    }
+
+    public func bind(_ cursor: BindingCursor) {
+        weight = cursor.parameter()
+        bias = useBias ? cursor.parameter() : nil
+    }
+
+    public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
+        let n = x.shape[0]
+        let y = try cache.tensor(CacheSlot.output, [n, units], on: ctx.backend)
+        try ctx.backend.gemm(GemmDescriptor(m: n, n: units, k: inFeatures, transposeB: true),
+                             a: x, b: weight.value, c: y)
+        if let bias { try ctx.backend.biasAdd(y, bias: bias.value, channels: units) }
+        if activation != .linear { try ctx.backend.activationForward(activation, input: y, output: y) }
+        lastInput = x
+        lastOutput = y
+        return y
+    }
+
+    public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
+        guard let x = lastInput, let y = lastOutput else { preconditionFailure("Dense.backward before forward") }
+        let n = x.shape[0]
+        var dz = dy
+        if activation != .linear {
+            dz = try cache.tensor(CacheSlot.scratch, dy.shape, on: ctx.backend)
+            try ctx.backend.activationBackward(activation, output: y, outputGrad: dy, inputGrad: dz)
+        }
+        // dW[units, in] += dzᵀ · x ; db += Σ_n dz ; dx[n, in] = dz · W
+        try ctx.backend.gemm(GemmDescriptor(m: units, n: inFeatures, k: n, transposeA: true, beta: 1),
+                             a: dz, b: x, c: weight.gradient)
+        if let bias { try ctx.backend.biasGrad(dz, biasGrad: bias.gradient, channels: units) }
+        guard needInputGradient else { return nil }
+        let dx = try cache.tensor(CacheSlot.inputGrad, x.shape, on: ctx.backend)
+        try ctx.backend.gemm(GemmDescriptor(m: n, n: inFeatures, k: units), a: dz, b: weight.value, c: dx)
+        return dx
+    }
+}

@@ -1,0 +1,44 @@
+/// Layers applied one after another: the body of a `Sequential` model and of a residual
+/// block. Layer i's parameters are named "i.<name>".
+public final class LayerStack {
+    public let layers: [any Layer]
+    /// Per-sample shapes: `shapes[0]` is the input, `shapes[i + 1]` the output of layer i.
+    public private(set) var shapes: [Shape] = []
+
+    public init(_ layers: [any Layer]) { self.layers = layers }
+
+    public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
+        shapes = [inputShape]
+        for (i, layer) in layers.enumerated() {
+            let out = try declarations.scoped(String(i)) {
+                try layer.build(inputShape: shapes[i], declarations: declarations)
+            }
+            guard out.count > 0 else {
+                throw LayerError("layer \(i) (\(layer.typeName)) produces an empty output \(out) from \(shapes[i])")
+            }
+            shapes.append(out)
+        }
+        return shapes.last!
+    }
+
+    public func bind(_ cursor: BindingCursor) {
+        for layer in layers { layer.bind(cursor) }
+    }
+
+    public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
+        var h = x
+        for layer in layers { h = try layer.forward(h, ctx) }
+        return h
+    }
+
+    /// Backward through every layer in reverse; the first layer skips its input gradient
+    /// unless `needInputGradient`.
+    public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
+        var g: Tensor? = dy
+        for (i, layer) in layers.enumerated().reversed() {
+            guard let current = g else { break }
+            g = try layer.backward(current, ctx, needInputGradient: i > 0 || needInputGradient)
+        }
+        return layers.isEmpty ? dy : g
+    }
+}

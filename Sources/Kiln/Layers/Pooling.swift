@@ -1,0 +1,94 @@
+/// Max or average pooling over each channel of NCHW input. Strides default to the pool
+/// size (Keras and PyTorch agree). Average pooling divides by the window cells inside the
+/// image (Keras's `same`; PyTorch's `count_include_pad=False`).
+public class Pool2D: Layer {
+    public enum Kind: Sendable { case max, average }
+    public let kind: Kind
+    public let poolSize: (height: Int, width: Int)
+    public let strides: (height: Int, width: Int)
+    public let padding: Padding
+
+    private var geometry: Pool2DGeometry!
+    private var cache = TensorCache()
+    private var lastInput: Tensor?
+
+    init(kind: Kind, poolSize: (Int, Int), strides: (Int, Int)?, padding: Padding) {
+        self.kind = kind
+        self.poolSize = (poolSize.0, poolSize.1)
+        self.strides = strides.map { ($0.0, $0.1) } ?? self.poolSize
+        self.padding = padding
+    }
+
+    public var typeName: String { kind == .max ? "MaxPool2D" : "AvgPool2D" }
+    public var configuration: String {
+        "\(poolSize.height)x\(poolSize.width), stride \(strides.height)x\(strides.width), \(padding.name)"
+    }
+
+    public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
+        guard inputShape.rank == 3 else {
+            throw LayerError("\(typeName) expects [channels, height, width] per sample, got \(inputShape)")
+        }
+        let (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
+        let (t, l, b, r) = padding.amounts2D(height: h, width: w, window: poolSize, stride: strides)
+        let g = Pool2DGeometry(batch: 1, channels: c, inHeight: h, inWidth: w,
+                               windowH: poolSize.height, windowW: poolSize.width,
+                               strideH: strides.height, strideW: strides.width,
+                               padTop: t, padLeft: l, padBottom: b, padRight: r)
+        guard g.isValid else {
+            throw LayerError("\(typeName): a \(poolSize.height)x\(poolSize.width) window with stride \(strides.height)x\(strides.width) and \(padding.name) padding does not fit input \(inputShape)")
+        }
+        geometry = g
+        return Shape(Array(g.outputShape.dims.dropFirst()))
+    }
+
+    public func bind(_ cursor: BindingCursor) {}
+
+    private func geometry(batch: Int) -> Pool2DGeometry {
+        var g = geometry!
+        g.batch = batch
+        return g
+    }
+
+    public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
+        let g = geometry(batch: x.shape[0])
+        let y = try cache.tensor(CacheSlot.output, g.outputShape, on: ctx.backend)
+        switch kind {
+        case .max: try ctx.backend.maxPoolForward(g, input: x, output: y)
+        case .average: try ctx.backend.avgPoolForward(g, input: x, output: y)
+        }
+        lastInput = x
+        return y
+    }
+
+    public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
+        guard needInputGradient else { return nil }
+        guard let x = lastInput else { preconditionFailure("\(typeName).backward before forward") }
+        let g = geometry(batch: x.shape[0])
+        let dx = try cache.tensor(CacheSlot.inputGrad, x.shape, on: ctx.backend)
+        switch kind {
+        case .max: try ctx.backend.maxPoolBackward(g, input: x, outputGrad: dy, inputGrad: dx)
+        case .average: try ctx.backend.avgPoolBackward(g, outputGrad: dy, inputGrad: dx)
+        }
+        return dx
+    }
+}
+
+/// Max pooling: each output is the largest cell of its window.
+public final class MaxPool2D: Pool2D {
+    public init(_ poolSize: Int = 2, stride: Int? = nil, padding: Padding = .valid) {
+        super.init(kind: .max, poolSize: (poolSize, poolSize), strides: stride.map { ($0, $0) }, padding: padding)
+    }
+    public init(poolSize: (Int, Int), strides: (Int, Int)? = nil, padding: Padding = .valid) {
+        super.init(kind: .max, poolSize: poolSize, strides: strides, padding: padding)
+    }
+}
+
+/// Average pooling: each output is the mean of its window's cells inside the image.
+public final class AvgPool2D: Pool2D {
+    public init(_ poolSize: Int = 2, stride: Int? = nil, padding: Padding = .valid) {
+        super.init(kind: .average, poolSize: (poolSize, poolSize), strides: stride.map { ($0, $0) }, padding: padding)
+    }
+    public init(poolSize: (Int, Int), strides: (Int, Int)? = nil, padding: Padding = .valid) {
+        super.init(kind: .average, poolSize: poolSize, strides: strides, padding: padding)
+    }
+}

@@ -1,0 +1,94 @@
+/// A residual block: y = activation(body(x) + shortcut(x)), as in ResNet.
+///
+/// The shortcut is the identity when the body keeps the shape; otherwise (or when asked)
+/// a projection: a 1x1 convolution with the stride that matches the body's downsampling
+/// (image inputs) or a Dense layer (flat inputs). Parameters are named "body.i.…" and
+/// "shortcut.…".
+public final class Residual: ContainerLayer {
+    public enum Shortcut: Sendable {
+        /// Identity if shapes match, else a projection.
+        case automatic
+        case identity
+        case projection
+    }
+
+    public let shortcutKind: Shortcut
+    public let activation: ActivationFunction
+    public let body: LayerStack
+    public private(set) var projection: (any Layer)?
+    private var cache = TensorCache()
+    private var lastOutput: Tensor?
+
+    public init(shortcut: Shortcut = .automatic, activation: ActivationFunction = .linear,
+                @LayerBuilder _ body: () -> [any Layer]) {
+        self.shortcutKind = shortcut
+        self.activation = activation
+        self.body = LayerStack(body())
+    }
+
+    public var typeName: String { "Residual" }
+    public var configuration: String {
+        "\(body.layers.count) layers, \(projection == nil ? "identity" : "projection") shortcut, \(activation.name)"
+    }
+    public var children: [(name: String, layer: any Layer)] {
+        body.layers.enumerated().map { ("body.\($0.offset)", $0.element) }
+            + (projection.map { [("shortcut", $0)] } ?? [])
+    }
+
+    public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
+        let out = try declarations.scoped("body") { try body.build(inputShape: inputShape, declarations: declarations) }
+        let needsProjection = shortcutKind == .projection || (shortcutKind == .automatic && out != inputShape)
+        if needsProjection {
+            let p = try Self.makeProjection(from: inputShape, to: out)
+            let projected = try declarations.scoped("shortcut") { try p.build(inputShape: inputShape, declarations: declarations) }
+            guard projected == out else {
+                throw LayerError("Residual: the projection maps \(inputShape) to \(projected), but the body gives \(out)")
+            }
+            projection = p
+        } else if out != inputShape {
+            throw LayerError("Residual: identity shortcut needs the body to keep the shape \(inputShape), but it gives \(out)")
+        }
+        return out
+    }
+
+    private static func makeProjection(from input: Shape, to output: Shape) throws -> any Layer {
+        if input.rank == 1 && output.rank == 1 { return Dense(output[0]) }
+        guard input.rank == 3, output.rank == 3, output[1] > 0, output[2] > 0,
+              input[1] % output[1] == 0 || output[1] == 1, input[2] % output[2] == 0 || output[2] == 1 else {
+            throw LayerError("Residual: no 1x1 projection maps \(input) to \(output)")
+        }
+        let sh = (input[1] + output[1] - 1) / output[1], sw = (input[2] + output[2] - 1) / output[2]
+        return Conv2D(output[0], kernelSize: (1, 1), strides: (sh, sw))
+    }
+
+    public func bind(_ cursor: BindingCursor) {
+        body.bind(cursor)
+        projection?.bind(cursor)
+    }
+
+    public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
+        let a = try body.forward(x, ctx)
+        let s = try projection?.forward(x, ctx) ?? x
+        let y = try cache.tensor(CacheSlot.output, a.shape, on: ctx.backend)
+        try ctx.backend.add(a, s, into: y)
+        if activation != .linear { try ctx.backend.activationForward(activation, input: y, output: y) }
+        lastOutput = y
+        return y
+    }
+
+    public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
+        guard let y = lastOutput else { preconditionFailure("Residual.backward before forward") }
+        var dz = dy
+        if activation != .linear {
+            dz = try cache.tensor(CacheSlot.scratch, dy.shape, on: ctx.backend)
+            try ctx.backend.activationBackward(activation, output: y, outputGrad: dy, inputGrad: dz)
+        }
+        // Both branches must see dz unchanged; parameter gradients accumulate inside them.
+        let dBody = try body.backward(dz, ctx, needInputGradient: needInputGradient)
+        let dShortcut = try projection.map { try $0.backward(dz, ctx, needInputGradient: needInputGradient) } ?? dz
+        guard needInputGradient, let dBody, let dShortcut else { return nil }
+        let dx = try cache.tensor(CacheSlot.inputGrad, dBody.shape, on: ctx.backend)
+        try ctx.backend.add(dBody, dShortcut, into: dx)
+        return dx
+    }
+}
