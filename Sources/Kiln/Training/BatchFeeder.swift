@@ -1,0 +1,63 @@
+/// Turns dataset rows into device batches: gathers the images, augments (training only),
+/// normalises, and uploads them with their targets. Reuses its host arrays and device
+/// tensors, so a steady-state step allocates nothing.
+struct BatchFeeder {
+    let dataset: Dataset
+    let outputs: Int
+    let normalizer: Normalizer?
+    var augmentation: Augmentation?
+    var rng: SplitMix64
+
+    /// Checks that the data fits the model before any work starts.
+    static func validate(_ data: Dataset, for model: Sequential, role: String) throws {
+        guard Shape(data.sampleShape) == model.inputShape else {
+            throw TrainingError.invalidArgument(
+                "\(role) samples have shape \(Shape(data.sampleShape)), the model expects \(model.inputShape)")
+        }
+        let outputs = model.outputShape.count
+        let maxLabel = data.labels.max() ?? 0
+        if outputs == 1 ? maxLabel > 1 : maxLabel >= outputs {
+            throw TrainingError.labelsDoNotFitOutput(classes: maxLabel + 1, outputs: outputs)
+        }
+    }
+
+    /// Targets for `indices`: one-hot rows for K > 1 outputs, the 0/1 label for one output.
+    func targets(_ indices: ArraySlice<Int>) -> [Float] {
+        if outputs == 1 { return indices.map { Float(dataset.labels[$0]) } }
+        var t = [Float](repeating: 0, count: indices.count * outputs)
+        for (row, i) in indices.enumerated() { t[row * outputs + dataset.labels[i]] = 1 }
+        return t
+    }
+
+    /// Uploads the batch `indices` (and its targets) into the model's cached tensors.
+    mutating func upload(_ indices: ArraySlice<Int>, model: Sequential, state: Sequential.CompiledState,
+                         training: Bool) throws -> (input: Tensor, target: Tensor) {
+        let input = try uploadImages(indices, model: model, state: state, training: training)
+        let target = try state.cache.tensor(ModelSlot.target, [indices.count, outputs], on: state.backend)
+        try state.backend.upload(targets(indices), to: target)
+        return (input, target)
+    }
+
+    /// Uploads only the images of `indices` (prediction needs no labels).
+    mutating func uploadImages(_ indices: ArraySlice<Int>, model: Sequential, state: Sequential.CompiledState,
+                               training: Bool) throws -> Tensor {
+        let n = indices.count
+        var images = dataset.batchImages(Array(indices))
+        if training, let augmentation {
+            augmentation.apply(to: &images, sampleShape: dataset.sampleShape, using: &rng)
+        }
+        normalizer?.apply(toBatch: &images)
+        let input = try state.cache.tensor(ModelSlot.input, Shape([n] + model.inputShape.dims), on: state.backend)
+        try state.backend.upload(images, to: input)
+        return input
+    }
+}
+
+/// Tensor-cache slots of a compiled model (its own, not a layer's).
+enum ModelSlot {
+    static let input = 0
+    static let target = 1
+    static let lossGradient = 2
+    static let sampleLosses = 3
+    static let sampleCorrect = 4
+}

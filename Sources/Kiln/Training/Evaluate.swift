@@ -1,0 +1,27 @@
+extension Sequential {
+    /// Mean loss and accuracy over `data` in inference mode (running statistics, no dropout).
+    public func evaluate(_ data: Dataset, batchSize: Int = 256) throws -> (loss: Double, accuracy: Double) {
+        let state = try requireCompiled()
+        guard batchSize >= 1 else { throw TrainingError.invalidArgument("batch size must be at least 1, got \(batchSize)") }
+        guard data.count > 0 else { throw TrainingError.invalidArgument("no samples to evaluate") }
+        try BatchFeeder.validate(data, for: self, role: "evaluation")
+        let b = state.backend
+        let n = data.count
+        let losses = try state.cache.tensor(ModelSlot.sampleLosses, [n], on: b)
+        let correct = try state.cache.tensor(ModelSlot.sampleCorrect, [n], on: b)
+        var feeder = BatchFeeder(dataset: data, outputs: outputShape.count, normalizer: normalizer,
+                                 augmentation: nil, rng: SplitMix64(seed: 0))
+        let order = Array(0..<n)
+        for first in stride(from: 0, to: n, by: batchSize) {
+            let rows = order[first..<min(first + batchSize, n)]
+            let (input, target) = try feeder.upload(rows, model: self, state: state, training: false)
+            let output = try stack.forward(input, context(.inference))
+            let gradient = try state.cache.tensor(ModelSlot.lossGradient, output.shape, on: b)
+            try b.loss(state.loss, prediction: output, target: target,
+                       perSampleLoss: losses.view(at: first, shape: [rows.count]), gradient: gradient)
+            try b.countCorrect(prediction: output, target: target, correct: correct.view(at: first, shape: [rows.count]))
+        }
+        let l = try b.download(losses), c = try b.download(correct)
+        return (l.reduce(0.0) { $0 + Double($1) } / Double(n), c.reduce(0.0) { $0 + Double($1) } / Double(n))
+    }
+}

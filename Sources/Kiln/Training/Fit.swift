@@ -1,0 +1,136 @@
+import Foundation
+
+extension Sequential {
+    /// Trains the model, Keras-style, and returns the per-epoch history.
+    ///
+    /// - Each epoch visits the training rows in an order shuffled from the model's seed and
+    ///   the epoch number (so a run is reproducible); the last batch may be smaller.
+    /// - `validationSplit` holds out the *last* fraction of `data` before shuffling, as Keras
+    ///   does: with class-sorted data that fraction may hold one class only, which is warned
+    ///   about. `validationData` takes precedence.
+    /// - Losses are per-sample means; the loss does not include the L1/L2 penalty.
+    /// - A NaN or infinite loss stops training with `TrainingError.nonFiniteLoss`.
+    /// - The host waits on the device only every `syncEvery` steps (to read losses).
+    public func fit(_ data: Dataset, epochs: Int, batchSize: Int = 32, validationSplit: Double = 0,
+                    validationData: Dataset? = nil, shuffle: Bool = true, augmentation: Augmentation? = nil,
+                    callbacks: [any Callback] = [], syncEvery: Int = 50,
+                    log: @escaping (String) -> Void = { print($0) }) throws -> History {
+        let state = try requireCompiled()
+        guard epochs >= 1 else { throw TrainingError.invalidArgument("epochs must be at least 1, got \(epochs)") }
+        guard batchSize >= 1 else { throw TrainingError.invalidArgument("batch size must be at least 1, got \(batchSize)") }
+        guard validationSplit >= 0, validationSplit < 1 else {
+            throw TrainingError.invalidArgument("validation split must be in [0, 1), got \(validationSplit)")
+        }
+        var train = data
+        var validation = validationData
+        if validation == nil, validationSplit > 0 {
+            (train, validation) = data.split(validationFraction: validationSplit)
+            if let v = validation, v.count > 0, v.classesPresent.count == 1 {
+                log("warning: the validation split (the last \(v.count) samples) holds only class \(v.classesPresent[0]); shuffle the data first")
+            }
+        }
+        guard train.count > 0 else { throw TrainingError.invalidArgument("no training samples") }
+        try BatchFeeder.validate(train, for: self, role: "training")
+        if let validation, validation.count > 0 { try BatchFeeder.validate(validation, for: self, role: "validation") }
+
+        let control = TrainingControl(
+            learningRate: state.learningRate,
+            snapshot: { [unowned self] in try self.weights() },
+            restore: { [unowned self] in try self.setWeights($0) },
+            log: log)
+        var history = History()
+        let batches = BatchIterator(count: train.count, batchSize: batchSize, shuffle: shuffle, seed: state.seed)
+        var feeder = BatchFeeder(dataset: train, outputs: outputShape.count, normalizer: normalizer,
+                                 augmentation: augmentation, rng: SplitMix64(seed: state.seed))
+        for c in callbacks { try c.trainingWillBegin(control: control) }
+        for epoch in 1...epochs {
+            for c in callbacks { try c.epochWillBegin(epoch, control: control) }
+            state.learningRate = control.learningRate
+            let order = batches.order(epoch: epoch)
+            feeder.rng = Augmentation.generator(seed: state.seed, epoch: epoch)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let (loss, accuracy) = try runEpoch(order: order, batchSize: batchSize, feeder: &feeder,
+                                                syncEvery: syncEvery, epoch: epoch)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            var metrics = EpochMetrics(epoch: epoch, loss: loss, accuracy: accuracy,
+                                       learningRate: Double(state.learningRate),
+                                       imagesPerSecond: Double(train.count) / max(seconds, 1e-9), seconds: seconds)
+            if let validation, validation.count > 0 {
+                let v = try evaluate(validation, batchSize: max(batchSize, 256))
+                metrics.valLoss = v.loss
+                metrics.valAccuracy = v.accuracy
+            }
+            history.append(metrics)
+            log(Self.progressLine(metrics, of: epochs))
+            for c in callbacks { try c.epochDidEnd(metrics, control: control) }
+            if let reason = control.stopReason {
+                log(reason)
+                break
+            }
+        }
+        for c in callbacks { try c.trainingDidEnd(control: control) }
+        state.learningRate = control.learningRate
+        return history
+    }
+
+    /// One pass over `order`; returns the mean loss and accuracy over the epoch.
+    private func runEpoch(order: [Int], batchSize: Int, feeder: inout BatchFeeder, syncEvery: Int,
+                          epoch: Int) throws -> (Double, Double) {
+        let state = compiled!
+        let b = state.backend
+        let n = order.count
+        let losses = try state.cache.tensor(ModelSlot.sampleLosses, [n], on: b)
+        let correct = try state.cache.tensor(ModelSlot.sampleCorrect, [n], on: b)
+        var lossSum = 0.0, correctSum = 0.0, synced = 0, steps = 0
+        // Reads the per-sample results written since the last read; stops on NaN/Inf.
+        func sync(upTo end: Int) throws {
+            guard end > synced else { return }
+            let l = try b.download(losses.view(at: synced, shape: [end - synced]))
+            let c = try b.download(correct.view(at: synced, shape: [end - synced]))
+            for v in l {
+                guard v.isFinite else {
+                    throw TrainingError.nonFiniteLoss(epoch: epoch, step: steps, learningRate: state.learningRate)
+                }
+                lossSum += Double(v)
+            }
+            correctSum += c.reduce(0.0) { $0 + Double($1) }
+            synced = end
+        }
+        for first in stride(from: 0, to: n, by: batchSize) {
+            let rows = order[first..<min(first + batchSize, n)]
+            let (input, target) = try feeder.upload(rows, model: self, state: state, training: true)
+            try trainStep(input: input, target: target,
+                          losses: losses.view(at: first, shape: [rows.count]),
+                          correct: correct.view(at: first, shape: [rows.count]))
+            steps += 1
+            if steps % syncEvery == 0 { try sync(upTo: first + rows.count) }
+        }
+        try sync(upTo: n)
+        return (lossSum / Double(n), correctSum / Double(n))
+    }
+
+    /// Forward, loss, backward and one fused optimizer update for one batch.
+    public func trainStep(input: Tensor, target: Tensor, losses: Tensor, correct: Tensor) throws {
+        let state = try requireCompiled()
+        let b = state.backend
+        let ctx = context(.training)
+        let output = try stack.forward(input, ctx)
+        let gradient = try state.cache.tensor(ModelSlot.lossGradient, output.shape, on: b)
+        try b.loss(state.loss, prediction: output, target: target, perSampleLoss: losses, gradient: gradient)
+        try b.countCorrect(prediction: output, target: target, correct: correct)
+        try b.fill(state.parameters.gradients, with: 0)
+        _ = try stack.backward(gradient, ctx, needInputGradient: false)
+        state.step += 1
+        let update = state.optimizer.update(step: Int(state.step), learningRate: state.learningRate)
+        let p = state.parameters
+        try b.optimizerStep(update, params: p.values, grads: p.gradients, decayMask: p.decayMask,
+                            state1: p.state1, state2: p.state2)
+    }
+
+    static func progressLine(_ m: EpochMetrics, of epochs: Int) -> String {
+        var s = String(format: "epoch %d/%d  loss %.4f  accuracy %.4f", m.epoch, epochs, m.loss, m.accuracy)
+        if let vl = m.valLoss, let va = m.valAccuracy { s += String(format: "  val_loss %.4f  val_accuracy %.4f", vl, va) }
+        s += String(format: "  %.0f images/s  %.1fs  lr %g", m.imagesPerSecond, m.seconds, m.learningRate)
+        return s
+    }
+}
