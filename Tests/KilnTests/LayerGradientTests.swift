@@ -26,10 +26,16 @@ struct LayerGradientTests {
         }.run()
     }
     @Test func maxPool() throws {
-        try GradientCheck(inputShape: [2, 3, 7, 5]) { MaxPool2D(2) }.run()
+        var check = try GradientCheck(inputShape: [2, 3, 7, 5]) { MaxPool2D(2) }
+        check.distinct = true
+        check.h = 2e-3
+        try check.run()
     }
     @Test func maxPoolOverlappingSame() throws {
-        try GradientCheck(inputShape: [1, 2, 7, 7]) { MaxPool2D(3, stride: 2, padding: .same) }.run()
+        var check = try GradientCheck(inputShape: [1, 2, 7, 7]) { MaxPool2D(3, stride: 2, padding: .same) }
+        check.distinct = true
+        check.h = 2e-3
+        try check.run()
     }
     @Test func avgPool() throws {
         try GradientCheck(inputShape: [2, 2, 5, 7]) { AvgPool2D(2) }.run()

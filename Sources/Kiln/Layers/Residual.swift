@@ -51,13 +51,18 @@ public final class Residual: ContainerLayer {
         return out
     }
 
+    /// A 1x1 convolution whose stride s gives (in − 1)/s + 1 = out on both axes, or a Dense
+    /// layer for flat shapes.
     private static func makeProjection(from input: Shape, to output: Shape) throws -> any Layer {
         if input.rank == 1 && output.rank == 1 { return Dense(output[0]) }
-        guard input.rank == 3, output.rank == 3, output[1] > 0, output[2] > 0,
-              input[1] % output[1] == 0 || output[1] == 1, input[2] % output[2] == 0 || output[2] == 1 else {
+        func stride(_ i: Int, _ o: Int) -> Int? {
+            guard o > 0 else { return nil }
+            let s = max((i + o - 1) / o, 1)
+            return (i - 1) / s + 1 == o ? s : nil
+        }
+        guard input.rank == 3, output.rank == 3, let sh = stride(input[1], output[1]), let sw = stride(input[2], output[2]) else {
             throw LayerError("Residual: no 1x1 projection maps \(input) to \(output)")
         }
-        let sh = (input[1] + output[1] - 1) / output[1], sw = (input[2] + output[2] - 1) / output[2]
         return Conv2D(output[0], kernelSize: (1, 1), strides: (sh, sw))
     }
 
