@@ -4,6 +4,12 @@ public enum ModelZoo {
 
     /// Builds the named model for samples of `input` shape and `classes` outputs (logits).
     public static func make(_ name: String, input: Shape = [1, 28, 28], classes: Int = 10) throws -> Sequential {
+        let model = try build(name, input: input, classes: classes)
+        model.name = name
+        return model
+    }
+
+    private static func build(_ name: String, input: Shape, classes: Int) throws -> Sequential {
         switch name {
         case "simple-cnn":
             // The reference CNN: two conv/pool stages, a hidden dense layer, dropout.

@@ -19,6 +19,9 @@ public final class Sequential {
     public let declarations: ParameterDeclarations
 
     public private(set) var compiled: CompiledState?
+    /// The model-zoo name this model was made from, if any (stored in checkpoints so a
+    /// checkpoint can rebuild its model).
+    public var name: String?
     /// Input normalisation fitted on training data; saved with the model.
     public var normalizer: Normalizer?
 

@@ -9,7 +9,7 @@ extension Sequential {
             let own = declarations.parameters.filter { owner(of: $0.name) == name }.reduce(0) { $0 + $1.shape.count }
                 + declarations.buffers.filter { owner(of: $0.name) == name }.reduce(0) { $0 + $1.shape.count }
             let title = "\(name) \(layer.typeName)" + (layer.configuration.isEmpty ? "" : " (\(layer.configuration))")
-            rows.append((title, output.map { Shape([-1] + $0.dims).description.replacingOccurrences(of: "-1", with: "None") } ?? "", own))
+            rows.append((title, output.map { "[None, " + $0.dims.map(String.init).joined(separator: ", ") + "]" } ?? "", own))
             if let container = layer as? any ContainerLayer {
                 for child in container.children { visit(child.layer, name: "\(name).\(child.name)", output: nil) }
             }

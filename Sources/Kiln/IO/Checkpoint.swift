@@ -1,0 +1,118 @@
+import Foundation
+
+/// A trained model on disk: safetensors with one tensor per parameter and buffer, named as
+/// PyTorch's `state_dict` names them for the same layer list ("0.weight", "0.bias",
+/// "4.running_mean" …; conv weights OIHW, dense weights [out, in]), plus metadata:
+///
+///     format      "kiln-checkpoint-1"
+///     model       JSON: input shape, output shape, layer list
+///     normalizer  JSON of the `Normalizer` (absent when the model has none)
+///     training    JSON: optimizer, learning rate, step, seed
+///
+/// Layer indices count Kiln layers: an activation fused into Conv2D/Dense takes no index
+/// (PyTorch's `nn.Sequential` gives `nn.ReLU` one). Optimizer moments are not saved.
+/// PyTorch's batch-norm `num_batches_tracked` is not stored.
+public enum Checkpoint {
+    public static let format = "kiln-checkpoint-1"
+
+    public struct ModelDescription: Codable, Equatable, Sendable {
+        /// The model-zoo name, when the model came from `ModelZoo`.
+        public var name: String?
+        public var input: [Int]
+        public var output: [Int]
+        public var layers: [String]
+    }
+
+    struct TrainingState: Codable {
+        var optimizer: String
+        var learningRate: Float
+        var step: UInt64
+        var seed: UInt64
+    }
+
+    static func describe(_ model: Sequential) -> ModelDescription {
+        ModelDescription(name: model.name, input: model.inputShape.dims, output: model.outputShape.dims,
+                         layers: model.layers.map { "\($0.typeName)(\($0.configuration))" })
+    }
+
+    /// Writes the model atomically (temporary file, then rename): a crash never leaves a
+    /// half-written checkpoint at `url`.
+    public static func save(_ model: Sequential, to url: URL) throws {
+        let state = try model.requireCompiled()
+        let w = try model.weights()
+        var tensors: [SafeTensorsFile.Entry] = []
+        for e in state.parameters.entries {
+            tensors.append(.init(name: e.name, shape: e.shape.dims, values: Array(w.parameters[e.offset..<e.offset + e.shape.count])))
+        }
+        for e in state.buffers.entries {
+            tensors.append(.init(name: e.name, shape: e.shape.dims, values: Array(w.buffers[e.offset..<e.offset + e.shape.count])))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json<T: Encodable>(_ v: T) throws -> String { String(decoding: try encoder.encode(v), as: UTF8.self) }
+        var metadata = [
+            "format": format,
+            "model": try json(describe(model)),
+            "training": try json(TrainingState(optimizer: state.optimizer.description, learningRate: state.learningRate,
+                                               step: state.step, seed: state.seed)),
+        ]
+        if let n = model.normalizer { metadata["normalizer"] = try json(n) }
+        try SafeTensorsFile(tensors: tensors, metadata: metadata).write(to: url)
+    }
+
+    /// The model description stored in a checkpoint (to rebuild the model before `load`).
+    public static func description(at url: URL) throws -> ModelDescription {
+        let file = try SafeTensorsFile.read(from: url)
+        guard file.metadata["format"] == format, let text = file.metadata["model"],
+              let d = try? JSONDecoder().decode(ModelDescription.self, from: Data(text.utf8)) else {
+            throw CheckpointError("\(url.path): not a Kiln checkpoint (no model description in its metadata)")
+        }
+        return d
+    }
+
+    /// Loads weights, running statistics and the normaliser into a compiled model built
+    /// the same way. Any missing, extra or differently shaped tensor is an error that lists
+    /// the differences, and the model is left unchanged.
+    public static func load(into model: Sequential, from url: URL) throws {
+        let state = try model.requireCompiled()
+        let file = try SafeTensorsFile.read(from: url)
+        guard file.metadata["format"] == format else {
+            throw CheckpointError("\(url.path): not a Kiln checkpoint (metadata format is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"))")
+        }
+        let byName = Dictionary(file.tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let expected = state.parameters.entries + state.buffers.entries
+        var problems: [String] = []
+        for e in expected {
+            guard let t = byName[e.name] else { problems.append("missing \(e.name) \(e.shape)"); continue }
+            if t.shape != e.shape.dims { problems.append("\(e.name) is \(Shape(t.shape)) in the file, \(e.shape) in the model") }
+        }
+        let known = Set(expected.map(\.name))
+        problems += file.tensors.filter { !known.contains($0.name) }.map { "unexpected \($0.name) \(Shape($0.shape))" }
+        guard problems.isEmpty else {
+            throw CheckpointError("\(url.path) does not match the model: " + problems.prefix(8).joined(separator: "; ")
+                                  + (problems.count > 8 ? "; and \(problems.count - 8) more" : ""))
+        }
+        var normalizer: Normalizer? = nil
+        if let text = file.metadata["normalizer"] {
+            do { normalizer = try JSONDecoder().decode(Normalizer.self, from: Data(text.utf8)) } catch {
+                throw CheckpointError("\(url.path): the normalizer metadata is not valid: \(error)")
+            }
+        }
+        var w = WeightSnapshot(parameters: [Float](repeating: 0, count: state.parameters.count),
+                               buffers: [Float](repeating: 0, count: state.buffers.count))
+        for e in state.parameters.entries { w.parameters.replaceSubrange(e.offset..<e.offset + e.shape.count, with: byName[e.name]!.values) }
+        for e in state.buffers.entries { w.buffers.replaceSubrange(e.offset..<e.offset + e.shape.count, with: byName[e.name]!.values) }
+        try model.setWeights(w)
+        model.normalizer = normalizer
+        if let text = file.metadata["training"],
+           let t = try? JSONDecoder().decode(TrainingState.self, from: Data(text.utf8)) {
+            state.step = t.step
+        }
+    }
+}
+
+/// A checkpoint that cannot be read into the model; the message names the file.
+public struct CheckpointError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Kiln
+import KilnOpenCL
+
+/// `--device`: where the ops run.
+///
+///   cpu           the plain-Swift reference backend
+///   opencl        the first OpenCL GPU, else the first OpenCL device
+///   opencl:P:D    OpenCL platform P, device D (see `kiln devices`)
+///   auto          the best OpenCL device found, else the CPU reference backend (the default)
+struct DeviceOptions: ParsableArguments {
+    @Option(help: "cpu, opencl, opencl:P:D, or auto (best OpenCL device, else cpu).")
+    var device: String = "auto"
+
+    func validate() throws {
+        let d = device.lowercased()
+        guard d == "cpu" || d == "auto" || d.hasPrefix("opencl") else {
+            throw ValidationError("unknown device '\(device)'; use cpu, opencl, opencl:P:D or auto (kiln devices lists them)")
+        }
+    }
+
+    /// The backend, and a line saying which device was chosen and why.
+    func makeBackend() throws -> (backend: any Backend, note: String) {
+        try BackendFactory.make(device)
+    }
+}

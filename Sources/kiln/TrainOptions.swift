@@ -1,0 +1,89 @@
+import ArgumentParser
+import Kiln
+
+/// The training hyper-parameters of `kiln train`, validated before any data is read.
+struct TrainOptions: ParsableArguments {
+    @Option(help: "Model: \(ModelZoo.names.joined(separator: ", ")).")
+    var model: String = "simple-cnn"
+
+    @Option(help: "Number of epochs.")
+    var epochs: Int = 3
+
+    @Option(name: .customLong("batch-size"), help: "Mini-batch size.")
+    var batchSize: Int = 32
+
+    @Option(help: "Optimizer: \(OptimizerName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var optimizer: String = "adam"
+
+    @Option(help: "Learning rate (default: the optimizer's Keras default, e.g. 0.001 for adam).")
+    var lr: Float?
+
+    @Option(help: "L2 penalty coefficient (loss += l2·Σw² over weights).")
+    var l2: Float = 0
+
+    @Option(name: .customLong("weight-decay"), help: "Decoupled weight decay λ (AdamW-style; adamw defaults to 0.004).")
+    var weightDecay: Float?
+
+    @Option(help: "Seed for initialisation, shuffling, augmentation and dropout.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Use only the first N training images.")
+    var limit: Int?
+
+    @Option(name: .customLong("validation-split"), help: "Hold out this last fraction of the training data for validation.")
+    var validationSplit: Double = 0
+
+    @Option(name: .customLong("early-stopping"), help: "Stop after this many epochs without val_loss improvement (needs validation), restoring the best weights.")
+    var earlyStoppingPatience: Int?
+
+    @Flag(name: .customLong("no-normalize"), help: "Do not standardise inputs with statistics fitted on the training data.")
+    var noNormalize = false
+
+    @Option(name: .customLong("augment-flip"), help: "Probability of a horizontal flip per training image.")
+    var flipProbability: Float = 0
+
+    @Option(name: .customLong("augment-shift"), help: "Random translation of training images by up to this many pixels.")
+    var maxShift: Int = 0
+
+    func validate() throws {
+        guard ModelZoo.names.contains(model) else {
+            throw ValidationError("unknown model '\(model)'; available: \(ModelZoo.names.joined(separator: ", "))")
+        }
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if let lr, !(lr.isFinite && lr > 0) {
+            throw ValidationError("--lr must be a positive finite number, got \(lr)")
+        }
+        guard l2.isFinite, l2 >= 0 else { throw ValidationError("--l2 must be a non-negative number, got \(l2)") }
+        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) {
+            throw ValidationError("--weight-decay must be a non-negative number, got \(weightDecay)")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        guard validationSplit >= 0, validationSplit < 1 else {
+            throw ValidationError("--validation-split must be in [0, 1), got \(validationSplit)")
+        }
+        if let p = earlyStoppingPatience {
+            guard p >= 0 else { throw ValidationError("--early-stopping must be at least 0, got \(p)") }
+            guard validationSplit > 0 else { throw ValidationError("--early-stopping needs --validation-split") }
+        }
+        guard flipProbability >= 0, flipProbability <= 1 else {
+            throw ValidationError("--augment-flip must be in [0, 1], got \(flipProbability)")
+        }
+        guard maxShift >= 0 else { throw ValidationError("--augment-shift must be at least 0, got \(maxShift)") }
+        _ = try makeOptimizer()
+    }
+
+    func makeOptimizer() throws -> any Optimizer {
+        do {
+            return try OptimizerName(parsing: optimizer).make(learningRate: lr, regularization: .l2(l2),
+                                                              weightDecay: weightDecay)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    var augmentation: Augmentation? {
+        let a = Augmentation(horizontalFlipProbability: flipProbability, maxTranslation: maxShift)
+        return a.isIdentity ? nil : a
+    }
+}
