@@ -70,8 +70,13 @@ import Kiln
         #expect(run(5) != run(6))
     }
 
-    @Test func configIsCodable() throws {
+    @Test func configIsCodableWithDefaultsAndChecks() throws {
         let aug = Augmentation(horizontalFlipProbability: 0.5, maxTranslation: 4, brightness: 0.1, contrast: 0.2)
         #expect(try JSONDecoder().decode(Augmentation.self, from: JSONEncoder().encode(aug)) == aug)
+        let partial = try JSONDecoder().decode(Augmentation.self, from: Data(#"{"maxTranslation": 2}"#.utf8))
+        #expect(partial == Augmentation(maxTranslation: 2))
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(Augmentation.self, from: Data(#"{"maxTranslation": -1}"#.utf8))
+        }
     }
 }

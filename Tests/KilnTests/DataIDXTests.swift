@@ -87,7 +87,7 @@ import Testing
 
     @Test func truncatedPlainAndGzip() throws {
         let short = Array(imageFile.dropLast(5))
-        try expectLoadError(images: short, faulty: "images.idx", problem: "truncated file: header claims 28 bytes of data but the file holds only 23")
+        try expectLoadError(images: short, faulty: "images.idx", problem: "truncated file: its header implies 28 bytes (after decompression) but only 23 are there")
         try expectLoadError(images: short, gzip: true, faulty: "images.idx", problem: "truncated file")
         try expectLoadError(images: Array(imageFile.prefix(9)), faulty: "images.idx", problem: "truncated file")
     }
@@ -105,6 +105,20 @@ import Testing
     @Test func trailingGarbagePlainAndGzip() throws {
         try expectLoadError(images: imageFile + [9], faulty: "images.idx", problem: "trailing garbage")
         try expectLoadError(labels: labelFile + [0, 0], gzip: true, faulty: "labels.idx", problem: "trailing garbage")
+    }
+
+    /// A gzip file cut short (as by an interrupted download) is reported as truncated.
+    @Test func cutGzipStream() throws {
+        try withTempDirectory { dir in
+            var rng = SplitMix64(seed: 1)
+            let noise = (0..<50 * 784).map { _ in UInt8(truncatingIfNeeded: rng.next()) }  // incompressible
+            let whole = try Data(contentsOf: dir.write("full", idxBytes(dims: [50, 28, 28], payload: noise), gzip: true))
+            let cut = try dir.write("images.idx", Array(whole.dropLast(1000)))
+            let lbl = try dir.write("labels.idx", idxBytes(dims: [50], payload: [UInt8](repeating: 0, count: 50)))
+            expectError(containing: [cut.path, "truncated file"]) {
+                _ = try IDXDataset.load(images: cut, labels: lbl, classCount: 3)
+            }
+        }
     }
 
     @Test func corruptGzipStream() throws {

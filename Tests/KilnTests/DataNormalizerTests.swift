@@ -29,6 +29,8 @@ import Kiln
         let n = Normalizer(fitting: data)
         let json = try JSONEncoder().encode(n)
         #expect(try JSONDecoder().decode(Normalizer.self, from: json) == n)
+        let damaged = Data(#"{"sampleShape": [3, 2, 2], "mean": [0.5], "std": [0.2]}"#.utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Normalizer.self, from: damaged) }
     }
 
     @Test func nonImageSamplesAreOneChannel() {
