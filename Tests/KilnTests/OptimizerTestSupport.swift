@@ -11,7 +11,8 @@ struct OptimizerState {
 /// Runs one fused step per entry of `grads` on the CPU reference backend, the way the
 /// trainer does (state 1 filled with `initialState1`, steps counted from 1, the optimizer's
 /// own learning rate), and returns the state after each step.
-func cpuSteps(_ optimizer: any Optimizer, w: [Float], grads: [[Float]], mask: [Float]? = nil) throws -> [OptimizerState] {
+func cpuSteps(_ optimizer: any Optimizer, w: [Float], grads: [[Float]],
+              mask: [Float]? = nil) throws -> [OptimizerState] {
     let backend = CPUBackend(threads: 1)
     let shape: Shape = [w.count]
     let params = try backend.makeTensor(shape, values: w)

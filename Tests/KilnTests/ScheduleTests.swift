@@ -7,7 +7,8 @@ import Testing
         (1...epochs).map { schedule.learningRate(epoch: $0, initial: initial, current: 123) }
     }
 
-    private func expectRates(_ actual: [Float], _ expected: [Double], sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectRates(_ actual: [Float], _ expected: [Double],
+                             sourceLocation: SourceLocation = #_sourceLocation) {
         expectClose(actual, expected, "rates", absolute: 0, relative: 1e-6, sourceLocation: sourceLocation)
     }
 
@@ -41,7 +42,8 @@ import Testing
     }
 
     @Test func descriptions() throws {
-        #expect(try LearningRateSchedule.stepDecay(every: 10, factor: 0.5).description == "stepDecay(every: 10, factor: 0.5)")
+        let step = try LearningRateSchedule.stepDecay(every: 10, factor: 0.5)
+        #expect(step.description == "stepDecay(every: 10, factor: 0.5)")
         #expect(try LearningRateSchedule.cosine(epochs: 20).description == "cosine(epochs: 20, minimum: 0.0)")
     }
 
