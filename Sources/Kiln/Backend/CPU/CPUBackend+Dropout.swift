@@ -1,0 +1,29 @@
+/// Inverted dropout with Philox masks (see `DropoutKey`): element i of the tensor is kept when
+/// `key.word(element: i) ≥ rate.threshold`, and kept values are scaled by `rate.scale`.
+extension CPUBackend {
+    public func dropoutForward(_ rate: DropoutRate, key: DropoutKey, input: Tensor, output: Tensor) throws {
+        precondition(input.count == output.count, "dropout input has \(input.count) elements, output \(output.count)")
+        applyMask(rate, key, from: pointer(input), to: pointer(output), count: input.count)
+    }
+
+    public func dropoutBackward(_ rate: DropoutRate, key: DropoutKey, outputGrad: Tensor, inputGrad: Tensor) throws {
+        precondition(outputGrad.count == inputGrad.count,
+                     "dropout output grad has \(outputGrad.count) elements, input grad \(inputGrad.count)")
+        applyMask(rate, key, from: pointer(outputGrad), to: pointer(inputGrad), count: outputGrad.count)
+    }
+
+    /// to[i] = from[i] · scale where kept, else 0; one Philox block per four elements.
+    private func applyMask(_ rate: DropoutRate, _ key: DropoutKey,
+                           from x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count: Int) {
+        let blocks = (count + 3) / 4
+        parallelRanges(blocks, grain: 1 << 12) { range, _ in
+            for b in range {
+                let words = key.block(b)
+                for lane in 0..<min(4, count - 4 * b) {
+                    let i = 4 * b + lane
+                    y[i] = words[lane] >= rate.threshold ? x[i] * rate.scale : 0
+                }
+            }
+        }
+    }
+}
