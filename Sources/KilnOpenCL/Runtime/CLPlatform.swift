@@ -1,11 +1,20 @@
 import COpenCL
+import Foundation
 
 /// An OpenCL platform (one installed driver, e.g. PoCL or NVIDIA's).
 struct CLPlatform {
     let id: cl_platform_id
 
+    /// Serialises discovery: PoCL initialises itself on the first query, and concurrent first
+    /// queries from several threads find no devices or crash.
+    private static let discovery = NSLock()
+
     /// Every platform the ICD loader finds, in its order; empty when there is none.
     static func all() throws -> [CLPlatform] {
+        try discovery.withLock { try unlockedAll() }
+    }
+
+    private static func unlockedAll() throws -> [CLPlatform] {
         var count: cl_uint = 0
         let status = clGetPlatformIDs(0, nil, &count)
         // ocl-icd reports "no ICD" as CL_PLATFORM_NOT_FOUND_KHR rather than a zero count.
@@ -31,6 +40,10 @@ struct CLPlatform {
 
     /// The platform's devices of every type, in its order.
     func devices() throws -> [CLDevice] {
+        try Self.discovery.withLock { try unlockedDevices() }
+    }
+
+    private func unlockedDevices() throws -> [CLDevice] {
         var count: cl_uint = 0
         let status = clGetDeviceIDs(id, cl_device_type(CL_DEVICE_TYPE_ALL), 0, nil, &count)
         if status == CL_DEVICE_NOT_FOUND || count == 0 { return [] }
