@@ -18,6 +18,10 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     public let config: KernelConfig
     /// How the program was obtained this time and how long it took.
     public let programBuild: ProgramBuildReport
+    /// Fill every scratch buffer with NaN before use, so a kernel that reads scratch it did
+    /// not write shows up in results (checks and oclgrind runs; costs one fill per use).
+    /// Defaults to on when the environment sets `KILN_OPENCL_POISON_WORKSPACES=1`.
+    public var poisonsWorkspaces = ProcessInfo.processInfo.environment["KILN_OPENCL_POISON_WORKSPACES"] == "1"
 
     let context: CLContext
     let queue: CLQueue
@@ -133,7 +137,9 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     /// A pooled scratch buffer; it returns to the pool when the caller drops it. Safe to reuse
     /// at once: the in-order queue runs its users before the next owner's commands.
     func workspace(_ count: Int) throws -> OpenCLBuffer {
-        try OpenCLBuffer(count: count, pool: pool)
+        let buffer = try OpenCLBuffer(count: count, pool: pool)
+        if poisonsWorkspaces { try queue.fill(buffer.memory, with: .nan, byteOffset: 0, count: max(count, 1) * 4) }
+        return buffer
     }
 
     // MARK: Profiling
