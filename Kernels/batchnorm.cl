@@ -5,7 +5,7 @@
 // well under 1e-6 relative, where a naive float loop would be ~m·ε. The variance is the
 // two-pass Σ(x − mean)², not E[x²] − mean², so it cannot cancel to a negative.
 
-inline int bn_index(int e, int c, int C, int S) {
+int bn_index(int e, int c, int C, int S) {
     int n = e / S;
     return (n * C + c) * S + (e - n * S);
 }

@@ -11,9 +11,12 @@
 #define RED_WG 64
 #endif
 
+// Helpers are plain functions, not `inline`: C99 inline linkage differs between OpenCL
+// compilers, and every compiler inlines small functions anyway.
+
 // One Kahan-compensated step: (sum, comp) += v. Sums stay within a few ulps of exact over
 // long per-work-item runs without needing double, which devices need not have.
-inline void kahan_add(float* sum, float* comp, float v) {
+void kahan_add(float* sum, float* comp, float v) {
     float y = v - *comp;
     float t = *sum + y;
     *comp = (t - *sum) - y;

@@ -8,13 +8,13 @@
 #define PHILOX_W0 0x9E3779B9u
 #define PHILOX_W1 0xBB67AE85u
 
-inline uint4 philox_round(uint4 ctr, uint2 key) {
+uint4 philox_round(uint4 ctr, uint2 key) {
     uint hi0 = mul_hi(PHILOX_M0, ctr.x), lo0 = PHILOX_M0 * ctr.x;
     uint hi1 = mul_hi(PHILOX_M1, ctr.z), lo1 = PHILOX_M1 * ctr.z;
     return (uint4)(hi1 ^ ctr.y ^ key.x, lo1, hi0 ^ ctr.w ^ key.y, lo0);
 }
 
-inline uint4 philox4x32_10(uint4 ctr, uint2 key) {
+uint4 philox4x32_10(uint4 ctr, uint2 key) {
     ctr = philox_round(ctr, key);
     for (int r = 1; r < 10; ++r) {
         key += (uint2)(PHILOX_W0, PHILOX_W1);

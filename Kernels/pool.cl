@@ -3,7 +3,7 @@
 // windows that contain an input cell (no atomics, deterministic).
 
 // Row-major position (h·W + w) of the first maximal in-image cell of window (i, j).
-inline int window_argmax(__global const float* plane, int H, int W, int WH, int WW,
+int window_argmax(__global const float* plane, int H, int W, int WH, int WW,
                          int sH, int sW, int pT, int pL, int i, int j) {
     int h0 = i * sH - pT, w0 = j * sW - pL;
     int best = -1;
@@ -28,7 +28,7 @@ __kernel void maxpool_forward(__global const float* x, int xOff, __global float*
 }
 
 // First and last output index whose window (start o·s − pad, length win) covers cell h.
-inline int2 covering(int h, int win, int s, int pad, int outSize) {
+int2 covering(int h, int win, int s, int pad, int outSize) {
     int hi = (h + pad) / s;                   // largest o with o·s − pad ≤ h
     int t = h + pad - win + 1;                // smallest o has o·s ≥ t
     int lo = t <= 0 ? 0 : (t + s - 1) / s;
@@ -54,7 +54,7 @@ __kernel void maxpool_backward(__global const float* x, int xOff, __global const
 }
 
 // Cells of window (i, j) inside the image.
-inline int window_cells(int H, int W, int WH, int WW, int sH, int sW, int pT, int pL, int i, int j) {
+int window_cells(int H, int W, int WH, int WW, int sH, int sW, int pT, int pL, int i, int j) {
     int h0 = i * sH - pT, w0 = j * sW - pL;
     return (min(h0 + WH, H) - max(h0, 0)) * (min(w0 + WW, W) - max(w0, 0));
 }
