@@ -1,1 +1,40 @@
-// Kernels are OpenCL C 1.2, one file per op family.
+// Kernels are OpenCL C 1.2, one file per op family. The host concatenates common.cl and
+// then every other file (sorted by name) into ONE program per context, built with -D
+// options from KernelConfig: GEMM_TSM/TSN/TSK/WPTM/WPTN (GEMM tiles), RED_WG (work-items
+// per reduction group, a power of two).
+//
+// Conventions: every tensor argument is a (__global float*, int offset) pair, the offset in
+// elements; indices are int (the host checks sizes fit); kernels guard their own bounds, so
+// global sizes are rounded up to whole work-groups.
+
+#ifndef RED_WG
+#define RED_WG 64
+#endif
+
+// Helpers are plain functions, not `inline`: C99 inline linkage differs between OpenCL
+// compilers, and every compiler inlines small functions anyway.
+
+// One Kahan-compensated step: (sum, comp) += v. Sums stay within a few ulps of exact over
+// long per-work-item runs without needing double, which devices need not have.
+void kahan_add(float* sum, float* comp, float v) {
+    float y = v - *comp;
+    float t = *sum + y;
+    *comp = (t - *sum) - y;
+    *sum = t;
+}
+
+// Pairwise (tree) sum of one value per work-item over a work-group of RED_WG items; every
+// item gets the total. Called by all items of the group; ends with a barrier so `scratch`
+// (RED_WG floats) can be reused at once. Error: log2(RED_WG) roundings on each partial.
+float group_sum(__local float* scratch, float v) {
+    int l = (int)get_local_id(0);
+    scratch[l] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int s = RED_WG / 2; s > 0; s >>= 1) {
+        if (l < s) scratch[l] += scratch[l + s];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    float total = scratch[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return total;
+}

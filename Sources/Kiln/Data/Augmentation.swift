@@ -31,14 +31,36 @@ public struct Augmentation: Codable, Sendable, Equatable {
 
     public init(horizontalFlipProbability: Float = 0, maxTranslation: Int = 0, brightness: Float = 0,
                 contrast: Float = 0, clamp: ClosedRange<Float>? = 0...1) {
-        precondition((0...1).contains(horizontalFlipProbability), "flip probability must be in [0, 1]")
-        precondition(maxTranslation >= 0 && brightness >= 0 && (0...1).contains(contrast),
-                     "translation and brightness must be ≥ 0, contrast in [0, 1]")
         self.horizontalFlipProbability = horizontalFlipProbability
         self.maxTranslation = maxTranslation
         self.brightness = brightness
         self.contrast = contrast
         self.clamp = clamp
+        if let problem { preconditionFailure(problem) }
+    }
+
+    /// Decodes a saved configuration; absent keys take the defaults of `init`, and values out of
+    /// range are a `DecodingError` rather than a crash later.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        horizontalFlipProbability = try c.decodeIfPresent(Float.self, forKey: .horizontalFlipProbability) ?? 0
+        maxTranslation = try c.decodeIfPresent(Int.self, forKey: .maxTranslation) ?? 0
+        brightness = try c.decodeIfPresent(Float.self, forKey: .brightness) ?? 0
+        contrast = try c.decodeIfPresent(Float.self, forKey: .contrast) ?? 0
+        if c.contains(.clamp) { clamp = try c.decodeIfPresent(ClosedRange<Float>.self, forKey: .clamp) }
+        if let problem {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problem))
+        }
+    }
+
+    /// What is out of range in this configuration, or nil.
+    var problem: String? {
+        if !(0...1).contains(horizontalFlipProbability) { return "flip probability must be in [0, 1]" }
+        if maxTranslation < 0 || maxTranslation > 1 << 20 { return "maxTranslation must be ≥ 0" }
+        if !(brightness >= 0 && brightness.isFinite) { return "brightness must be ≥ 0" }
+        if !(0...1).contains(contrast) { return "contrast must be in [0, 1]" }
+        return nil
     }
 
     /// The SplitMix64 stream reserved for augmentation (shuffling uses 2, see `BatchIterator`).

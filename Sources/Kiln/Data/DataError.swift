@@ -20,6 +20,8 @@ public enum DataError: Error, Equatable, Sendable, LocalizedError, CustomStringC
     /// A label outside 0..<classCount.
     case labelOutOfRange(path: String, index: Int, label: Int, classCount: Int)
     /// The header promises more bytes than the file holds (checked before allocating them).
+    /// Byte counts include the header and are of decompressed data; for a claim no gzip file of
+    /// this size could hold, `availableBytes` is the compressed size.
     case truncated(path: String, expectedBytes: Int, availableBytes: Int)
     /// Bytes follow the data the header describes.
     case trailingData(path: String, expectedBytes: Int)
@@ -45,8 +47,8 @@ public enum DataError: Error, Equatable, Sendable, LocalizedError, CustomStringC
         case let .labelOutOfRange(path, index, label, classCount):
             return "\(path): label \(label) at index \(index) is not below the class count \(classCount)"
         case let .truncated(path, expected, available):
-            return "\(path): truncated file: header claims \(expected) bytes of data "
-                + "but the file holds only \(available)"
+            return "\(path): truncated file: its header implies \(expected) bytes (after decompression) "
+                + "but only \(available) are there"
         case let .trailingData(path, expected):
             return "\(path): trailing garbage after the \(expected) bytes of data the header describes"
         case let .recordSize(path, size, recordSize):

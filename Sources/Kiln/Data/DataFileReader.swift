@@ -73,8 +73,11 @@ final class DataFileReader {
         while out.count < count {
             let want = min(count - out.count, chunk.count)
             let got = chunk.withUnsafeMutableBytes { gzread(handle, $0.baseAddress, UInt32(want)) }
-            if got < 0 { throw .unreadable(path: path, reason: zlibMessage()) }
-            if got == 0 { break }
+            if got < 0 { throw streamError(expected: position + count, got: position + out.count) }
+            if got == 0 {  // end of stream; zlib reports a cut-short gzip file only through gzerror
+                if gzipStatus() == Z_BUF_ERROR { throw streamError(expected: position + count, got: position + out.count) }
+                break
+            }
             out.append(contentsOf: chunk[0..<Int(got)])
         }
         position += out.count
@@ -86,10 +89,21 @@ final class DataFileReader {
         if try !read(upTo: 1).isEmpty { throw .trailingData(path: path, expectedBytes: dataBytes) }
     }
 
-    private func zlibMessage() -> String {
+    private func gzipStatus() -> Int32 {
         var code: Int32 = 0
-        guard let message = gzerror(handle, &code) else { return "zlib error" }
-        return "corrupt gzip stream (\(String(cString: message)))"
+        _ = gzerror(handle, &code)
+        return code
+    }
+
+    /// A failed `gzread`: a compressed stream cut short (Z_BUF_ERROR) is `truncated`, anything
+    /// else `unreadable` with zlib's message.
+    private func streamError(expected: Int, got: Int) -> DataError {
+        var code: Int32 = 0
+        let message = gzerror(handle, &code).map { String(cString: $0) } ?? "zlib error"
+        if code == Z_BUF_ERROR {
+            return .truncated(path: path, expectedBytes: expected, availableBytes: got)
+        }
+        return .unreadable(path: path, reason: "corrupt gzip stream (\(message))")
     }
 }
 

@@ -17,9 +17,29 @@ public struct Normalizer: Codable, Sendable, Equatable {
     public static let defaultStdFloor: Float = 1e-3
 
     public init(sampleShape: [Int], mean: [Float], std: [Float]) {
-        precondition(mean.count == std.count && mean.count == Self.channels(of: sampleShape),
-                     "need one mean and one std per channel of \(sampleShape)")
+        if let problem = Self.problem(sampleShape: sampleShape, mean: mean, std: std) { preconditionFailure(problem) }
         self.sampleShape = sampleShape; self.mean = mean; self.std = std
+    }
+
+    /// Decodes and checks a saved normalizer, so a damaged checkpoint is an error, not a crash.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let (shape, mean, std) = try (c.decode([Int].self, forKey: .sampleShape), c.decode([Float].self, forKey: .mean),
+                                      c.decode([Float].self, forKey: .std))
+        if let problem = Self.problem(sampleShape: shape, mean: mean, std: std) {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problem))
+        }
+        self.init(sampleShape: shape, mean: mean, std: std)
+    }
+
+    /// What is wrong with these numbers, or nil: one mean and one positive std per channel.
+    static func problem(sampleShape: [Int], mean: [Float], std: [Float]) -> String? {
+        if sampleShape.isEmpty || sampleShape.contains(where: { $0 <= 0 }) { return "bad sample shape \(sampleShape)" }
+        if mean.count != channels(of: sampleShape) || std.count != mean.count {
+            return "need one mean and one std per channel of \(sampleShape), got \(mean.count) and \(std.count)"
+        }
+        if !std.allSatisfy({ $0 > 0 && $0.isFinite }) || !mean.allSatisfy(\.isFinite) { return "std must be positive and finite" }
+        return nil
     }
 
     /// Fits mean_c and std_c on every sample of `data`.

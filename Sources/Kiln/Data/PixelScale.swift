@@ -8,7 +8,7 @@ public enum PixelScale: String, Codable, Sendable, CaseIterable {
     /// The bytes as floats under this scale.
     public func floats(_ bytes: [UInt8]) -> [Float] {
         switch self {
-        case .unit: bytes.map { Float($0) * (1 / 255) }
+        case .unit: bytes.map { Float($0) / 255 }
         case .raw: bytes.map { Float($0) }
         }
     }

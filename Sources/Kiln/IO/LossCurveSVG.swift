@@ -2,11 +2,14 @@ import Foundation
 
 /// A standalone SVG of a training run that any browser opens: two panels side by side, loss
 /// (left) and accuracy (right) against epoch, each with the training curve (solid, blue) and,
-/// when present, the validation curve (dashed, orange), tick-labelled axes, a legend and a title.
-/// Each epoch is also a dot, so a one-epoch run shows its point. Non-finite values are left out.
+/// when present, the validation curve (dashed, orange), tick-labelled axes, a title, and a legend
+/// above each plot (outside it, so it never hides a curve).
+/// Each epoch is also a dot (up to 40 epochs), so a one-epoch run shows its point. Non-finite values are left out.
 public enum LossCurveSVG {
     static let panelWidth = 480.0, height = 360.0
     static let margin = (left: 64.0, right: 20.0, top: 64.0, bottom: 48.0)
+    /// Above this many epochs the dots are left out; the lines alone read better.
+    static let maxDots = 40
     static let trainColor = "#1f77b4", validationColor = "#ff7f0e"
 
     /// The SVG document for `history` (one entry per epoch, in order).
@@ -46,7 +49,7 @@ public enum LossCurveSVG {
         let top = margin.top, bottom = height - margin.bottom
         func px(_ x: Double) -> Double { left + xAxis.fraction(x) * (right - left) }
         func py(_ y: Double) -> Double { bottom - yAxis.fraction(y) * (bottom - top) }
-        var s = "<g>\n<text x=\"\(f((left + right) / 2))\" y=\"48\" text-anchor=\"middle\" font-size=\"14\">\(name)</text>\n"
+        var s = "<g>\n<text x=\"\(f(left))\" y=\"\(f(top - 12))\" font-size=\"14\" font-weight=\"bold\">\(name)</text>\n"
         for t in yAxis.ticks {
             s += "<line x1=\"\(f(left))\" y1=\"\(f(py(t)))\" x2=\"\(f(right))\" y2=\"\(f(py(t)))\" stroke=\"#e5e5e5\"/>"
             s += "<text x=\"\(f(left - 6))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\">\(yAxis.label(t))</text>\n"
@@ -60,8 +63,8 @@ public enum LossCurveSVG {
         s += series(trainPoints, color: trainColor, dashed: false, px: px, py: py)
         s += series(valPoints, color: validationColor, dashed: true, px: px, py: py)
         let entries = [("train", trainColor, false)] + (valPoints.isEmpty ? [] : [("validation", validationColor, true)])
-        for (i, (label, color, dashed)) in entries.enumerated() {
-            let y = top + 16 + 18 * Double(i), x = right - 110
+        for (i, (label, color, dashed)) in entries.reversed().enumerated() {  // right-aligned, above the plot
+            let y = top - 16, x = right - 100 * Double(i + 1) + 10
             s += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 24))\" y2=\"\(f(y))\" stroke=\"\(color)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6 4\"" : "")/>"
             s += "<text x=\"\(f(x + 30))\" y=\"\(f(y + 4))\">\(label)</text>\n"
         }
@@ -80,7 +83,7 @@ public enum LossCurveSVG {
         var s = points.count > 1
             ? "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6 4\"" : "") points=\"\(coordinates.joined(separator: " "))\"/>\n"
             : ""
-        for (x, y) in xy { s += "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"3\" fill=\"\(color)\"/>" }
+        for (x, y) in xy where points.count <= maxDots { s += "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"3\" fill=\"\(color)\"/>" }
         return s + "\n"
     }
 

@@ -46,9 +46,13 @@ public enum Initializer: Hashable, Sendable {
     public func validate() throws {
         switch self {
         case .constant(let v):
-            guard v.isFinite else { throw ConfigurationError("Initializer.constant: value must be finite, got \(v)") }
+            guard v.isFinite else {
+                throw ConfigurationError("Initializer.constant: value must be finite, got \(v)")
+            }
         case .normal(let mean, let std):
-            guard mean.isFinite else { throw ConfigurationError("Initializer.normal: mean must be finite, got \(mean)") }
+            guard mean.isFinite else {
+                throw ConfigurationError("Initializer.normal: mean must be finite, got \(mean)")
+            }
             try Validate.nonNegative(std, "std", in: "Initializer.normal")
         case .uniform(let low, let high):
             guard low.isFinite, high.isFinite, low < high else {

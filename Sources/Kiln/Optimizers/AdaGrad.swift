@@ -3,6 +3,7 @@
 ///
 ///     m ← m + g²                   (m starts at `initialAccumulator`)
 ///     w ← w − η·g / (sqrt(m) + ε)
+///     w ← w − η·λ·d·w_old        (if `weightDecay` λ > 0; d the decay mask)
 ///
 /// Defaults are Keras's (lr 1e-3, initial accumulator 0.1, ε 1e-7); PyTorch's are lr 1e-2,
 /// initial accumulator 0, ε 1e-10. ε sits outside the square root as in PyTorch (Keras 3

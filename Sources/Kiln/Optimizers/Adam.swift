@@ -6,7 +6,7 @@ import Foundation
 ///     m ← β1·m + (1 − β1)·g           (m, v start at 0)
 ///     v ← β2·v + (1 − β2)·g²
 ///     w ← w − η·(m / c1) / (sqrt(v / c2) + ε),   c1 = 1 − β1^t,  c2 = 1 − β2^t
-///     w ← w − η·λ·w_old               (decoupled decay λ = `weightDecay`, if > 0)
+///     w ← w − η·λ·d·w_old             (if `weightDecay` λ > 0; d the decay mask)
 ///
 /// c1 and c2 are computed in Double from the Float β's and rounded to Float once
 /// (`biasCorrection`). This is PyTorch's placement of ε (Keras folds the corrections into the

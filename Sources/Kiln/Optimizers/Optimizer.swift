@@ -5,7 +5,7 @@
 ///
 /// Every optimizer takes two separate, independent options: `regularization` (L1/L2 penalties
 /// folded into the gradient, Keras's convention) and `weightDecay` (decoupled, AdamW-style:
-/// w ← w − η·λ·w after the update). Both apply only to elements the decay mask marks
+/// w ← w − η·λ·w_old after the update). Both apply only to elements the decay mask marks
 /// (weights, not biases or batch-norm scale/shift).
 public protocol Optimizer: Sendable, CustomStringConvertible {
     /// The learning rate η training starts with; schedules and callbacks may change the rate

@@ -3,6 +3,7 @@
 ///
 ///     m ← ρ·m + (1 − ρ)·g²          (m starts at 0)
 ///     w ← w − η·g / (sqrt(m) + ε)
+///     w ← w − η·λ·d·w_old         (if `weightDecay` λ > 0; d the decay mask)
 ///
 /// Defaults are Keras's (lr 1e-3, ρ 0.9, ε 1e-7); PyTorch's are lr 1e-2, ρ ("alpha") 0.99,
 /// ε 1e-8. ε sits outside the square root as in PyTorch (Keras 3 writes sqrt(m + ε)).

@@ -4,6 +4,7 @@
 ///     m ← μ·m − η·g
 ///     w ← w + μ·m − η·g     (nesterov)
 ///     w ← w + m             (otherwise; with μ = 0 this is w − η·g and m is unused)
+///     w ← w − η·λ·d·w_old   (if `weightDecay` λ > 0; d the decay mask)
 ///
 /// This is Keras's form: the velocity m carries the learning rate. PyTorch's
 /// (b ← μ·b + g, w ← w − η·b) is the same while η is constant but differs once a schedule

@@ -12,7 +12,7 @@ import Foundation
 /// Not thread-safe: one backend serves one caller at a time (ops run synchronously).
 public final class CPUBackend: Backend {
     public let threads: Int
-    public var name: String { "cpu (\(threads) threads)" }
+    public var name: String { "cpu" }
 
     /// Scratch memory reused across calls (im2col columns, packed matrices), by purpose.
     private var scratchBuffers: [ScratchSlot: UnsafeMutableRawPointer] = [:]

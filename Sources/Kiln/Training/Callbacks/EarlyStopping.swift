@@ -6,7 +6,7 @@
 /// (with patience 0 or 1, at the first epoch without improvement).
 ///
 /// With `restoreBestWeights`, the best epoch's weights are put back when training ends —
-/// whether this callback stopped it, another did, or the epochs ran out (Keras before 2.11
+/// whether this callback stopped it, another did, or the epochs ran out (older Keras
 /// restored only when it had stopped training itself).
 public final class EarlyStopping: Callback {
     public let patience: Int
@@ -23,7 +23,8 @@ public final class EarlyStopping: Callback {
     /// - Throws: `ConfigurationError` for an unknown metric, negative `minDelta`, `patience`
     ///   or `startFromEpoch`.
     public init(monitor metric: String = "val_loss", minDelta: Double = 0, patience: Int = 0,
-                mode: MetricMonitor.Mode = .auto, restoreBestWeights: Bool = false, startFromEpoch: Int = 0) throws {
+                mode: MetricMonitor.Mode = .auto, restoreBestWeights: Bool = false,
+                startFromEpoch: Int = 0) throws {
         monitor = try MetricMonitor(metric: metric, mode: mode, minDelta: minDelta, owner: "EarlyStopping")
         try Validate.nonNegative(patience, "patience", in: "EarlyStopping")
         try Validate.nonNegative(startFromEpoch, "startFromEpoch", in: "EarlyStopping")
@@ -40,7 +41,7 @@ public final class EarlyStopping: Callback {
     }
 
     public func epochDidEnd(_ metrics: EpochMetrics, control: TrainingControl) throws {
-        let value = try monitor.value(in: metrics, owner: "EarlyStopping")
+        let value = try monitor.value(in: metrics)
         guard metrics.epoch > startFromEpoch else { return }
         if monitor.record(value, epoch: metrics.epoch) {
             wait = 0
@@ -56,14 +57,16 @@ public final class EarlyStopping: Callback {
 
     public func trainingDidEnd(control: TrainingControl) throws {
         guard restoreBestWeights, let weights = bestWeights, let epoch = monitor.bestEpoch else { return }
-        control.log("EarlyStopping: restoring the weights of epoch \(epoch) (\(monitor.metric) \(MetricMonitor.format(monitor.best)))")
+        let best = MetricMonitor.format(monitor.best)
+        control.log("EarlyStopping: restoring the weights of epoch \(epoch) (\(monitor.metric) \(best))")
         try control.restore(weights)
     }
 
     private func stopReason() -> String {
         let direction = monitor.maximizes ? "risen" : "fallen"
         let delta = monitor.minDelta > 0 ? " by more than \(monitor.minDelta)" : ""
-        return "early stopping: \(monitor.metric) has not \(direction)\(delta) for \(wait) epoch\(wait == 1 ? "" : "s")"
-            + " (best \(MetricMonitor.format(monitor.best)) at epoch \(monitor.bestEpoch.map(String.init) ?? "-"))"
+        let epochs = "\(wait) epoch\(wait == 1 ? "" : "s")"
+        let best = "best \(MetricMonitor.format(monitor.best)) at epoch \(monitor.bestEpoch.map(String.init) ?? "-")"
+        return "early stopping: \(monitor.metric) has not \(direction)\(delta) for \(epochs) (\(best))"
     }
 }

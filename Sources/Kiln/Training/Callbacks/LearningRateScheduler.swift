@@ -19,8 +19,8 @@ public final class LearningRateScheduler: Callback {
     public func epochWillBegin(_ epoch: Int, control: TrainingControl) throws {
         let rate = schedule.learningRate(epoch: epoch, initial: initial, current: control.learningRate)
         guard rate.isFinite, rate >= 0 else {
-            throw ConfigurationError("LearningRateScheduler: \(schedule) gave learning rate \(rate) for epoch \(epoch); "
-                + "it must be finite and ≥ 0")
+            throw ConfigurationError("LearningRateScheduler: \(schedule) gave learning rate \(rate) "
+                + "for epoch \(epoch); it must be finite and ≥ 0")
         }
         if verbose && rate != control.learningRate {
             control.log("LearningRateScheduler: epoch \(epoch) learning rate \(control.learningRate) → \(rate)")

@@ -33,10 +33,13 @@ public struct MetricMonitor: Sendable, Equatable {
     public let minDelta: Double
     public private(set) var best: Double?
     public private(set) var bestEpoch: Int?
+    /// The callback named in messages.
+    let owner: String
 
     /// - Throws: `ConfigurationError` for an unknown metric name, or a negative or
     ///   non-finite `minDelta`. `owner` names the callback in messages.
-    public init(metric: String, mode: Mode = .auto, minDelta: Double = 0, owner: String = "MetricMonitor") throws {
+    public init(metric: String, mode: Mode = .auto, minDelta: Double = 0,
+                owner: String = "MetricMonitor") throws {
         guard EpochMetrics.metricNames.contains(metric) else {
             throw ConfigurationError(
                 "\(owner): unknown metric \"\(metric)\"; known: \(EpochMetrics.metricNames.joined(separator: ", "))")
@@ -46,17 +49,18 @@ public struct MetricMonitor: Sendable, Equatable {
         self.mode = mode
         self.maximizes = mode.maximizes(metric)
         self.minDelta = minDelta
+        self.owner = owner
     }
 
     /// The monitored value in `metrics`.
     /// - Throws: `ConfigurationError` naming the metrics that epoch did report, when this
     ///   one is missing (typically "val_loss" with no validation data).
-    public func value(in metrics: EpochMetrics, owner: String) throws -> Double {
+    public func value(in metrics: EpochMetrics) throws -> Double {
         if let v = metrics.value(of: metric) { return v }
         let available = metrics.reportedMetricNames.joined(separator: ", ")
         let hint = metric.hasPrefix("val_") ? "; pass validation data to fit, or monitor another metric" : ""
-        throw ConfigurationError(
-            "\(owner) monitors \"\(metric)\", which epoch \(metrics.epoch) did not report (available: \(available))\(hint)")
+        throw ConfigurationError("\(owner) monitors \"\(metric)\", which epoch \(metrics.epoch) did not report "
+            + "(available: \(available))\(hint)")
     }
 
     /// Whether `value` improves on `reference` (nil: nothing to beat).

@@ -46,7 +46,7 @@ public final class ReduceLROnPlateau: Callback {
     }
 
     public func epochDidEnd(_ metrics: EpochMetrics, control: TrainingControl) throws {
-        let value = try monitor.value(in: metrics, owner: "ReduceLROnPlateau")
+        let value = try monitor.value(in: metrics)
         if cooldownRemaining > 0 {
             cooldownRemaining -= 1
             wait = 0

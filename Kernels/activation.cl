@@ -1,0 +1,88 @@
+// Activations (see ActivationFunction), bias add/gradient and element-wise add.
+// Backward passes use the forward's output y, so layers keep only y.
+#define ACT_LINEAR 0
+#define ACT_RELU 1
+#define ACT_LEAKY_RELU 2
+#define ACT_SIGMOID 3
+#define ACT_TANH 4
+
+// One work-item per element; y may be x (in place).
+__kernel void activation_forward(int kind, float alpha, __global const float* x, int xOff,
+                                 __global float* y, int yOff, int count) {
+    int e = (int)get_global_id(0);
+    if (e >= count) return;
+    float v = x[xOff + e], r = v;
+    if (kind == ACT_RELU) r = v > 0.0f ? v : 0.0f;
+    else if (kind == ACT_LEAKY_RELU) r = v > 0.0f ? v : alpha * v;
+    else if (kind == ACT_SIGMOID) r = 1.0f / (1.0f + exp(-v));
+    else if (kind == ACT_TANH) r = tanh(v);
+    y[yOff + e] = r;
+}
+
+// dx from y and dy; dx may be dy.
+__kernel void activation_backward(int kind, float alpha, __global const float* y, int yOff,
+                                  __global const float* dy, int dyOff, __global float* dx, int dxOff, int count) {
+    int e = (int)get_global_id(0);
+    if (e >= count) return;
+    float out = y[yOff + e], g = dy[dyOff + e], r = g;
+    if (kind == ACT_RELU) r = out > 0.0f ? g : 0.0f;
+    else if (kind == ACT_LEAKY_RELU) r = out > 0.0f ? g : alpha * g;
+    else if (kind == ACT_SIGMOID) r = g * out * (1.0f - out);
+    else if (kind == ACT_TANH) r = g * (1.0f - out * out);
+    dx[dxOff + e] = r;
+}
+
+// Softmax over rows of length K, one work-item per row (K is a class count: small).
+// y_i = e^(x_i − max x) / Σ_j e^(x_j − max x); y may be x.
+__kernel void softmax_forward(__global const float* x, int xOff, __global float* y, int yOff, int rows, int K) {
+    int row = (int)get_global_id(0);
+    if (row >= rows) return;
+    __global const float* xr = x + xOff + row * K;
+    __global float* yr = y + yOff + row * K;
+    float m = xr[0];
+    for (int k = 1; k < K; ++k) m = fmax(m, xr[k]);
+    float sum = 0.0f;
+    for (int k = 0; k < K; ++k) sum += exp(xr[k] - m);
+    for (int k = 0; k < K; ++k) yr[k] = exp(xr[k] - m) / sum;
+}
+
+// dx_i = y_i · (dy_i − Σ_j dy_j · y_j); dx may be dy.
+__kernel void softmax_backward(__global const float* y, int yOff, __global const float* dy, int dyOff,
+                               __global float* dx, int dxOff, int rows, int K) {
+    int row = (int)get_global_id(0);
+    if (row >= rows) return;
+    __global const float* yr = y + yOff + row * K;
+    __global const float* dyr = dy + dyOff + row * K;
+    float dot = 0.0f;
+    for (int k = 0; k < K; ++k) dot += dyr[k] * yr[k];
+    for (int k = 0; k < K; ++k) dx[dxOff + row * K + k] = yr[k] * (dyr[k] - dot);
+}
+
+// x[n, c, s] += bias[c] in place, one work-item per element of x viewed as [N, C, S].
+__kernel void bias_add(__global float* x, int xOff, __global const float* bias, int bOff, int C, int S, int count) {
+    int e = (int)get_global_id(0);
+    if (e >= count) return;
+    x[xOff + e] += bias[bOff + (e / S) % C];
+}
+
+// biasGrad[c] += Σ_{n,s} dy[n, c, s]; one group of RED_WG items per channel.
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void bias_grad(__global const float* dy, int dyOff, __global float* db, int dbOff, int N, int C, int S) {
+    __local float scratch[RED_WG];
+    const int c = (int)get_group_id(0), l = (int)get_local_id(0);
+    float sum = 0.0f, comp = 0.0f;
+    for (int e = l; e < N * S; e += RED_WG) {
+        int n = e / S;
+        kahan_add(&sum, &comp, dy[dyOff + (n * C + c) * S + (e - n * S)]);
+    }
+    float total = group_sum(scratch, sum);
+    if (l == 0) db[dbOff + c] += total;
+}
+
+// out = a + b; out may be a or b.
+__kernel void add_tensors(__global const float* a, int aOff, __global const float* b, int bOff,
+                          __global float* out, int outOff, int count) {
+    int e = (int)get_global_id(0);
+    if (e >= count) return;
+    out[outOff + e] = a[aOff + e] + b[bOff + e];
+}

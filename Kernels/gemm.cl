@@ -1,0 +1,87 @@
+// Strided-batched GEMM (see GemmDescriptor):  C[b] = alpha · op(A[b]) · op(B[b]) + beta · C[b]
+//
+// Transposes and leading dimensions are folded into (row stride, column stride) pairs:
+// element (i, k) of op(A) is A[i·rsA + k·csA], element (k, j) of op(B) is B[k·rsB + j·csB].
+// A work-group owns a GEMM_TSM × GEMM_TSN tile of C and walks K in GEMM_TSK-deep slabs that
+// it stages in local memory (zero-padded at the edges, so any M, N, K works); each work-item
+// accumulates GEMM_WPTM × GEMM_WPTN outputs in registers, strided by the group's extent so
+// neighbouring items read neighbouring local words. Batch index = group id 2.
+// With beta == 0, C is only written (its old contents, even NaN, are never read).
+
+#define GEMM_RX (GEMM_TSN / GEMM_WPTN)   // work-items along N
+#define GEMM_RY (GEMM_TSM / GEMM_WPTM)   // work-items along M
+
+__kernel __attribute__((reqd_work_group_size(GEMM_RX, GEMM_RY, 1)))
+void gemm_tiled(int M, int N, int K, float alpha, float beta,
+                __global const float* A, int offA, int rsA, int csA, int strideA,
+                __global const float* B, int offB, int rsB, int csB, int strideB,
+                __global float* C, int offC, int ldc, int strideC) {
+    __local float As[GEMM_TSK][GEMM_TSM];
+    __local float Bs[GEMM_TSK][GEMM_TSN];
+    const int tx = (int)get_local_id(0), ty = (int)get_local_id(1);
+    const int tid = ty * GEMM_RX + tx;
+    const int threads = GEMM_RX * GEMM_RY;
+    const int b = (int)get_group_id(2);
+    const int row0 = (int)get_group_id(1) * GEMM_TSM;
+    const int col0 = (int)get_group_id(0) * GEMM_TSN;
+    A += offA + b * strideA;
+    B += offB + b * strideB;
+    C += offC + b * strideC;
+
+    float acc[GEMM_WPTM][GEMM_WPTN];
+    for (int r = 0; r < GEMM_WPTM; ++r)
+        for (int c = 0; c < GEMM_WPTN; ++c) acc[r][c] = 0.0f;
+
+    for (int k0 = 0; k0 < K; k0 += GEMM_TSK) {
+        // Stage the slabs. The loop order makes consecutive work-items read consecutive
+        // addresses along whichever dimension has unit stride.
+        if (csA == 1) {
+            for (int e = tid; e < GEMM_TSK * GEMM_TSM; e += threads) {
+                int kk = e % GEMM_TSK, ii = e / GEMM_TSK;
+                int i = row0 + ii, k = k0 + kk;
+                As[kk][ii] = (i < M && k < K) ? A[i * rsA + k] : 0.0f;
+            }
+        } else {
+            for (int e = tid; e < GEMM_TSK * GEMM_TSM; e += threads) {
+                int ii = e % GEMM_TSM, kk = e / GEMM_TSM;
+                int i = row0 + ii, k = k0 + kk;
+                As[kk][ii] = (i < M && k < K) ? A[i * rsA + k * csA] : 0.0f;
+            }
+        }
+        if (csB == 1) {
+            for (int e = tid; e < GEMM_TSK * GEMM_TSN; e += threads) {
+                int jj = e % GEMM_TSN, kk = e / GEMM_TSN;
+                int j = col0 + jj, k = k0 + kk;
+                Bs[kk][jj] = (j < N && k < K) ? B[k * rsB + j] : 0.0f;
+            }
+        } else {
+            for (int e = tid; e < GEMM_TSK * GEMM_TSN; e += threads) {
+                int kk = e % GEMM_TSK, jj = e / GEMM_TSK;
+                int j = col0 + jj, k = k0 + kk;
+                Bs[kk][jj] = (j < N && k < K) ? B[k * rsB + j * csB] : 0.0f;
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int kk = 0; kk < GEMM_TSK; ++kk) {
+            float bv[GEMM_WPTN];
+            for (int c = 0; c < GEMM_WPTN; ++c) bv[c] = Bs[kk][tx + c * GEMM_RX];
+            for (int r = 0; r < GEMM_WPTM; ++r) {
+                float av = As[kk][ty + r * GEMM_RY];
+                for (int c = 0; c < GEMM_WPTN; ++c) acc[r][c] += av * bv[c];
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+
+    for (int r = 0; r < GEMM_WPTM; ++r) {
+        int i = row0 + ty + r * GEMM_RY;
+        if (i >= M) continue;
+        for (int c = 0; c < GEMM_WPTN; ++c) {
+            int j = col0 + tx + c * GEMM_RX;
+            if (j >= N) continue;
+            float v = alpha * acc[r][c];
+            if (beta != 0.0f) v += beta * C[i * ldc + j];
+            C[i * ldc + j] = v;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+// Losses (see LossFunction), accuracy and the sum reduction. Losses work on rows of K
+// (predictions p and targets t: [N, K]), one work-item per sample; gradients are of the
+// batch mean, hence the 1/N.
+#define LOSS_SOFTMAX_CE 0
+#define LOSS_BCE 1
+#define LOSS_MSE 2
+#define LOSS_MAE 3
+#define LOSS_HINGE 4
+
+__kernel void loss_rows(int kind, __global const float* p, int pOff, __global const float* t, int tOff,
+                        __global float* loss, int lossOff, __global float* grad, int gOff, int N, int K) {
+    int n = (int)get_global_id(0);
+    if (n >= N) return;
+    __global const float* pr = p + pOff + n * K;
+    __global const float* tr = t + tOff + n * K;
+    __global float* gr = grad + gOff + n * K;
+    float total = 0.0f;
+    if (kind == LOSS_SOFTMAX_CE) {
+        // ℓ = Σ_k t_k·(lse − p_k) with lse − p_k = (max − p_k) + log Σ e^(p − max): no
+        // cancellation of large logits. ∂/∂p_k = (softmax_k·Σt − t_k)/N.
+        float m = pr[0];
+        for (int k = 1; k < K; ++k) m = fmax(m, pr[k]);
+        float s = 0.0f, tsum = 0.0f;
+        for (int k = 0; k < K; ++k) { s += exp(pr[k] - m); tsum += tr[k]; }
+        float logS = log(s);
+        for (int k = 0; k < K; ++k) {
+            total += tr[k] * ((m - pr[k]) + logS);
+            gr[k] = (exp(pr[k] - m) / s * tsum - tr[k]) / (float)N;
+        }
+    } else {
+        float nk = (float)N * (float)K;
+        for (int k = 0; k < K; ++k) {
+            float x = pr[k], y = tr[k], g;
+            if (kind == LOSS_BCE) {
+                total += fmax(x, 0.0f) - x * y + log1p(exp(-fabs(x)));
+                float sig = x >= 0.0f ? 1.0f / (1.0f + exp(-x)) : exp(x) / (1.0f + exp(x));
+                g = (sig - y) / nk;
+            } else if (kind == LOSS_MSE) {
+                total += (x - y) * (x - y);
+                g = 2.0f * (x - y) / nk;
+            } else if (kind == LOSS_MAE) {
+                total += fabs(x - y);
+                g = (x > y ? 1.0f : (x < y ? -1.0f : 0.0f)) / nk;
+            } else {  // hinge; targets of 0 read as −1
+                float s = y > 0.0f ? 1.0f : -1.0f;
+                total += fmax(0.0f, 1.0f - s * x);
+                g = (1.0f - s * x > 0.0f ? -s : 0.0f) / nk;
+            }
+            gr[k] = g;
+        }
+        total /= (float)K;
+    }
+    loss[lossOff + n] = total;
+}
+
+// correct[n] = 1 when argmax p == argmax t (first index on ties), for K == 1 when
+// (p > 0) == (t > 0.5); else 0.
+__kernel void count_correct(__global const float* p, int pOff, __global const float* t, int tOff,
+                            __global float* correct, int cOff, int N, int K) {
+    int n = (int)get_global_id(0);
+    if (n >= N) return;
+    __global const float* pr = p + pOff + n * K;
+    __global const float* tr = t + tOff + n * K;
+    bool ok;
+    if (K == 1) {
+        ok = (pr[0] > 0.0f) == (tr[0] > 0.5f);
+    } else {
+        int ap = 0, at = 0;
+        for (int k = 1; k < K; ++k) {
+            if (pr[k] > pr[ap]) ap = k;
+            if (tr[k] > tr[at]) at = k;
+        }
+        ok = ap == at;
+    }
+    correct[cOff + n] = ok ? 1.0f : 0.0f;
+}
+
+// Partial sums: group g writes out[outOff + g] = Σ of its grid-strided share of x
+// (Kahan per item, pairwise across the group). Run once over x with G groups, then once
+// over the G partials with one group.
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void reduce_sum(__global const float* x, int xOff, int count, __global float* out, int outOff) {
+    __local float scratch[RED_WG];
+    float sum = 0.0f, comp = 0.0f;
+    for (int e = (int)get_global_id(0); e < count; e += (int)get_global_size(0)) kahan_add(&sum, &comp, x[xOff + e]);
+    float total = group_sum(scratch, sum);
+    if (get_local_id(0) == 0) out[outOff + get_group_id(0)] = total;
+}

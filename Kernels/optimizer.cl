@@ -1,0 +1,61 @@
+// One fused optimizer step over the whole parameter arena, one work-item per element.
+// The formula is OptimizerUpdate's, computed in this order in float32:
+//
+//     g ← g + d·(l1·sign(w) + 2·l2·w)              (penalty l1·Σ|w| + l2·Σw², Keras's convention)
+//     sgd:      m ← μ·m − η·g
+//               w ← w + μ·m − η·g     (nesterov)    w ← w + m   (otherwise; μ = 0 gives w − η·g)
+//     adagrad:  m ← m + g²
+//               w ← w − η·g / (sqrt(m) + ε)
+//     rmsprop:  m ← ρ·m + (1 − ρ)·g²
+//               w ← w − η·g / (sqrt(m) + ε)
+//     adam:     m ← β1·m + (1 − β1)·g
+//               v ← β2·v + (1 − β2)·g²
+//               w ← w − η·(m / c1) / (sqrt(v / c2) + ε)     c1 = 1 − β1^t, c2 = 1 − β2^t
+//     then, if weightDecay > 0 (decoupled, AdamW-style): w ← w − η·λ·d·w_old
+//
+// Unused state slots are never read or written (SGD with μ = 0 touches no state).
+#define OPT_SGD 0
+#define OPT_ADAGRAD 1
+#define OPT_RMSPROP 2
+#define OPT_ADAM 3
+
+__kernel void optimizer_step(int kind, int count, __global float* params, int pOff,
+                             __global const float* grads, int gOff, __global const float* mask, int dOff,
+                             __global float* state1, int s1Off, __global float* state2, int s2Off,
+                             float lr, float momentum, int nesterov, float rho, float beta1, float beta2,
+                             float epsilon, float l1, float l2, float weightDecay, float c1, float c2) {
+    // No fused multiply-adds here, so each step rounds exactly like the CPU's Swift code.
+    #pragma OPENCL FP_CONTRACT OFF
+    int e = (int)get_global_id(0);
+    if (e >= count) return;
+    const float wOld = params[pOff + e], d = mask[dOff + e];
+    const float sgn = wOld > 0.0f ? 1.0f : (wOld < 0.0f ? -1.0f : 0.0f);
+    float g = grads[gOff + e];
+    g = g + d * (l1 * sgn + 2.0f * l2 * wOld);
+    float w = wOld;
+    if (kind == OPT_SGD) {
+        if (momentum != 0.0f) {
+            float m = momentum * state1[s1Off + e] - lr * g;
+            state1[s1Off + e] = m;
+            w = nesterov ? w + momentum * m - lr * g : w + m;
+        } else {
+            w = w - lr * g;
+        }
+    } else if (kind == OPT_ADAGRAD) {
+        float m = state1[s1Off + e] + g * g;
+        state1[s1Off + e] = m;
+        w = w - lr * g / (sqrt(m) + epsilon);
+    } else if (kind == OPT_RMSPROP) {
+        float m = rho * state1[s1Off + e] + (1.0f - rho) * (g * g);
+        state1[s1Off + e] = m;
+        w = w - lr * g / (sqrt(m) + epsilon);
+    } else {
+        float m = beta1 * state1[s1Off + e] + (1.0f - beta1) * g;
+        float v = beta2 * state2[s2Off + e] + (1.0f - beta2) * (g * g);
+        state1[s1Off + e] = m;
+        state2[s2Off + e] = v;
+        w = w - lr * (m / c1) / (sqrt(v / c2) + epsilon);
+    }
+    if (weightDecay > 0.0f) w = w - lr * weightDecay * d * wOld;
+    params[pOff + e] = w;
+}

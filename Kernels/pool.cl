@@ -1,0 +1,89 @@
+// 2-D pooling, NCHW (see Pool2DGeometry). Window of output (i, j): rows i·sH − pT ..< +WH,
+// columns j·sW − pL ..< +WW, clipped to the image. Backward passes are gathers over the
+// windows that contain an input cell (no atomics, deterministic).
+
+// Row-major position (h·W + w) of the first maximal in-image cell of window (i, j).
+int window_argmax(__global const float* plane, int H, int W, int WH, int WW,
+                         int sH, int sW, int pT, int pL, int i, int j) {
+    int h0 = i * sH - pT, w0 = j * sW - pL;
+    int best = -1;
+    float m = 0.0f;
+    for (int h = max(h0, 0); h < min(h0 + WH, H); ++h)
+        for (int w = max(w0, 0); w < min(w0 + WW, W); ++w) {
+            float v = plane[h * W + w];
+            if (best < 0 || v > m) { m = v; best = h * W + w; }
+        }
+    return best;
+}
+
+// One work-item per output cell; total = N·C·OH·OW.
+__kernel void maxpool_forward(__global const float* x, int xOff, __global float* y, int yOff,
+                              int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
+                              int OH, int OW, int total) {
+    int e = (int)get_global_id(0);
+    if (e >= total) return;
+    int j = e % OW, i = (e / OW) % OH, plane = e / (OW * OH);
+    __global const float* xp = x + xOff + plane * H * W;
+    y[yOff + e] = xp[window_argmax(xp, H, W, WH, WW, sH, sW, pT, pL, i, j)];
+}
+
+// First and last output index whose window (start o·s − pad, length win) covers cell h.
+int2 covering(int h, int win, int s, int pad, int outSize) {
+    int hi = (h + pad) / s;                   // largest o with o·s − pad ≤ h
+    int t = h + pad - win + 1;                // smallest o has o·s ≥ t
+    int lo = t <= 0 ? 0 : (t + s - 1) / s;
+    return (int2)(lo, min(hi, outSize - 1));
+}
+
+// One work-item per input cell; total = N·C·H·W. Writes dx.
+__kernel void maxpool_backward(__global const float* x, int xOff, __global const float* dy, int dyOff,
+                               __global float* dx, int dxOff,
+                               int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
+                               int OH, int OW, int total) {
+    int e = (int)get_global_id(0);
+    if (e >= total) return;
+    int w = e % W, h = (e / W) % H, plane = e / (W * H);
+    __global const float* xp = x + xOff + plane * H * W;
+    __global const float* dyp = dy + dyOff + plane * OH * OW;
+    int2 ri = covering(h, WH, sH, pT, OH), rj = covering(w, WW, sW, pL, OW);
+    float sum = 0.0f;
+    for (int i = ri.x; i <= ri.y; ++i)
+        for (int j = rj.x; j <= rj.y; ++j)
+            if (window_argmax(xp, H, W, WH, WW, sH, sW, pT, pL, i, j) == h * W + w) sum += dyp[i * OW + j];
+    dx[dxOff + e] = sum;
+}
+
+// Cells of window (i, j) inside the image.
+int window_cells(int H, int W, int WH, int WW, int sH, int sW, int pT, int pL, int i, int j) {
+    int h0 = i * sH - pT, w0 = j * sW - pL;
+    return (min(h0 + WH, H) - max(h0, 0)) * (min(w0 + WW, W) - max(w0, 0));
+}
+
+__kernel void avgpool_forward(__global const float* x, int xOff, __global float* y, int yOff,
+                              int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
+                              int OH, int OW, int total) {
+    int e = (int)get_global_id(0);
+    if (e >= total) return;
+    int j = e % OW, i = (e / OW) % OH, plane = e / (OW * OH);
+    __global const float* xp = x + xOff + plane * H * W;
+    int h0 = i * sH - pT, w0 = j * sW - pL;
+    float sum = 0.0f;
+    for (int h = max(h0, 0); h < min(h0 + WH, H); ++h)
+        for (int w = max(w0, 0); w < min(w0 + WW, W); ++w) sum += xp[h * W + w];
+    y[yOff + e] = sum / (float)window_cells(H, W, WH, WW, sH, sW, pT, pL, i, j);
+}
+
+__kernel void avgpool_backward(__global const float* dy, int dyOff, __global float* dx, int dxOff,
+                               int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
+                               int OH, int OW, int total) {
+    int e = (int)get_global_id(0);
+    if (e >= total) return;
+    int w = e % W, h = (e / W) % H, plane = e / (W * H);
+    __global const float* dyp = dy + dyOff + plane * OH * OW;
+    int2 ri = covering(h, WH, sH, pT, OH), rj = covering(w, WW, sW, pL, OW);
+    float sum = 0.0f;
+    for (int i = ri.x; i <= ri.y; ++i)
+        for (int j = rj.x; j <= rj.y; ++j)
+            sum += dyp[i * OW + j] / (float)window_cells(H, W, WH, WW, sH, sW, pT, pL, i, j);
+    dx[dxOff + e] = sum;
+}

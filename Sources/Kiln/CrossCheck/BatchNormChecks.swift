@@ -1,0 +1,73 @@
+extension OpCheckSuite {
+    /// Tolerances. Statistics are sums of m = N·S terms (float32 Kahan + pairwise on a
+    /// device, Double on the CPU): 4·ε·sqrt(m) bounds them with a wide margin. y and dx
+    /// inherit those errors through x − mean (relative error grows by |x|/σ, ≤ ~6 for the
+    /// offset data below) and dx through m·dy − Σdy − x̂·Σdy·x̂, whose terms are ~sqrt(m)
+    /// times the result: 16·ε·sqrt(m).
+    static func batchNormCases(large: Bool) -> [OpCheckCase] {
+        var layouts: [(String, BatchNormLayout, Float)] = [
+            ("NCHW batch 2, 3 ch, odd 7x5", BatchNormLayout(batch: 2, channels: 3, spatial: 35), 0),
+            ("NCHW batch 1, 5 ch, 3x3, mean offset 5", BatchNormLayout(batch: 1, channels: 5, spatial: 9), 5),
+            ("dense batch 5, 7 features", BatchNormLayout(batch: 5, channels: 7, spatial: 1), 0),
+            ("dense batch 1, 4 features (m = 1)", BatchNormLayout(batch: 1, channels: 4, spatial: 1), 0),
+        ]
+        if large {
+            layouts.append(("NCHW batch 8, 16 ch, 10x10, mean offset 3", BatchNormLayout(batch: 8, channels: 16, spatial: 100), 3))
+            layouts.append(("dense batch 300, 3 features", BatchNormLayout(batch: 300, channels: 3, spatial: 1), 0))
+        }
+        let p = BatchNormParameters(runningAverageDecay: 0.9, epsilon: 1e-3)
+        var cases: [OpCheckCase] = []
+        for (shape, l, offset) in layouts {
+            let m = l.reductionLength
+            let shape4: Shape = [l.batch, l.channels, l.spatial]
+            cases.append(OpCheckCase("batchNorm.forwardTraining", shape, tolerance: .sum(of: m, multiple: 16)) { ctx in
+                let x = try ctx.uniform(shape4, in: (offset - 1)...(offset + 1))
+                let gamma = try ctx.uniform([l.channels], in: 0.5...1.5), beta = try ctx.uniform([l.channels])
+                let runningMean = try ctx.uniform([l.channels]), runningVar = try ctx.uniform([l.channels], in: 0.5...2)
+                let y = try ctx.poisoned(shape4)
+                let mean = try ctx.poisoned([l.channels]), invStd = try ctx.poisoned([l.channels])
+                try ctx.backend.batchNormForwardTraining(l, p, input: x, gamma: gamma, beta: beta,
+                                                         runningMean: runningMean, runningVar: runningVar,
+                                                         output: y, savedMean: mean, savedInvStd: invStd)
+                ctx.record("y", y)
+                ctx.record("savedMean", mean, tolerance: .sum(of: m, multiple: 4, absolute: 1e-6))
+                ctx.record("savedInvStd", invStd, tolerance: .sum(of: m, multiple: 4))
+                ctx.record("runningMean", runningMean, tolerance: .sum(of: m, multiple: 4))
+                ctx.record("runningVar", runningVar, tolerance: .sum(of: m, multiple: 4))
+            })
+            cases.append(OpCheckCase("batchNorm.forwardInference", shape, tolerance: .ulps(8)) { ctx in
+                let x = try ctx.uniform(shape4, in: (offset - 1)...(offset + 1))
+                let gamma = try ctx.uniform([l.channels], in: 0.5...1.5), beta = try ctx.uniform([l.channels])
+                let runningMean = try ctx.uniform([l.channels], in: (offset - 0.5)...(offset + 0.5))
+                let runningVar = try ctx.uniform([l.channels], in: 0.5...2)
+                let y = try ctx.poisoned(shape4)
+                try ctx.backend.batchNormForwardInference(l, p, input: x, gamma: gamma, beta: beta,
+                                                          runningMean: runningMean, runningVar: runningVar, output: y)
+                ctx.record("y", y)
+            })
+            cases.append(OpCheckCase("batchNorm.backward", shape, tolerance: .sum(of: m, multiple: 16, absolute: 1e-6)) { ctx in
+                let x = try ctx.uniform(shape4, in: (offset - 1)...(offset + 1)), dy = try ctx.uniform(shape4)
+                let gamma = try ctx.uniform([l.channels], in: 0.5...1.5)
+                // Statistics as the training forward would save them, computed once on the host.
+                let xs = try ctx.backend.download(x)
+                var means: [Float] = [], invStds: [Float] = []
+                for c in 0..<l.channels {
+                    let values = (0..<l.batch).flatMap { n in (0..<l.spatial).map { Double(xs[(n * l.channels + c) * l.spatial + $0]) } }
+                    let mean = values.reduce(0, +) / Double(m)
+                    let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(m)
+                    means.append(Float(mean))
+                    invStds.append(Float(1 / (variance + Double(p.epsilon)).squareRoot()))
+                }
+                let mean = try ctx.tensor([l.channels], means), invStd = try ctx.tensor([l.channels], invStds)
+                let dx = try ctx.poisoned(shape4)
+                let dgamma = try ctx.uniform([l.channels]), dbeta = try ctx.uniform([l.channels])
+                try ctx.backend.batchNormBackward(l, input: x, outputGrad: dy, gamma: gamma, savedMean: mean,
+                                                  savedInvStd: invStd, inputGrad: dx, gammaGrad: dgamma, betaGrad: dbeta)
+                ctx.record("dx", dx)
+                ctx.record("dgamma", dgamma, tolerance: .sum(of: m + 1, multiple: 4))
+                ctx.record("dbeta", dbeta, tolerance: .sum(of: m + 1, multiple: 4))
+            })
+        }
+        return cases
+    }
+}

@@ -1,0 +1,82 @@
+extension OpCheckSuite {
+    /// Tolerances: forward outputs are dot products of length C·KH·KW (+ bias); input
+    /// gradients sums of up to O·KH·KW products; filter and bias gradients sums over N·OH·OW
+    /// (+ the accumulated start value). Float32 sums on a device against Double on the CPU:
+    /// 4·ε·sqrt(length), as for GEMM.
+    static func convolutionCases(large: Bool) -> [OpCheckCase] {
+        var geometries: [(String, Conv2DGeometry)] = []
+        // Every stride with valid and same padding, on an odd, non-square image.
+        for (i, stride) in [1, 2, 3].enumerated() {
+            let (top, bottom) = samePadding(7, kernel: 3, stride: stride)
+            let (left, right) = samePadding(5, kernel: 3, stride: stride)
+            let batch = i % 2 == 0 ? 1 : 2
+            geometries.append(("batch \(batch), odd 7x5, 3→5 ch, 3x3, stride \(stride), pad valid",
+                               Conv2DGeometry(batch: batch, inChannels: 3, inHeight: 7, inWidth: 5, outChannels: 5,
+                                              kernelHeight: 3, kernelWidth: 3, strideH: stride, strideW: stride)))
+            geometries.append(("batch \(batch), odd 7x5, 3→5 ch, 3x3, stride \(stride), pad same",
+                               Conv2DGeometry(batch: batch, inChannels: 3, inHeight: 7, inWidth: 5, outChannels: 5,
+                                              kernelHeight: 3, kernelWidth: 3, strideH: stride, strideW: stride,
+                                              padTop: top, padLeft: left, padBottom: bottom, padRight: right)))
+        }
+        let (t8, b8) = samePadding(8, kernel: 3, stride: 2)
+        geometries += [
+            ("batch 2, 8x6, 2→3 ch, 3x3, stride 2, pad same (asymmetric)",
+             Conv2DGeometry(batch: 2, inChannels: 2, inHeight: 8, inWidth: 6, outChannels: 3, kernelHeight: 3, kernelWidth: 3,
+                            strideH: 2, strideW: 2, padTop: t8, padLeft: 0, padBottom: b8, padRight: 1)),
+            ("batch 1, 9x7, 5→6 ch, 3x2 kernel, stride (2,3), pads (2,1,0,1)",
+             Conv2DGeometry(batch: 1, inChannels: 5, inHeight: 9, inWidth: 7, outChannels: 6, kernelHeight: 3, kernelWidth: 2,
+                            strideH: 2, strideW: 3, padTop: 2, padLeft: 1, padBottom: 0, padRight: 1)),
+            ("batch 2, 6x6, 2→3 ch, 5x5 kernel, valid",
+             Conv2DGeometry(batch: 2, inChannels: 2, inHeight: 6, inWidth: 6, outChannels: 3, kernelHeight: 5, kernelWidth: 5)),
+            ("batch 3, 5x5, 4→7 ch, 1x1 (pointwise)",
+             Conv2DGeometry(batch: 3, inChannels: 4, inHeight: 5, inWidth: 5, outChannels: 7, kernelHeight: 1, kernelWidth: 1)),
+            ("batch 2, 7x7, 3→2 ch, 1x1, stride 2",
+             Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 7, inWidth: 7, outChannels: 2, kernelHeight: 1, kernelWidth: 1,
+                            strideH: 2, strideW: 2)),
+            ("batch 1, 1 ch, 4x4 kernel > stride 3, pad 2",
+             Conv2DGeometry(batch: 1, inChannels: 1, inHeight: 8, inWidth: 9, outChannels: 1, kernelHeight: 4, kernelWidth: 4,
+                            strideH: 3, strideW: 3, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2)),
+        ]
+        if large {
+            geometries.append(("batch 4, 12x12, 16→20 ch, 3x3, pad 1",
+                               Conv2DGeometry(batch: 4, inChannels: 16, inHeight: 12, inWidth: 12, outChannels: 20,
+                                              kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)))
+            geometries.append(("batch 5, 28x28, 1→8 ch, 5x5, stride 2, pad 2",
+                               Conv2DGeometry(batch: 5, inChannels: 1, inHeight: 28, inWidth: 28, outChannels: 8,
+                                              kernelHeight: 5, kernelWidth: 5, strideH: 2, strideW: 2,
+                                              padTop: 2, padLeft: 2, padBottom: 2, padRight: 2)))
+        }
+
+        var cases: [OpCheckCase] = []
+        for (index, (shape, g)) in geometries.enumerated() {
+            precondition(g.isValid, "bad check geometry \(shape)")
+            let withBias = index % 4 != 3  // now and then no bias, to cover the nil path
+            cases.append(OpCheckCase("conv2d.forward", shape + (withBias ? "" : ", no bias"),
+                                     tolerance: .sum(of: g.reductionLength + 1, multiple: 4)) { ctx in
+                let x = try ctx.uniform(g.inputShape), w = try ctx.uniform(g.weightShape)
+                let b = withBias ? try ctx.uniform([g.outChannels]) : nil
+                let y = try ctx.poisoned(g.outputShape)
+                try ctx.backend.conv2dForward(g, input: x, weight: w, bias: b, output: y)
+                ctx.record("y", y)
+            })
+            cases.append(OpCheckCase("conv2d.backwardData", shape,
+                                     tolerance: .sum(of: g.outChannels * g.kernelHeight * g.kernelWidth, multiple: 4)) { ctx in
+                let dy = try ctx.uniform(g.outputShape), w = try ctx.uniform(g.weightShape)
+                let dx = try ctx.poisoned(g.inputShape)
+                try ctx.backend.conv2dBackwardData(g, outputGrad: dy, weight: w, inputGrad: dx)
+                ctx.record("dx", dx)
+            })
+            cases.append(OpCheckCase("conv2d.backwardFilter", shape + (withBias ? "" : ", no bias"),
+                                     tolerance: .sum(of: g.batch * g.outHeight * g.outWidth + 1, multiple: 4)) { ctx in
+                let x = try ctx.uniform(g.inputShape), dy = try ctx.uniform(g.outputShape)
+                // Gradients accumulate: start from random values, the same on both backends.
+                let dw = try ctx.uniform(g.weightShape)
+                let db = withBias ? try ctx.uniform([g.outChannels]) : nil
+                try ctx.backend.conv2dBackwardFilter(g, input: x, outputGrad: dy, weightGrad: dw, biasGrad: db)
+                ctx.record("dW", dw)
+                if let db { ctx.record("db", db) }
+            })
+        }
+        return cases
+    }
+}

@@ -1,0 +1,37 @@
+extension OpCheckSuite {
+    /// Tolerance: each output is a dot product of length k, summed in float32 on a device
+    /// (Double on the CPU). For random-sign terms the rounding error is ~ε·sqrt(k/2) of the
+    /// result's norm; 4·ε·sqrt(k) leaves margin for alpha/beta scaling and tile order.
+    static func gemmCases(large: Bool) -> [OpCheckCase] {
+        var cases: [OpCheckCase] = []
+        func add(_ shape: String, _ d: GemmDescriptor) {
+            cases.append(OpCheckCase("gemm", shape, tolerance: .sum(of: d.k + 2, multiple: 4)) { ctx in
+                let a = try ctx.uniform([d.extentA]), b = try ctx.uniform([d.extentB])
+                // beta == 0 must ignore C entirely (even NaN); otherwise C starts random.
+                let c = d.beta == 0 ? try ctx.poisoned([d.extentC]) : try ctx.uniform([d.extentC])
+                try ctx.backend.gemm(d, a: a, b: b, c: c)
+                ctx.record("C", c)
+            })
+        }
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            let t = (ta ? "Aᵀ" : "A") + "·" + (tb ? "Bᵀ" : "B")
+            add("\(t), 7x5x9 (below one tile)", GemmDescriptor(m: 7, n: 5, k: 9, transposeA: ta, transposeB: tb))
+            add("\(t), 33x65x17, alpha 0.5, beta 0.75",
+                GemmDescriptor(m: 33, n: 65, k: 17, transposeA: ta, transposeB: tb, alpha: 0.5, beta: 0.75))
+        }
+        add("batch 1 row: 1x10x37", GemmDescriptor(m: 1, n: 10, k: 37))
+        add("k = 1 outer product 9x11", GemmDescriptor(m: 9, n: 11, k: 1))
+        var strided = GemmDescriptor(m: 5, n: 6, k: 7, transposeB: true, beta: 1)
+        strided.lda = 9; strided.ldb = 8; strided.ldc = 7
+        strided.batch = 3; strided.strideA = 5 * 9 + 3; strided.strideB = 6 * 8 + 1; strided.strideC = 5 * 7 + 2
+        add("batched 3, padded leading dims and strides", strided)
+        var shared = GemmDescriptor(m: 6, n: 13, k: 11)
+        shared.batch = 4; shared.strideA = 0
+        add("batched 4, shared A (stride 0)", shared)
+        if large {
+            add("130x200x300", GemmDescriptor(m: 130, n: 200, k: 300))
+            add("Aᵀ·B 96x257x129, beta 1", GemmDescriptor(m: 96, n: 257, k: 129, transposeA: true, beta: 1))
+        }
+        return cases
+    }
+}

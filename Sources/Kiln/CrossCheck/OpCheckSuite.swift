@@ -1,0 +1,61 @@
+import Foundation
+
+/// The backend-agnostic op check behind `kiln check` and the cross-backend tests: every op
+/// of `Backend`, forward and backward, on shape classes chosen to catch indexing slips
+/// (batch 1, odd sizes, channel counts that are not multiples of any tile, every stride and
+/// padding kind), each compared with the CPU reference under a stated tolerance.
+///
+///     let rows = try OpCheckSuite.run(reference: CPUBackend(), candidate: device)
+///     print(OpCheckSuite.report(rows)); exit(rows.allSatisfy(\.passed) ? 0 : 1)
+public enum OpCheckSuite {
+    /// Every case, or those whose op starts with one of `only` (e.g. ["conv2d", "gemm"]).
+    /// `small` keeps only the tiny shapes (for slow simulators such as oclgrind).
+    public static func cases(small: Bool = OpCheckSuite.smallFromEnvironment,
+                             only: [String] = OpCheckSuite.onlyFromEnvironment) -> [OpCheckCase] {
+        let large = !small
+        let all = gemmCases(large: large) + convolutionCases(large: large) + poolingCases(large: large)
+            + batchNormCases(large: large) + dropoutCases(large: large) + activationCases(large: large)
+            + lossCases(large: large) + optimizerCases(large: large)
+        return only.isEmpty ? all : all.filter { c in only.contains { c.op.hasPrefix($0) } }
+    }
+
+    /// True when the environment sets `KILN_CHECK_SMALL=1`.
+    public static var smallFromEnvironment: Bool {
+        ProcessInfo.processInfo.environment["KILN_CHECK_SMALL"] == "1"
+    }
+
+    /// Op prefixes from `KILN_CHECK_ONLY` (comma-separated), empty when unset.
+    public static var onlyFromEnvironment: [String] {
+        (ProcessInfo.processInfo.environment["KILN_CHECK_ONLY"] ?? "").split(separator: ",").map(String.init)
+    }
+
+    /// Runs every case (or `cases`) and returns one row per case.
+    public static func run(reference: any Backend, candidate: any Backend,
+                           cases: [OpCheckCase] = OpCheckSuite.cases()) throws -> [OpCheckResult] {
+        try cases.map { try $0.run(reference: reference, candidate: candidate) }
+    }
+
+    /// A plain-text table of the rows, failures last-line summarised.
+    public static func report(_ rows: [OpCheckResult]) -> String {
+        let opWidth = rows.map(\.op.count).max() ?? 2
+        let shapeWidth = rows.map(\.shape.count).max() ?? 5
+        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+        var lines = [pad("op", opWidth) + "  " + pad("shape", shapeWidth) + "  max abs    max rel    result"]
+        for r in rows {
+            lines.append(pad(r.op, opWidth) + "  " + pad(r.shape, shapeWidth) + "  "
+                         + pad(OpTolerance.format(r.maxAbsolute), 9) + "  " + pad(OpTolerance.format(r.maxRelative), 9)
+                         + "  " + (r.passed ? "ok" : "FAIL " + r.detail))
+        }
+        let failed = rows.filter { !$0.passed }.count
+        lines.append(failed == 0 ? "all \(rows.count) checks passed" : "\(failed) of \(rows.count) checks FAILED")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Padding that keeps ceil(size / stride) outputs, the extra row or column at the bottom or
+/// right, as Keras/TensorFlow `same` does.
+func samePadding(_ size: Int, kernel: Int, stride: Int) -> (Int, Int) {
+    let out = (size + stride - 1) / stride
+    let total = max((out - 1) * stride + kernel - size, 0)
+    return (total / 2, total - total / 2)
+}

@@ -1,0 +1,70 @@
+/// Per-device compile-time choices: tile, work-group sizes and numeric options, passed to
+/// the one kernel program as `-D` defines. Chosen from queried limits so the same source
+/// serves a GPU (wide work-groups, local-memory tiles) and PoCL on a CPU (smaller groups).
+public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
+    /// GEMM: a work-group computes a `gemmTileM` × `gemmTileN` block of C, `gemmTileK` deep
+    /// per step through local memory; each work-item owns `gemmWorkM` × `gemmWorkN` outputs.
+    public var gemmTileM: Int
+    public var gemmTileN: Int
+    public var gemmTileK: Int
+    public var gemmWorkM: Int
+    public var gemmWorkN: Int
+    /// Work-items per group of every reduction (batch-norm statistics, bias gradient, sum);
+    /// a power of two.
+    public var reductionGroupSize: Int
+    /// Work-items per group of element-wise kernels.
+    public var elementwiseGroupSize: Int
+    /// Builds with `-cl-fp32-correctly-rounded-divide-sqrt` (when the device offers it), so
+    /// division and sqrt round like the CPU's.
+    public var correctlyRoundedDivideSqrt: Bool
+    /// Largest im2col workspace one convolution uses; bigger batches are done in chunks.
+    public var workspaceBytes: Int
+
+    public init(gemmTileM: Int, gemmTileN: Int, gemmTileK: Int, gemmWorkM: Int, gemmWorkN: Int,
+                reductionGroupSize: Int, elementwiseGroupSize: Int,
+                correctlyRoundedDivideSqrt: Bool, workspaceBytes: Int) {
+        precondition(gemmTileM % gemmWorkM == 0 && gemmTileN % gemmWorkN == 0, "tiles must divide by work per item")
+        precondition(reductionGroupSize > 0 && reductionGroupSize & (reductionGroupSize - 1) == 0,
+                     "reduction group size must be a power of two")
+        self.gemmTileM = gemmTileM; self.gemmTileN = gemmTileN; self.gemmTileK = gemmTileK
+        self.gemmWorkM = gemmWorkM; self.gemmWorkN = gemmWorkN
+        self.reductionGroupSize = reductionGroupSize; self.elementwiseGroupSize = elementwiseGroupSize
+        self.correctlyRoundedDivideSqrt = correctlyRoundedDivideSqrt
+        self.workspaceBytes = workspaceBytes
+    }
+
+    /// The GEMM work-group shape: (columns, rows) of work-items.
+    public var gemmGroup: (x: Int, y: Int) { (gemmTileN / gemmWorkN, gemmTileM / gemmWorkM) }
+
+    /// Defaults for `device`: 64×64×16 tiles of 4×4 per item (256 work-items) on GPUs with
+    /// room for them, 32×32×16 (64 work-items) elsewhere; groups of 256 (or the device's
+    /// maximum, if smaller).
+    static func forDevice(_ device: CLDevice) -> KernelConfig {
+        let maxGroup = device.maxWorkGroupSize
+        let largestPowerOfTwo = 1 << (Int.bitWidth - 1 - max(maxGroup, 1).leadingZeroBitCount)
+        let group = min(256, largestPowerOfTwo)
+        let big = device.isGPU && maxGroup >= 256 && device.localMemoryBytes >= 2 * 16 * 64 * 4
+        let tile = big ? 64 : (maxGroup >= 64 ? 32 : 16)
+        let work = tile == 16 ? 2 : 4
+        let memory = device.globalMemoryBytes > 0 ? device.globalMemoryBytes : 1 << 30
+        let allocation = device.maxAllocationBytes > 0 ? device.maxAllocationBytes : memory / 4
+        return KernelConfig(
+            gemmTileM: tile, gemmTileN: tile, gemmTileK: 16, gemmWorkM: work, gemmWorkN: work,
+            reductionGroupSize: group, elementwiseGroupSize: group,
+            correctlyRoundedDivideSqrt: device.hasCorrectlyRoundedDivideSqrt,
+            workspaceBytes: min(64 << 20, memory / 8, allocation))
+    }
+
+    /// The `clBuildProgram` options (part of the binary cache key).
+    public var buildOptions: String {
+        var options = "-cl-std=CL1.2 -DGEMM_TSM=\(gemmTileM) -DGEMM_TSN=\(gemmTileN) -DGEMM_TSK=\(gemmTileK)"
+        options += " -DGEMM_WPTM=\(gemmWorkM) -DGEMM_WPTN=\(gemmWorkN) -DRED_WG=\(reductionGroupSize)"
+        if correctlyRoundedDivideSqrt { options += " -cl-fp32-correctly-rounded-divide-sqrt" }
+        return options
+    }
+
+    public var description: String {
+        "gemm \(gemmTileM)x\(gemmTileN)x\(gemmTileK) (\(gemmWorkM)x\(gemmWorkN) per item), "
+            + "reduction group \(reductionGroupSize), element-wise group \(elementwiseGroupSize)"
+    }
+}

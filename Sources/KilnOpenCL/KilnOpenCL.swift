@@ -1,2 +1,0 @@
-import COpenCL
-import Kiln

@@ -1,0 +1,256 @@
+import COpenCL
+import Foundation
+import Kiln
+
+/// The OpenCL implementation of every `Backend` op, on one device.
+///
+///     let backend = try OpenCLBackend(spec: "opencl:0:0")
+///
+/// One context, one in-order queue and one program (all of `Kernels/*.cl`, built with the
+/// device's `KernelConfig` and cached on disk, see `ProgramCache`). Device memory comes from
+/// a pool, so steady-state training allocates nothing. Every public op may be called from
+/// any thread; calls are serialised by a lock (kernel arguments live on shared objects).
+public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable state is guarded by `lock`
+    public let name: String
+    /// The device, as `kiln devices` lists it.
+    public let device: OpenCLDeviceInfo
+    /// The tile and group sizes the program was built with.
+    public let config: KernelConfig
+    /// How the program was obtained this time and how long it took.
+    public let programBuild: ProgramBuildReport
+    /// Fill every scratch buffer with NaN before use, so a kernel that reads scratch it did
+    /// not write shows up in results (checks and oclgrind runs; costs one fill per use).
+    /// Defaults to on when the environment sets `KILN_OPENCL_POISON_WORKSPACES=1`.
+    public var poisonsWorkspaces = ProcessInfo.processInfo.environment["KILN_OPENCL_POISON_WORKSPACES"] == "1"
+
+    let context: CLContext
+    let queue: CLQueue
+    let pool: BufferPool
+    private let program: CLProgram
+    private var kernels: [String: CLKernel] = [:]
+    let lock = NSRecursiveLock()
+    /// Host copies of uploads in flight; freed once the queue has drained past them.
+    private var staging: [UnsafeMutableRawPointer] = []
+    private var stagingBytes = 0
+    private var profile: [(name: String, event: cl_event)] = []
+
+    /// Opens the device named by `spec` ("opencl" or "opencl:P:D", see `OpenCLDeviceSpec`).
+    public convenience init(spec: String = "opencl", profiling: Bool = false, config: KernelConfig? = nil,
+                            cacheDirectory: URL? = OpenCLBackend.defaultCacheDirectory) throws {
+        try self.init(try OpenCLDeviceSpec(parsing: spec), profiling: profiling, config: config,
+                      cacheDirectory: cacheDirectory)
+    }
+
+    /// - Parameters:
+    ///   - profiling: record an event per kernel launch; read them with `kernelTimings()`.
+    ///   - config: tile and group sizes; nil chooses them from the device's limits.
+    ///   - cacheDirectory: where compiled programs are kept; nil disables the disk cache.
+    public init(_ spec: OpenCLDeviceSpec, profiling: Bool = false, config: KernelConfig? = nil,
+                cacheDirectory: URL? = OpenCLBackend.defaultCacheDirectory) throws {
+        let clDevice = try spec.resolve()
+        device = Self.info(of: clDevice)
+        name = "opencl: \(device.name) (\(device.spec))"
+        self.config = config ?? KernelConfig.forDevice(clDevice)
+        context = try CLContext(device: clDevice)
+        queue = try CLQueue(context: context, profiling: profiling)
+        pool = BufferPool(context: context)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let (program, outcome) = try ProgramCache(directory: cacheDirectory)
+            .program(context: context, source: Self.programSource, options: self.config.buildOptions)
+        self.program = program
+        programBuild = ProgramBuildReport(
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+            fromCache: outcome == .loaded, replacedCorruptEntry: outcome == .rebuiltCorrupt)
+    }
+
+    deinit {
+        for entry in profile { clReleaseEvent(entry.event) }
+        clFinish(queue.id)
+        for block in staging { block.deallocate() }
+    }
+
+    /// `$XDG_CACHE_HOME/kiln` or `~/.cache/kiln`.
+    public static var defaultCacheDirectory: URL? { ProgramCache.defaultDirectory }
+
+    /// `common.cl` first, then every other kernel file by name: one program, one build.
+    static var programSource: String {
+        let files = EmbeddedKernels.sources.keys.sorted { a, b in
+            a == "common.cl" ? b != "common.cl" : (b == "common.cl" ? false : a < b)
+        }
+        return files.map { "// ---- \($0)\n" + EmbeddedKernels.sources[$0]! }.joined(separator: "\n")
+    }
+
+    private static func info(of device: CLDevice) -> OpenCLDeviceInfo {
+        // Indices for the spec string: find the device among its platform's.
+        let platforms = (try? CLPlatform.all()) ?? []
+        let p = platforms.firstIndex { $0.id == device.platform.id } ?? 0
+        let d = (try? device.platform.devices())?.firstIndex { $0.id == device.id } ?? 0
+        return OpenCLDeviceInfo(device, platformIndex: p, deviceIndex: d)
+    }
+
+    // MARK: Pool
+
+    /// Device bytes the buffer pool holds (in use plus free for reuse). Stays constant over
+    /// training steps after the first.
+    public var deviceBytesAllocated: Int { pool.deviceBytesAllocated }
+
+    /// Returns pooled blocks no tensor uses to the driver.
+    public func trimPool() { pool.trim() }
+
+    // MARK: Launching
+
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    func kernel(_ name: String) throws -> CLKernel {
+        if let k = kernels[name] { return k }
+        let k = try CLKernel(program: program, name: name)
+        kernels[name] = k
+        return k
+    }
+
+    /// Launches `name` over at least `global` items in groups of `local` (rounded up; the
+    /// kernels guard their bounds). Nothing is launched for an empty range.
+    func launch(_ name: String, _ arguments: [any KernelArgument], global: [Int], local: [Int]) throws {
+        guard global.allSatisfy({ $0 > 0 }) else { return }
+        let k = try kernel(name)
+        try k.set(arguments)
+        let rounded = zip(global, local).map { ($0 + $1 - 1) / $1 * $1 }
+        if let event = try queue.launch(k, global: rounded, local: local) {
+            profile.append((name, event))
+        }
+    }
+
+    /// One work-item per element, in element-wise groups.
+    func launch(_ name: String, _ arguments: [any KernelArgument], count: Int) throws {
+        try launch(name, arguments, global: [count], local: [config.elementwiseGroupSize])
+    }
+
+    /// One group of `reductionGroupSize` items per `groups`.
+    func launch(_ name: String, _ arguments: [any KernelArgument], groups: Int) throws {
+        try launch(name, arguments, global: [groups * config.reductionGroupSize], local: [config.reductionGroupSize])
+    }
+
+    /// A pooled scratch buffer; it returns to the pool when the caller drops it. Safe to reuse
+    /// at once: the in-order queue runs its users before the next owner's commands.
+    func workspace(_ count: Int) throws -> OpenCLBuffer {
+        let buffer = try OpenCLBuffer(count: count, pool: pool)
+        if poisonsWorkspaces { try queue.fill(buffer.memory, with: .nan, byteOffset: 0, count: max(count, 1) * 4) }
+        return buffer
+    }
+
+    // MARK: Profiling
+
+    /// Per-launch device times since the last call (waits for the queue). Empty unless the
+    /// backend was created with `profiling: true`.
+    public func kernelTimings() throws -> [KernelTiming] {
+        try locked {
+            try queue.finish()
+            defer {
+                for entry in profile { clReleaseEvent(entry.event) }
+                profile = []
+            }
+            return try profile.map { entry in
+                var start: cl_ulong = 0, end: cl_ulong = 0
+                try check(clGetEventProfilingInfo(entry.event, cl_profiling_info(CL_PROFILING_COMMAND_START),
+                                                  8, &start, nil), "clGetEventProfilingInfo")
+                try check(clGetEventProfilingInfo(entry.event, cl_profiling_info(CL_PROFILING_COMMAND_END),
+                                                  8, &end, nil), "clGetEventProfilingInfo")
+                return KernelTiming(kernel: entry.name, seconds: Double(end &- start) / 1e9)
+            }
+        }
+    }
+
+    // MARK: Memory
+
+    public func allocate(_ count: Int) throws -> any DeviceBuffer {
+        try locked {
+            let buffer = try OpenCLBuffer(count: count, pool: pool)
+            try queue.fill(buffer.memory, with: 0, byteOffset: 0, count: max(count, 1) * 4)
+            return buffer
+        }
+    }
+
+    public func upload(_ values: [Float], to tensor: Tensor) throws {
+        precondition(values.count == tensor.count, "upload of \(values.count) values into \(tensor.shape)")
+        guard !values.isEmpty else { return }
+        try locked {
+            // The write is asynchronous, so it reads from a host copy that lives until the
+            // queue drains (the next download), or until too much is pending.
+            let bytes = values.count * 4
+            let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            values.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes) }
+            staging.append(copy)
+            stagingBytes += bytes
+            try queue.write(memory(tensor), byteOffset: tensor.offset * 4, bytes: copy, count: bytes)
+            if stagingBytes > 256 << 20 { try drain() }
+        }
+    }
+
+    public func download(_ tensor: Tensor) throws -> [Float] {
+        try locked {
+            var values = [Float](repeating: 0, count: tensor.count)
+            if !values.isEmpty {
+                try values.withUnsafeMutableBytes {
+                    try queue.read(memory(tensor), byteOffset: tensor.offset * 4, into: $0.baseAddress!, count: $0.count)
+                }
+            }
+            try drain()
+            return values
+        }
+    }
+
+    /// Waits for the queue and frees the upload copies.
+    private func drain() throws {
+        try queue.finish()
+        for block in staging { block.deallocate() }
+        staging = []
+        stagingBytes = 0
+    }
+
+    public func copy(_ source: Tensor, to destination: Tensor) throws {
+        precondition(source.count == destination.count, "copy of \(source.shape) into \(destination.shape)")
+        precondition(!source.overlaps(destination), "copy between overlapping views")
+        guard source.count > 0 else { return }
+        try locked {
+            try queue.copy(memory(source), byteOffset: source.offset * 4, to: memory(destination),
+                           destinationOffset: destination.offset * 4, count: source.count * 4)
+        }
+    }
+
+    public func fill(_ tensor: Tensor, with value: Float) throws {
+        guard tensor.count > 0 else { return }
+        try locked { try queue.fill(memory(tensor), with: value, byteOffset: tensor.offset * 4, count: tensor.count * 4) }
+    }
+
+    // MARK: Arguments
+
+    func memory(_ tensor: Tensor) -> CLMemory {
+        guard let buffer = tensor.buffer as? OpenCLBuffer else {
+            preconditionFailure("tensor of \(type(of: tensor.buffer)) passed to the OpenCL backend")
+        }
+        return buffer.memory
+    }
+
+    /// The (buffer, element offset) argument pair every kernel takes for a tensor.
+    func args(_ tensor: Tensor) -> [any KernelArgument] { [memory(tensor), tensor.offset] }
+}
+
+/// How the backend got its program.
+public struct ProgramBuildReport: Hashable, Sendable {
+    /// Wall time of building (or loading) the program.
+    public var seconds: Double
+    /// True when the driver binary came from the disk cache.
+    public var fromCache: Bool
+    /// True when a cache entry existed but was unusable and has been rebuilt.
+    public var replacedCorruptEntry: Bool
+}
+
+/// One kernel launch's device time (from profiling events).
+public struct KernelTiming: Hashable, Sendable {
+    public var kernel: String
+    public var seconds: Double
+}

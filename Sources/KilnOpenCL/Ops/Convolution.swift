@@ -1,0 +1,114 @@
+import Kiln
+
+// conv.cl: im2col + GEMM, batch split into chunks whose column matrix fits the workspace
+// budget (`KernelConfig.workspaceBytes`). A 1×1, stride-1, unpadded convolution is a plain
+// GEMM on the input and skips im2col.
+extension OpenCLBackend {
+    public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) throws {
+        check(g, input: input, weight: weight, output: output)
+        try locked {
+            let k = g.reductionLength, s = g.outHeight * g.outWidth, perImage = g.inChannels * g.inHeight * g.inWidth
+            let chunk = chunkSize(g, floatsPerImage: k * s)
+            let col = g.isPointwise ? nil : try workspace(chunk * k * s)
+            for n0 in stride(from: 0, to: g.batch, by: chunk) {
+                let nb = min(chunk, g.batch - n0)
+                let source: (CLMemory, Int)
+                if let col {
+                    try im2col(g, input: input, firstImage: n0, images: nb, into: col.memory, rowStride: s, imageStride: k * s)
+                    source = (col.memory, 0)
+                } else {
+                    source = (memory(input), input.offset + n0 * perImage)
+                }
+                // y[n] = W [O, K] · col[n] [K, S]
+                var d = GemmDescriptor(m: g.outChannels, n: s, k: k)
+                d.batch = nb; d.strideA = 0; d.strideB = k * s; d.strideC = g.outChannels * s
+                try enqueueGemm(d, a: memory(weight), weight.offset, b: source.0, source.1,
+                                c: memory(output), output.offset + n0 * g.outChannels * s)
+            }
+            if let bias {
+                try launch("bias_add", args(output) + args(bias) + [g.outChannels, s, output.count], count: output.count)
+            }
+        }
+    }
+
+    public func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws {
+        check(g, input: inputGrad, weight: weight, output: outputGrad)
+        try locked {
+            let k = g.reductionLength, s = g.outHeight * g.outWidth, perImage = g.inChannels * g.inHeight * g.inWidth
+            let chunk = chunkSize(g, floatsPerImage: k * s)
+            let col = g.isPointwise ? nil : try workspace(chunk * k * s)
+            for n0 in stride(from: 0, to: g.batch, by: chunk) {
+                let nb = min(chunk, g.batch - n0)
+                // dcol[n] = Wᵀ [K, O] · dy[n] [O, S]
+                var d = GemmDescriptor(m: k, n: s, k: g.outChannels, transposeA: true)
+                d.batch = nb; d.strideA = 0; d.strideB = g.outChannels * s; d.strideC = k * s
+                let target = col.map { ($0.memory, 0) } ?? (memory(inputGrad), inputGrad.offset + n0 * perImage)
+                try enqueueGemm(d, a: memory(weight), weight.offset,
+                                b: memory(outputGrad), outputGrad.offset + n0 * g.outChannels * s,
+                                c: target.0, target.1)
+                if let col {
+                    let total = nb * perImage
+                    try launch("col2im", [col.memory, 0, memory(inputGrad), inputGrad.offset + n0 * perImage]
+                                   + geometryArguments(g) + [total], count: total)
+                }
+            }
+        }
+    }
+
+    public func conv2dBackwardFilter(_ g: Conv2DGeometry, input: Tensor, outputGrad: Tensor,
+                                     weightGrad: Tensor, biasGrad: Tensor?) throws {
+        check(g, input: input, weight: weightGrad, output: outputGrad)
+        try locked {
+            // dW [O, K] += dyᵀ-permuted [O, nb·S] · colᵀ [nb·S, K]: laying the chunk out as
+            // [K][nb][S] and dy as [O][nb][S] makes the sum over images part of one GEMM's K.
+            let k = g.reductionLength, s = g.outHeight * g.outWidth, o = g.outChannels
+            let chunk = chunkSize(g, floatsPerImage: (k + o) * s)
+            let col = try workspace(chunk * k * s)
+            let dyT = try workspace(chunk * o * s)
+            for n0 in stride(from: 0, to: g.batch, by: chunk) {
+                let nb = min(chunk, g.batch - n0)
+                try im2col(g, input: input, firstImage: n0, images: nb, into: col.memory, rowStride: nb * s, imageStride: s)
+                let total = nb * o * s
+                try launch("nchw_to_cnhw", [memory(outputGrad), outputGrad.offset + n0 * o * s, dyT.memory, 0, nb, o, s, total],
+                           count: total)
+                var d = GemmDescriptor(m: o, n: k, k: nb * s, transposeB: true, beta: 1)
+                d.lda = nb * s; d.ldb = nb * s
+                try enqueueGemm(d, a: dyT.memory, 0, b: col.memory, 0, c: memory(weightGrad), weightGrad.offset)
+            }
+            if let biasGrad {
+                try launch("bias_grad", args(outputGrad) + args(biasGrad) + [g.batch, o, s], groups: o)
+            }
+        }
+    }
+
+    private func check(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, output: Tensor) {
+        precondition(g.isValid, "invalid convolution geometry \(g)")
+        precondition(input.count == g.inputShape.count && weight.count == g.weightShape.count
+                     && output.count == g.outputShape.count, "convolution tensors do not match \(g)")
+    }
+
+    /// Images per chunk so one chunk's workspace stays within the budget (at least one).
+    private func chunkSize(_ g: Conv2DGeometry, floatsPerImage: Int) -> Int {
+        max(1, min(g.batch, config.workspaceBytes / max(4 * floatsPerImage, 1)))
+    }
+
+    private func geometryArguments(_ g: Conv2DGeometry) -> [any KernelArgument] {
+        [g.inChannels, g.inHeight, g.inWidth, g.kernelHeight, g.kernelWidth, g.strideH, g.strideW,
+         g.padTop, g.padLeft, g.outHeight, g.outWidth]
+    }
+
+    private func im2col(_ g: Conv2DGeometry, input: Tensor, firstImage: Int, images: Int, into col: CLMemory,
+                        rowStride: Int, imageStride: Int) throws {
+        let total = images * g.reductionLength * g.outHeight * g.outWidth
+        try launch("im2col", [memory(input), input.offset + firstImage * g.inChannels * g.inHeight * g.inWidth, col, 0,
+                              rowStride, imageStride] + geometryArguments(g) + [total], count: total)
+    }
+}
+
+extension Conv2DGeometry {
+    /// A 1×1 convolution with stride 1 and no padding: the input already is its column matrix.
+    var isPointwise: Bool {
+        kernelHeight == 1 && kernelWidth == 1 && strideH == 1 && strideW == 1
+            && padTop == 0 && padLeft == 0 && padBottom == 0 && padRight == 0
+    }
+}

@@ -1,0 +1,31 @@
+import Kiln
+
+// gemm.cl: every matrix product of the backend goes through `enqueueGemm`, so a faster
+// GEMM (another kernel, or one chosen per shape) replaces this one function.
+extension OpenCLBackend {
+    public func gemm(_ d: GemmDescriptor, a: Tensor, b: Tensor, c: Tensor) throws {
+        precondition(a.count >= d.extentA && b.count >= d.extentB && c.count >= d.extentC,
+                     "gemm operands smaller than the descriptor's extents")
+        try locked {
+            try enqueueGemm(d, a: memory(a), a.offset, b: memory(b), b.offset, c: memory(c), c.offset)
+        }
+    }
+
+    /// C[b] = alpha·op(A[b])·op(B[b]) + beta·C[b] on raw (buffer, element offset) operands.
+    func enqueueGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
+                     c: CLMemory, _ cOffset: Int) throws {
+        guard d.m > 0, d.n > 0, d.batch > 0 else { return }
+        // op(A)(i, k) = A[i·rsA + k·csA]; op(B)(k, j) = B[k·rsB + j·csB].
+        let (rsA, csA) = d.transposeA ? (1, d.lda) : (d.lda, 1)
+        let (rsB, csB) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
+        let group = config.gemmGroup
+        let tilesN = (d.n + config.gemmTileN - 1) / config.gemmTileN
+        let tilesM = (d.m + config.gemmTileM - 1) / config.gemmTileM
+        try launch("gemm_tiled", [
+            d.m, d.n, d.k, d.alpha, d.beta,
+            a, aOffset, rsA, csA, d.strideA,
+            b, bOffset, rsB, csB, d.strideB,
+            c, cOffset, d.ldc, d.strideC,
+        ], global: [tilesN * group.x, tilesM * group.y, d.batch], local: [group.x, group.y, 1])
+    }
+}

@@ -1,0 +1,55 @@
+import Kiln
+import KilnOpenCL
+import Testing
+
+/// The OpenCL device every cross-check runs on (PoCL here), opened once for the target.
+enum Device {
+    static let result = Result {
+        let backend = try OpenCLBackend(spec: "opencl")
+        backend.poisonsWorkspaces = true  // scratch read before written turns into NaN
+        return backend
+    }
+}
+
+extension OpCheckCase: CustomTestStringConvertible {
+    public var testDescription: String { description }
+}
+
+/// Every op of the check suite, device against the CPU reference, one test per case so a
+/// failure names its op and shape class. `KILN_CHECK_SMALL=1` keeps only the tiny shapes.
+@Suite("Op cross-checks: OpenCL against the CPU reference")
+struct OpCheckTests {
+    @Test(arguments: OpCheckSuite.cases())
+    func matchesReference(_ check: OpCheckCase) throws {
+        let device = try Device.result.get()
+        let row = try check.run(reference: CPUBackend(threads: 1), candidate: device)
+        #expect(row.passed, "\(row)")
+    }
+}
+
+/// The kernels under other compile-time configurations than PoCL's default: the GPU tile
+/// (64×64, 256 work-items) and a deliberately small one (16×16 tiles, groups of 32), so
+/// tiling and reduction code paths that only GPUs would pick are checked here too.
+@Suite("Op cross-checks under other kernel configurations")
+struct KernelConfigCheckTests {
+    static let configs: [KernelConfig] = [
+        KernelConfig(gemmTileM: 64, gemmTileN: 64, gemmTileK: 16, gemmWorkM: 4, gemmWorkN: 4,
+                     reductionGroupSize: 256, elementwiseGroupSize: 256, correctlyRoundedDivideSqrt: false,
+                     workspaceBytes: 64 << 20),
+        KernelConfig(gemmTileM: 16, gemmTileN: 16, gemmTileK: 8, gemmWorkM: 2, gemmWorkN: 2,
+                     reductionGroupSize: 32, elementwiseGroupSize: 32, correctlyRoundedDivideSqrt: true,
+                     workspaceBytes: 4096),  // tiny workspace: convolutions run image by image
+    ]
+
+    @Test(arguments: configs)
+    func tiledAndReducingOpsMatchReference(_ config: KernelConfig) throws {
+        let device = try OpenCLBackend(spec: "opencl", config: config)
+        device.poisonsWorkspaces = true
+        let cases = OpCheckSuite.cases(small: true, only: ["gemm", "conv2d", "batchNorm", "biasGrad", "sum", "optimizer"])
+        #expect(cases.count > 50)
+        for check in cases {
+            let row = try check.run(reference: CPUBackend(threads: 1), candidate: device)
+            #expect(row.passed, "\(row)")
+        }
+    }
+}

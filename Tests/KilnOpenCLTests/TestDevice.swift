@@ -1,0 +1,17 @@
+import Foundation
+@testable import KilnOpenCL
+
+/// One backend shared by the tests of this target, so the program is built (or loaded) once.
+enum TestDevice {
+    static let result = Result { try OpenCLBackend(spec: "opencl") }
+    static var backend: OpenCLBackend {
+        get throws { try result.get() }
+    }
+
+    /// A fresh, empty directory for cache tests.
+    static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs the op check suite (tiny shapes) and the backend's memory tests under oclgrind, the
+# OpenCL simulator, so out-of-bounds accesses, data races and API misuse fail the script.
+#
+#   scripts/oclgrind-check.sh                  API + memory + data-race checks
+#   scripts/oclgrind-check.sh --uninitialized  also oclgrind's uninitialized-value plugin
+#
+# oclgrind always checks memory bounds; it reports problems in its log rather than its exit
+# status, so any log line is a failure. Scratch buffers are NaN-poisoned
+# (KILN_OPENCL_POISON_WORKSPACES=1) and every op output is NaN-poisoned by the suite, so
+# reads of unwritten memory also show up as check failures.
+#
+# --uninitialized is optional because the plugin in oclgrind 21.10 (Debian 12) is unreliable
+# with current LLVM: it aborts on `freeze` instructions, crashes at -O0, and flags buffers
+# initialised by clEnqueueFillBuffer. Use it with a newer oclgrind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+flags=(--check-api --data-races)
+if [[ "${1:-}" == "--uninitialized" ]]; then
+    flags+=(--uninitialized --build-options -cl-opt-disable)
+fi
+
+swift build --build-tests >/dev/null
+tests="$(swift build --show-bin-path)/KilnPackageTests.xctest"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# A private cache directory: the binary cache's key does not see options oclgrind injects.
+# Tests run one at a time: oclgrind's runtime is not thread-safe (jrprice/Oclgrind#28):
+# kernels launched from several threads at once corrupt each other's local memory there
+# (the same tests pass in parallel on PoCL).
+status=0
+KILN_CHECK_SMALL=1 KILN_OPENCL_POISON_WORKSPACES=1 XDG_CACHE_HOME="$work/cache" \
+    oclgrind "${flags[@]}" --log "$work/oclgrind.log" \
+    "$tests" --testing-library swift-testing --no-parallel --filter 'CrossBackendTests|KilnOpenCLTests.BackendMemoryTests' \
+    >"$work/tests.log" 2>&1 || status=$?
+
+grep -E '✘|passed after|failed after' "$work/tests.log" | grep -v '^. Test ' || true
+if [[ -s "$work/oclgrind.log" ]]; then
+    echo "oclgrind reported problems:" >&2
+    head -n 200 "$work/oclgrind.log" >&2
+    exit 1
+fi
+if [[ $status -ne 0 ]]; then
+    echo "tests failed under oclgrind (exit $status):" >&2
+    tail -n 60 "$work/tests.log" >&2
+    exit 1
+fi
+echo "oclgrind: no errors (${flags[*]})"
