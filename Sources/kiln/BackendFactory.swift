@@ -6,10 +6,30 @@ enum BackendFactory {
     static func make(_ spec: String) throws -> (backend: any Backend, note: String) {
         let s = spec.lowercased()
         if s == "cpu" { return (CPUBackend(), "device: cpu (Kiln's CPU reference backend)") }
-        if s == "auto" {
-            return (CPUBackend(), "device: cpu (Kiln's CPU reference backend; no OpenCL device found)")
+        if s == "auto" { return try best() }
+        let backend = try OpenCLBackend(spec: s)
+        return (backend, "device: \(describe(backend.device)) [\(backend.device.spec)]")
+    }
+
+    /// The first OpenCL GPU, else the first OpenCL device (PoCL on a CPU), else the CPU
+    /// reference backend; the note says which and why.
+    private static func best() throws -> (backend: any Backend, note: String) {
+        let platforms = (try? OpenCLDeviceList.platforms()) ?? []
+        let devices = platforms.flatMap(\.devices)
+        guard !devices.isEmpty else {
+            return (CPUBackend(), "device: cpu (Kiln's CPU reference backend; no OpenCL device found — install pocl-opencl-icd or a GPU driver)")
         }
-        throw DeviceError("OpenCL is not available in this build")
+        do {
+            let backend = try OpenCLBackend(spec: "opencl")
+            let why = backend.device.type == "GPU" ? "the first OpenCL GPU" : "no OpenCL GPU found, using the first OpenCL device"
+            return (backend, "device: \(describe(backend.device)) [\(backend.device.spec)] — \(why)")
+        } catch {
+            return (CPUBackend(), "device: cpu (Kiln's CPU reference backend; OpenCL failed: \(error))")
+        }
+    }
+
+    static func describe(_ d: OpenCLDeviceInfo) -> String {
+        "\(d.name) (\(d.type), \(d.openCLVersion), driver \(d.driverVersion))"
     }
 }
 
