@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: the CPU reference and layer
+# gradient checks, the OpenCL backend on PoCL against the CPU reference, the end-to-end
+# tests of the kiln binary, the kernels under oclgrind, and a build of the Kiln library
+# with OpenCL switched off.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+swift build --build-tests
+swift test --skip-build
+scripts/oclgrind-check.sh
+KILN_NO_OPENCL=1 swift build --target Kiln --scratch-path .build-no-opencl
+echo "all tests passed"
