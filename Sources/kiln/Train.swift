@@ -25,46 +25,51 @@ struct Train: ParsableCommand {
 
     mutating func run() throws {
         try runReportingErrors {
+            let timing = SetupTiming()
             let (backend, note) = try device.makeBackend()
             printNow(note)
+            timing.mark("backend")
             var train = try data.load(.train, limit: options.limit)
-            let test = try data.load(.test)
-            print("data: \(data.dataset), \(train.count) training and \(test.count) test images of \(Shape(train.sampleShape))")
+            printNow("data: \(data.dataset), \(train.count) training images of \(Shape(train.sampleShape))")
+            timing.mark("training data")
 
             let model = try ModelZoo.make(options.model, input: Shape(train.sampleShape), classes: max(train.classCount, 2))
             if !options.noNormalize {
                 model.normalizer = Normalizer(fitting: train)
             }
+            timing.mark("normalizer")
             let optimizer = try options.makeOptimizer()
             try model.compile(backend: backend, optimizer: optimizer, loss: .softmaxCrossEntropy, seed: options.seed)
-            print("model: \(options.model), \(model.parameterCount) parameters; optimizer: \(optimizer)")
+            printNow("model: \(options.model), \(model.parameterCount) parameters; optimizer: \(optimizer)")
+            timing.mark("compile")
 
-            var callbacks: [any Callback] = []
+            var callbacks: [any Callback] = timing.callbacks
             if let patience = options.earlyStoppingPatience {
                 callbacks.append(try EarlyStopping(patience: patience, restoreBestWeights: true))
             }
-            var log: MetricsLog? = nil
-            if let metrics { log = try MetricsLog(url: URL(fileURLWithPath: metrics)) }
+            if let metrics { callbacks.append(MetricsLogger(try MetricsLog(url: URL(fileURLWithPath: metrics)))) }
             let started = Date()
             let history = try model.fit(train, epochs: options.epochs, batchSize: options.batchSize,
                                         validationSplit: options.validationSplit, augmentation: options.augmentation,
-                                        callbacks: callbacks + (log.map { [MetricsLogger($0)] } ?? []),
-                                        log: printNow)
+                                        callbacks: callbacks, log: printNow)
             let trainSeconds = Date().timeIntervalSince(started)
             train = Dataset(images: [], sampleShape: train.sampleShape, labels: [], classCount: train.classCount)
 
-            let evaluation = try model.evaluate(test)
-            print(String(format: "test: loss %.4f  accuracy %.4f  (%d images; training took %.1f s)",
-                         evaluation.loss, evaluation.accuracy, test.count, trainSeconds))
+            // Saved before the test set is read, so a damaged test file loses no training.
             if let save {
                 try Checkpoint.save(model, to: URL(fileURLWithPath: save))
-                print("saved: \(save)")
+                printNow("saved: \(save)")
             }
             if let curve {
                 try LossCurveSVG.write(history.epochs, title: "\(options.model) on \(data.dataset)",
                                        to: URL(fileURLWithPath: curve))
-                print("curve: \(curve)")
+                printNow("curve: \(curve)")
             }
+            // The test set is read only now: a second start reaches its first step sooner.
+            let test = try data.load(.test)
+            let evaluation = try model.evaluate(test)
+            printNow(String(format: "test: loss %.4f  accuracy %.4f  (%d images; training took %.1f s)",
+                            evaluation.loss, evaluation.accuracy, test.count, trainSeconds))
             if let report {
                 let r = TrainReport(device: backend.name, model: options.model, dataset: data.dataset,
                                     epochs: options.epochs, batchSize: options.batchSize,
@@ -72,30 +77,9 @@ struct Train: ParsableCommand {
                                     trainSeconds: trainSeconds, testLoss: evaluation.loss,
                                     testAccuracy: evaluation.accuracy, history: history.epochs)
                 try r.write(to: URL(fileURLWithPath: report))
-                print("report: \(report)")
+                printNow("report: \(report)")
             }
         }
     }
 }
 
-/// What `--report` writes.
-struct TrainReport: Codable {
-    var device: String
-    var model: String
-    var dataset: String
-    var epochs: Int
-    var batchSize: Int
-    var optimizer: String
-    var seed: UInt64
-    var limit: Int?
-    var trainSeconds: Double
-    var testLoss: Double
-    var testAccuracy: Double
-    var history: [EpochMetrics]
-
-    func write(to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
-    }
-}

@@ -42,21 +42,38 @@ public struct Normalizer: Codable, Sendable, Equatable {
         return nil
     }
 
-    /// Fits mean_c and std_c on every sample of `data`.
+    /// Fits mean_c and std_c on every sample of `data` (two passes, sums in Double).
     public init(fitting data: Dataset, stdFloor: Float = defaultStdFloor) {
         let channels = Self.channels(of: data.sampleShape)
         var sum = [Double](repeating: 0, count: channels)
         Self.forEachPlane(data.images, sampleShape: data.sampleShape) { c, plane in
-            for x in plane { sum[c] += Double(x) }
+            sum[c] += Self.planeSum(plane) { Double($0) }
         }
         let perChannel = Double(max(1, data.images.count / channels))
         let means = sum.map { $0 / perChannel }
         var squares = [Double](repeating: 0, count: channels)
         Self.forEachPlane(data.images, sampleShape: data.sampleShape) { c, plane in
-            for x in plane { squares[c] += (Double(x) - means[c]) * (Double(x) - means[c]) }
+            let m = means[c]
+            squares[c] += Self.planeSum(plane) { (Double($0) - m) * (Double($0) - m) }
         }
         self.init(sampleShape: data.sampleShape, mean: means.map { Float($0) },
                   std: squares.map { max(Float(($0 / perChannel).squareRoot()), stdFloor) })
+    }
+
+    /// Σ term(x) over one plane in four independent Double lanes: the lanes break the add
+    /// latency chain (a plain loop fits 60k images at ~0.5 s; this at a fraction of that).
+    @inline(__always)
+    private static func planeSum(_ plane: ArraySlice<Float>, _ term: (Float) -> Double) -> Double {
+        plane.withUnsafeBufferPointer { p in
+            var l0 = 0.0, l1 = 0.0, l2 = 0.0, l3 = 0.0
+            var i = 0
+            while i + 4 <= p.count {
+                l0 += term(p[i]); l1 += term(p[i + 1]); l2 += term(p[i + 2]); l3 += term(p[i + 3])
+                i += 4
+            }
+            while i < p.count { l0 += term(p[i]); i += 1 }
+            return (l0 + l1) + (l2 + l3)
+        }
     }
 
     /// Standardises a batch of samples of `sampleShape`, laid out NCHW, in place.
