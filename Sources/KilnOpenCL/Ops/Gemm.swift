@@ -26,6 +26,19 @@ extension OpenCLBackend {
             a, aOffset, rsA, csA, d.strideA,
             b, bOffset, rsB, csB, d.strideB,
             c, cOffset, d.ldc, d.strideC,
-        ], global: [tilesN * group.x, tilesM * group.y, d.batch], local: [group.x, group.y, 1])
+        ], global: [tilesN * group.x, tilesM * group.y, d.batch], local: [group.x, group.y, 1],
+           flops: d.flops, bytes: d.compulsoryBytes)
+    }
+}
+
+extension GemmDescriptor {
+    /// Bytes a GEMM must move at least: A and B read once (once in all when the batch shares
+    /// them, stride 0), C written once (and read too when beta != 0). A kernel's achieved GB/s
+    /// against this is a lower bound on its real traffic.
+    var compulsoryBytes: Double {
+        let a = Double(m * k) * Double(strideA == 0 ? 1 : batch)
+        let b = Double(k * n) * Double(strideB == 0 ? 1 : batch)
+        let c = Double(m * n) * Double(batch) * (beta == 0 ? 1 : 2)
+        return 4 * (a + b + c)
     }
 }
