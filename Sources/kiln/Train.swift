@@ -26,7 +26,7 @@ struct Train: ParsableCommand {
     mutating func run() throws {
         try runReportingErrors {
             let (backend, note) = try device.makeBackend()
-            print(note)
+            printNow(note)
             var train = try data.load(.train, limit: options.limit)
             let test = try data.load(.test)
             print("data: \(data.dataset), \(train.count) training and \(test.count) test images of \(Shape(train.sampleShape))")
@@ -48,7 +48,8 @@ struct Train: ParsableCommand {
             let started = Date()
             let history = try model.fit(train, epochs: options.epochs, batchSize: options.batchSize,
                                         validationSplit: options.validationSplit, augmentation: options.augmentation,
-                                        callbacks: callbacks + (log.map { [MetricsLogger($0)] } ?? []))
+                                        callbacks: callbacks + (log.map { [MetricsLogger($0)] } ?? []),
+                                        log: printNow)
             let trainSeconds = Date().timeIntervalSince(started)
             train = Dataset(images: [], sampleShape: train.sampleShape, labels: [], classCount: train.classCount)
 

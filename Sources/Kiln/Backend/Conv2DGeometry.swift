@@ -27,6 +27,13 @@ public struct Conv2DGeometry: Hashable, Sendable {
         self.outWidth = (inWidth + padLeft + padRight - kernelWidth) / strideW + 1
     }
 
+    /// The same convolution for another batch size (batch does not change output sizes).
+    public func withBatch(_ n: Int) -> Conv2DGeometry {
+        var g = self
+        g.batch = n
+        return g
+    }
+
     public var inputShape: Shape { [batch, inChannels, inHeight, inWidth] }
     public var weightShape: Shape { [outChannels, inChannels, kernelHeight, kernelWidth] }
     public var outputShape: Shape { [batch, outChannels, outHeight, outWidth] }

@@ -22,6 +22,13 @@ public struct Pool2DGeometry: Hashable, Sendable {
         self.outWidth = (inWidth + padLeft + padRight - windowW) / strideW + 1
     }
 
+    /// The same pooling for another batch size (batch does not change output sizes).
+    public func withBatch(_ n: Int) -> Pool2DGeometry {
+        var g = self
+        g.batch = n
+        return g
+    }
+
     public var inputShape: Shape { [batch, channels, inHeight, inWidth] }
     public var outputShape: Shape { [batch, channels, outHeight, outWidth] }
     public var isValid: Bool {

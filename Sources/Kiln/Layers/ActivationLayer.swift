@@ -20,9 +20,7 @@ public final class Activation: Layer {
     public var configuration: String { function.name }
 
     public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
-        if case .leakyReLU(let alpha) = function, !(alpha > 0) {
-            throw LayerError("LeakyReLU: alpha must be positive, got \(alpha)")
-        }
+        try FusedActivation(function: function).validate(in: typeName)
         return inputShape
     }
     public func bind(_ cursor: BindingCursor) {}

@@ -49,6 +49,7 @@ public final class Conv2D: Layer {
         guard filters > 0, kernelSize.height > 0, kernelSize.width > 0, strides.height > 0, strides.width > 0 else {
             throw LayerError("Conv2D: filters, kernel size and strides must be positive")
         }
+        try FusedActivation(function: activation).validate(in: "Conv2D")
         let (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
         let (t, l, b, r) = padding.amounts2D(height: h, width: w, window: kernelSize, stride: strides)
         let g = Conv2DGeometry(batch: 1, inChannels: c, inHeight: h, inWidth: w, outChannels: filters,
@@ -74,18 +75,11 @@ public final class Conv2D: Layer {
         bias = useBias ? cursor.parameter() : nil
     }
 
-    /// The built geometry with this batch's size (batch does not change output sizes).
-    private func geometry(batch: Int) -> Conv2DGeometry {
-        var g = geometry!
-        g.batch = batch
-        return g
-    }
-
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
-        let g = geometry(batch: x.shape[0])
+        let g = geometry.withBatch(x.shape[0])
         let y = try cache.tensor(CacheSlot.output, g.outputShape, on: ctx.backend)
         try ctx.backend.conv2dForward(g, input: x, weight: weight.value, bias: bias?.value, output: y)
-        if activation != .linear { try ctx.backend.activationForward(activation, input: y, output: y) }
+        try FusedActivation(function: activation).forward(y, ctx)
         lastInput = x
         lastOutput = y
         return y
@@ -93,12 +87,8 @@ public final class Conv2D: Layer {
 
     public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
         guard let x = lastInput, let y = lastOutput else { preconditionFailure("Conv2D.backward before forward") }
-        let g = geometry(batch: x.shape[0])
-        var dz = dy
-        if activation != .linear {
-            dz = try cache.tensor(CacheSlot.scratch, dy.shape, on: ctx.backend)
-            try ctx.backend.activationBackward(activation, output: y, outputGrad: dy, inputGrad: dz)
-        }
+        let g = geometry.withBatch(x.shape[0])
+        let dz = try FusedActivation(function: activation).backward(output: y, outputGrad: dy, cache: &cache, ctx)
         try ctx.backend.conv2dBackwardFilter(g, input: x, outputGrad: dz, weightGrad: weight.gradient,
                                              biasGrad: bias?.gradient)
         guard needInputGradient else { return nil }

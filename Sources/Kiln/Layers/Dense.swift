@@ -29,6 +29,7 @@ public final class Dense: Layer {
         guard inputShape.rank == 1 else {
             throw LayerError("Dense expects a flat input per sample, got \(inputShape); add Flatten() before it")
         }
+        try FusedActivation(function: activation).validate(in: "Dense")
         inFeatures = inputShape[0]
         declarations.parameter("weight", shape: [units, inFeatures], initializer: kernelInitializer,
                                fanIn: inFeatures, fanOut: units, decays: true)
@@ -50,7 +51,7 @@ public final class Dense: Layer {
         try ctx.backend.gemm(GemmDescriptor(m: n, n: units, k: inFeatures, transposeB: true),
                              a: x, b: weight.value, c: y)
         if let bias { try ctx.backend.biasAdd(y, bias: bias.value, channels: units) }
-        if activation != .linear { try ctx.backend.activationForward(activation, input: y, output: y) }
+        try FusedActivation(function: activation).forward(y, ctx)
         lastInput = x
         lastOutput = y
         return y
@@ -59,11 +60,7 @@ public final class Dense: Layer {
     public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
         guard let x = lastInput, let y = lastOutput else { preconditionFailure("Dense.backward before forward") }
         let n = x.shape[0]
-        var dz = dy
-        if activation != .linear {
-            dz = try cache.tensor(CacheSlot.scratch, dy.shape, on: ctx.backend)
-            try ctx.backend.activationBackward(activation, output: y, outputGrad: dy, inputGrad: dz)
-        }
+        let dz = try FusedActivation(function: activation).backward(output: y, outputGrad: dy, cache: &cache, ctx)
         // dW[units, in] += dzᵀ · x ; db += Σ_n dz ; dx[n, in] = dz · W
         try ctx.backend.gemm(GemmDescriptor(m: units, n: inFeatures, k: n, transposeA: true, beta: 1),
                              a: dz, b: x, c: weight.gradient)

@@ -43,14 +43,8 @@ public class Pool2D: Layer {
 
     public func bind(_ cursor: BindingCursor) {}
 
-    private func geometry(batch: Int) -> Pool2DGeometry {
-        var g = geometry!
-        g.batch = batch
-        return g
-    }
-
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
-        let g = geometry(batch: x.shape[0])
+        let g = geometry.withBatch(x.shape[0])
         let y = try cache.tensor(CacheSlot.output, g.outputShape, on: ctx.backend)
         switch kind {
         case .max: try ctx.backend.maxPoolForward(g, input: x, output: y)
@@ -63,7 +57,7 @@ public class Pool2D: Layer {
     public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
         guard needInputGradient else { return nil }
         guard let x = lastInput else { preconditionFailure("\(typeName).backward before forward") }
-        let g = geometry(batch: x.shape[0])
+        let g = geometry.withBatch(x.shape[0])
         let dx = try cache.tensor(CacheSlot.inputGrad, x.shape, on: ctx.backend)
         switch kind {
         case .max: try ctx.backend.maxPoolBackward(g, input: x, outputGrad: dy, inputGrad: dx)

@@ -36,6 +36,7 @@ public final class Residual: ContainerLayer {
     }
 
     public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
+        try FusedActivation(function: activation).validate(in: "Residual")
         let out = try declarations.scoped("body") { try body.build(inputShape: inputShape, declarations: declarations) }
         let needsProjection = shortcutKind == .projection || (shortcutKind == .automatic && out != inputShape)
         if needsProjection {
@@ -76,18 +77,14 @@ public final class Residual: ContainerLayer {
         let s = try projection?.forward(x, ctx) ?? x
         let y = try cache.tensor(CacheSlot.output, a.shape, on: ctx.backend)
         try ctx.backend.add(a, s, into: y)
-        if activation != .linear { try ctx.backend.activationForward(activation, input: y, output: y) }
+        try FusedActivation(function: activation).forward(y, ctx)
         lastOutput = y
         return y
     }
 
     public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
         guard let y = lastOutput else { preconditionFailure("Residual.backward before forward") }
-        var dz = dy
-        if activation != .linear {
-            dz = try cache.tensor(CacheSlot.scratch, dy.shape, on: ctx.backend)
-            try ctx.backend.activationBackward(activation, output: y, outputGrad: dy, inputGrad: dz)
-        }
+        let dz = try FusedActivation(function: activation).backward(output: y, outputGrad: dy, cache: &cache, ctx)
         // Both branches must see dz unchanged; parameter gradients accumulate inside them.
         let dBody = try body.backward(dz, ctx, needInputGradient: needInputGradient)
         let dShortcut = try projection.map { try $0.backward(dz, ctx, needInputGradient: needInputGradient) } ?? dz
