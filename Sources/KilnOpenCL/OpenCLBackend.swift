@@ -22,6 +22,11 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     /// not write shows up in results (checks and oclgrind runs; costs one fill per use).
     /// Defaults to on when the environment sets `KILN_OPENCL_POISON_WORKSPACES=1`.
     public var poisonsWorkspaces = ProcessInfo.processInfo.environment["KILN_OPENCL_POISON_WORKSPACES"] == "1"
+    /// Run-time blocking of the packed (CPU) GEMM: tuned winners when `kiln tune` stored some
+    /// for this device and driver, the defaults otherwise (see `GemmTuning`).
+    public var gemmBlocking = PackedGemmBlocking.default
+    /// The tuning file found at start-up (nil tuning: none, or unusable, then with a warning).
+    public let tuningLoad: GemmTuning.Loaded
 
     let context: CLContext
     let queue: CLQueue
@@ -50,7 +55,11 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
         let clDevice = try spec.resolve()
         device = Self.info(of: clDevice)
         name = "opencl: \(device.name) (\(device.spec))"
-        self.config = config ?? KernelConfig.forDevice(clDevice)
+        // Tuned winners (kiln tune) for this device and driver; an explicit config wins.
+        tuningLoad = GemmTuning.load(directory: cacheDirectory, device: device.name, driver: device.driverVersion)
+        if let warning = tuningLoad.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+        self.config = config ?? KernelConfig.forDevice(clDevice).applying(tuningLoad.tuning)
+        if let packed = tuningLoad.tuning?.packed { gemmBlocking = packed }
         context = try CLContext(device: clDevice)
         queue = try CLQueue(context: context, profiling: profiling)
         pool = BufferPool(context: context)

@@ -15,6 +15,10 @@ extension OpenCLBackend {
     func enqueueGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
                      c: CLMemory, _ cOffset: Int) throws {
         guard d.m > 0, d.n > 0, d.batch > 0 else { return }
+        // K = 0 still scales C by beta, which the tiled kernel does and the packed one does not.
+        if config.gemmPacked && d.k > 0 {
+            return try enqueuePackedGemm(d, a: a, aOffset, b: b, bOffset, c: c, cOffset)
+        }
         // op(A)(i, k) = A[i·rsA + k·csA]; op(B)(k, j) = B[k·rsB + j·csB].
         let (rsA, csA) = d.transposeA ? (1, d.lda) : (d.lda, 1)
         let (rsB, csB) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
@@ -27,6 +31,33 @@ extension OpenCLBackend {
             b, bOffset, rsB, csB, d.strideB,
             c, cOffset, d.ldc, d.strideC,
         ], global: [tilesN * group.x, tilesM * group.y, d.batch], local: [group.x, group.y, 1],
+           flops: d.flops, bytes: d.compulsoryBytes)
+    }
+}
+
+// gemm_packed.cl (CPU devices): pack op(A) into slice-major micro-panels, then one work-item
+// per C block copies its B block into __local memory and runs the register micro-kernel.
+extension OpenCLBackend {
+    func enqueuePackedGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
+                           c: CLMemory, _ cOffset: Int) throws {
+        let mr = PackedGemmBlocking.mr, nr = PackedGemmBlocking.nr
+        let tiles = ceilDiv(d.m, mr), strips = ceilDiv(d.n, nr)
+        let (kc, mcb, ncb) = gemmBlocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
+        // A shared by the whole batch (stride 0, e.g. conv weights) is packed once.
+        let packs = d.strideA == 0 ? 1 : d.batch
+        let packedCount = tiles * mr * d.k
+        let packed = try workspace(packedCount * packs)
+        let (sR, sK) = d.transposeA ? (1, d.lda) : (d.lda, 1)
+        try launch("pack_panels", [d.m, d.k, kc, mr, a, aOffset, sR, sK, d.strideA, packed.memory, packedCount],
+                   global: [ceilDiv(d.k, kc), tiles, packs], local: [1, 1, 1])
+        let (bsK, bsN) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
+        try launch("gemm_local", [
+            d.m, d.n, d.k, d.alpha, d.beta,
+            packed.memory, d.strideA == 0 ? 0 : packedCount,
+            b, bOffset, bsK, bsN, d.strideB,
+            c, cOffset, d.ldc, d.strideC,
+            kc, mcb, ncb,
+        ], global: [ceilDiv(strips, ncb), ceilDiv(tiles, mcb), d.batch], local: [1, 1, 1],
            flops: d.flops, bytes: d.compulsoryBytes)
     }
 }
