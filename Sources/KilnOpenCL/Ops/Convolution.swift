@@ -26,7 +26,8 @@ extension OpenCLBackend {
                                 c: memory(output), output.offset + n0 * g.outChannels * s)
             }
             if let bias {
-                try launch("bias_add", args(output) + args(bias) + [g.outChannels, s, output.count], count: output.count)
+                let rows = g.batch * g.outChannels
+                try launch("bias_add", args(output) + args(bias) + [g.outChannels, s, rows], count: rows)
             }
         }
     }
@@ -47,9 +48,8 @@ extension OpenCLBackend {
                                 b: memory(outputGrad), outputGrad.offset + n0 * g.outChannels * s,
                                 c: target.0, target.1)
                 if let col {
-                    let total = nb * perImage
                     try launch("col2im", [col.memory, 0, memory(inputGrad), inputGrad.offset + n0 * perImage]
-                                   + geometryArguments(g) + [total], count: total)
+                                   + geometryArguments(g), global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight))
                 }
             }
         }
@@ -68,9 +68,8 @@ extension OpenCLBackend {
             for n0 in stride(from: 0, to: g.batch, by: chunk) {
                 let nb = min(chunk, g.batch - n0)
                 try im2col(g, input: input, firstImage: n0, images: nb, into: col.memory, rowStride: nb * s, imageStride: s)
-                let total = nb * o * s
-                try launch("nchw_to_cnhw", [memory(outputGrad), outputGrad.offset + n0 * o * s, dyT.memory, 0, nb, o, s, total],
-                           count: total)
+                try launch("nchw_to_cnhw", [memory(outputGrad), outputGrad.offset + n0 * o * s, dyT.memory, 0, nb, o, s],
+                           global: [o, nb], local: [min(o, 32), 1])
                 var d = GemmDescriptor(m: o, n: k, k: nb * s, transposeB: true, beta: 1)
                 d.lda = nb * s; d.ldb = nb * s
                 try enqueueGemm(d, a: dyT.memory, 0, b: col.memory, 0, c: memory(weightGrad), weightGrad.offset)
@@ -92,6 +91,10 @@ extension OpenCLBackend {
         max(1, min(g.batch, config.workspaceBytes / max(4 * floatsPerImage, 1)))
     }
 
+    /// Work-group of the row-per-item kernels (im2col, col2im): the rows of one plane, up to 32,
+    /// so a group is one contiguous stretch of memory and few rows are padding.
+    private func rowGroup(_ rows: Int) -> [Int] { [min(rows, 32), 1, 1] }
+
     private func geometryArguments(_ g: Conv2DGeometry) -> [any KernelArgument] {
         [g.inChannels, g.inHeight, g.inWidth, g.kernelHeight, g.kernelWidth, g.strideH, g.strideW,
          g.padTop, g.padLeft, g.outHeight, g.outWidth]
@@ -99,9 +102,9 @@ extension OpenCLBackend {
 
     private func im2col(_ g: Conv2DGeometry, input: Tensor, firstImage: Int, images: Int, into col: CLMemory,
                         rowStride: Int, imageStride: Int) throws {
-        let total = images * g.reductionLength * g.outHeight * g.outWidth
         try launch("im2col", [memory(input), input.offset + firstImage * g.inChannels * g.inHeight * g.inWidth, col, 0,
-                              rowStride, imageStride] + geometryArguments(g) + [total], count: total)
+                              rowStride, imageStride] + geometryArguments(g),
+                   global: [g.outHeight, g.reductionLength, images], local: rowGroup(g.outHeight))
     }
 }
 

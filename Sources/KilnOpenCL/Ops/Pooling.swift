@@ -1,11 +1,14 @@
 import Kiln
 
-// pool.cl: one work-item per output cell forward, one per input cell backward (gathers).
+// pool.cl: max pooling works one row per work-item (output rows forward, input rows backward);
+// average pooling one cell per work-item.
 extension OpenCLBackend {
     public func maxPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws {
         check(g, input: input, output: output)
         try locked {
-            try launch("maxpool_forward", args(input) + args(output) + geometry(g) + [output.count], count: output.count)
+            let planes = output.count / max(g.outHeight * g.outWidth, 1)
+            try launch("maxpool_forward", args(input) + args(output) + geometry(g) + [planes],
+                       global: [g.outHeight, planes], local: [min(g.outHeight, 32), 1])
         }
     }
 
@@ -13,8 +16,9 @@ extension OpenCLBackend {
         check(g, input: inputGrad, output: outputGrad)
         precondition(input.count == inputGrad.count, "max-pool input and its gradient differ in size")
         try locked {
-            try launch("maxpool_backward", args(input) + args(outputGrad) + args(inputGrad) + geometry(g) + [inputGrad.count],
-                       count: inputGrad.count)
+            let planes = inputGrad.count / max(g.inHeight * g.inWidth, 1)
+            try launch("maxpool_backward", args(input) + args(outputGrad) + args(inputGrad) + geometry(g) + [planes],
+                       global: [g.inHeight, planes], local: [min(g.inHeight, 32), 1])
         }
     }
 
