@@ -27,6 +27,8 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     public var gemmBlocking = PackedGemmBlocking.default
     /// The tuning file found at start-up (nil tuning: none, or unusable, then with a warning).
     public let tuningLoad: GemmTuning.Loaded
+    /// When set, every GEMM the backend runs is appended here (the tuner learns a model's shapes).
+    var recordedGemms: [GemmDescriptor]?
 
     let context: CLContext
     let queue: CLQueue

@@ -15,6 +15,7 @@ extension OpenCLBackend {
     func enqueueGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
                      c: CLMemory, _ cOffset: Int) throws {
         guard d.m > 0, d.n > 0, d.batch > 0 else { return }
+        recordedGemms?.append(d)
         // K = 0 still scales C by beta, which the tiled kernel does and the packed one does not.
         if config.gemmPacked && d.k > 0 {
             return try enqueuePackedGemm(d, a: a, aOffset, b: b, bOffset, c: c, cOffset)
