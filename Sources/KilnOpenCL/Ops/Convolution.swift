@@ -49,7 +49,7 @@ extension OpenCLBackend {
                                 c: target.0, target.1)
                 if let col {
                     try launch("col2im", [col.memory, 0, memory(inputGrad), inputGrad.offset + n0 * perImage]
-                                   + geometryArguments(g), global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight))
+                                   + geometryArguments(g), global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight, planes: g.inChannels))
                 }
             }
         }
@@ -69,7 +69,7 @@ extension OpenCLBackend {
                 let nb = min(chunk, g.batch - n0)
                 try im2col(g, input: input, firstImage: n0, images: nb, into: col.memory, rowStride: nb * s, imageStride: s)
                 try launch("nchw_to_cnhw", [memory(outputGrad), outputGrad.offset + n0 * o * s, dyT.memory, 0, nb, o, s],
-                           global: [o, nb], local: [min(o, 32), 1])
+                           global: [o, nb], local: Array(rowGroup(o, planes: nb).prefix(2)))
                 var d = GemmDescriptor(m: o, n: k, k: nb * s, transposeB: true, beta: 1)
                 d.lda = nb * s; d.ldb = nb * s
                 try enqueueGemm(d, a: dyT.memory, 0, b: col.memory, 0, c: memory(weightGrad), weightGrad.offset)
@@ -91,9 +91,13 @@ extension OpenCLBackend {
         max(1, min(g.batch, config.workspaceBytes / max(4 * floatsPerImage, 1)))
     }
 
-    /// Work-group of the row-per-item kernels (im2col, col2im): the rows of one plane, up to 32,
-    /// so a group is one contiguous stretch of memory and few rows are padding.
-    private func rowGroup(_ rows: Int) -> [Int] { [min(rows, 32), 1, 1] }
+    /// Work-group of the row-per-item kernels (im2col, col2im): the rows of one plane (up to 32)
+    /// times enough planes for ~256 items. PoCL pays per work-group, so groups of one plane's
+    /// ten-odd rows made tens of thousands of groups per launch.
+    func rowGroup(_ rows: Int, planes: Int) -> [Int] {
+        let r = min(rows, 32)
+        return [r, max(1, min(planes, 256 / r)), 1]
+    }
 
     private func geometryArguments(_ g: Conv2DGeometry) -> [any KernelArgument] {
         [g.inChannels, g.inHeight, g.inWidth, g.kernelHeight, g.kernelWidth, g.strideH, g.strideW,
@@ -104,7 +108,7 @@ extension OpenCLBackend {
                         rowStride: Int, imageStride: Int) throws {
         try launch("im2col", [memory(input), input.offset + firstImage * g.inChannels * g.inHeight * g.inWidth, col, 0,
                               rowStride, imageStride] + geometryArguments(g),
-                   global: [g.outHeight, g.reductionLength, images], local: rowGroup(g.outHeight))
+                   global: [g.outHeight, g.reductionLength, images], local: rowGroup(g.outHeight, planes: g.reductionLength))
     }
 }
 

@@ -40,8 +40,10 @@ extension OpenCLBackend {
 // per C block copies its B block into __local memory and runs the register micro-kernel.
 extension OpenCLBackend {
     func enqueuePackedGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
-                           c: CLMemory, _ cOffset: Int) throws {
+                           c: CLMemory, _ cOffset: Int, splitting: Bool = true) throws {
         let mr = PackedGemmBlocking.mr, nr = PackedGemmBlocking.nr
+        let parts = gemmBlocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
+        if splitting && parts > 1 { return try enqueueSplitKGemm(d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset) }
         let tiles = ceilDiv(d.m, mr), strips = ceilDiv(d.n, nr)
         let (kc, mcb, ncb) = gemmBlocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
         // A shared by the whole batch (stride 0, e.g. conv weights) is packed once.
@@ -60,6 +62,34 @@ extension OpenCLBackend {
             kc, mcb, ncb,
         ], global: [ceilDiv(strips, ncb), ceilDiv(tiles, mcb), d.batch], local: [1, 1, 1],
            flops: d.flops, bytes: d.compulsoryBytes)
+    }
+}
+
+extension OpenCLBackend {
+    /// A long-K, small-C product (a convolution's filter gradient: C is filters × taps, K is
+    /// images × pixels) gives the packed kernel one or two blocks of C, so one core works. Split
+    /// K into `parts` ranges, run them as one strided batch into scratch partial products, and
+    /// sum those in order into C (deterministic; no atomics).
+    func enqueueSplitKGemm(_ d: GemmDescriptor, parts: Int, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
+                           c: CLMemory, _ cOffset: Int) throws {
+        let length = ceilDiv(d.k, parts)
+        let full = d.k / length, rest = d.k - full * length
+        let used = full + (rest > 0 ? 1 : 0)
+        let scratch = try workspace(used * d.m * d.n)
+        // Step along K: A's columns (rows of Aᵀ), B's rows (columns of Bᵀ).
+        let aStep = d.transposeA ? d.lda : 1, bStep = d.transposeB ? 1 : d.ldb
+        var p = GemmDescriptor(m: d.m, n: d.n, k: length, transposeA: d.transposeA, transposeB: d.transposeB)
+        p.lda = d.lda; p.ldb = d.ldb; p.ldc = d.n
+        p.batch = full; p.strideA = length * aStep; p.strideB = length * bStep; p.strideC = d.m * d.n
+        try enqueuePackedGemm(p, a: a, aOffset, b: b, bOffset, c: scratch.memory, 0, splitting: false)
+        if rest > 0 {
+            var r = p
+            r.k = rest; r.batch = 1; r.strideA = 0; r.strideB = 0; r.strideC = 0
+            try enqueuePackedGemm(r, a: a, aOffset + full * length * aStep, b: b, bOffset + full * length * bStep,
+                                  c: scratch.memory, full * d.m * d.n, splitting: false)
+        }
+        try launch("gemm_sum_parts", [d.m, d.n, used, d.alpha, d.beta, scratch.memory, c, cOffset, d.ldc],
+                   global: [d.m], local: [1])
     }
 }
 

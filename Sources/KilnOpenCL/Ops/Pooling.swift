@@ -8,7 +8,7 @@ extension OpenCLBackend {
         try locked {
             let planes = output.count / max(g.outHeight * g.outWidth, 1)
             try launch("maxpool_forward", args(input) + args(output) + geometry(g) + [planes],
-                       global: [g.outHeight, planes], local: [min(g.outHeight, 32), 1])
+                       global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)))
         }
     }
 
@@ -18,7 +18,7 @@ extension OpenCLBackend {
         try locked {
             let planes = inputGrad.count / max(g.inHeight * g.inWidth, 1)
             try launch("maxpool_backward", args(input) + args(outputGrad) + args(inputGrad) + geometry(g) + [planes],
-                       global: [g.inHeight, planes], local: [min(g.inHeight, 32), 1])
+                       global: [g.inHeight, planes], local: Array(rowGroup(g.inHeight, planes: planes).prefix(2)))
         }
     }
 

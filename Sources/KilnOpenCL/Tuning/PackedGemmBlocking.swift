@@ -56,6 +56,17 @@ public struct PackedGemmBlocking: Hashable, Sendable, Codable, CustomStringConve
         return (max(kc, 1), mcb, max(ncb, 1))
     }
 
+    /// K ranges to split a call into (1: no split): only when the blocks of C are too few to
+    /// keep the compute units busy and K is long enough that every range stays several slices
+    /// deep (partials cost a write and a read of C each).
+    public func splitK(m: Int, n: Int, k: Int, batch: Int, computeUnits: Int) -> Int {
+        let b = blocks(m: m, n: n, k: k, batch: batch, computeUnits: computeUnits)
+        let groups = ceilDiv(ceilDiv(n, Self.nr), b.ncb) * ceilDiv(ceilDiv(m, Self.mr), b.mcb) * batch
+        let target = groupsPerUnit * max(computeUnits, 1)
+        guard batch == 1, groups < target else { return 1 }
+        return max(1, min(ceilDiv(target, groups), k / (4 * maxKC)))
+    }
+
     public var description: String {
         "kc≤\(maxKC) mcb≤\(maxMCB) ncb \(ncbAllRows)/\(ncbPartRows) groups/unit \(groupsPerUnit)"
     }
