@@ -54,6 +54,25 @@ __kernel void col2im(__global const float* col, int colOff, __global float* dx, 
     const int spatial = OH * OW;
     __global const float* base = col + colOff + (n * C + c) * KH * KW * spatial;
     __global float* out = dx + dxOff + ((n * C + c) * H + h) * W;
+    if (sH == 1 && sW == 1) {
+        // Stride 1 (the common case): no divisibility tests or divisions per tap.
+        for (int w = 0; w < W; ++w) {
+            float sum = 0.0f;
+            for (int p = 0; p < KH; ++p) {
+                const int i = h + pT - p;
+                if (i < 0) break;
+                if (i >= OH) continue;
+                for (int q = 0; q < KW; ++q) {
+                    const int j = w + pL - q;
+                    if (j < 0) break;
+                    if (j >= OW) continue;
+                    sum += base[(p * KW + q) * spatial + i * OW + j];
+                }
+            }
+            out[w] = sum;
+        }
+        return;
+    }
     for (int w = 0; w < W; ++w) {
         float sum = 0.0f;
         for (int p = 0; p < KH; ++p) {

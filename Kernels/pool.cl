@@ -60,6 +60,43 @@ __kernel void maxpool_backward(__global const float* x, int xOff, __global const
         }
 }
 
+// 2×2 windows with stride 2 and no top/left padding, every window inside the image (the common
+// case): one work-item per cell and straight-line code, so PoCL vectorises across work-items
+// (the generic kernels' window loops and branches run scalar). Same choice of cell as
+// window_argmax: the first maximal in row-major order, later cells only when strictly greater.
+int argmax2x2(__global const float* p, int W) {
+    float m = p[0];
+    int best = 0;
+    if (p[1] > m) { m = p[1]; best = 1; }
+    if (p[W] > m) { m = p[W]; best = 2; }
+    if (p[W + 1] > m) best = 3;
+    return best;
+}
+
+// global = (OW, OH, N·C)
+__kernel void maxpool2x2_forward(__global const float* x, int xOff, __global float* y, int yOff,
+                                 int H, int W, int OH, int OW) {
+    const int j = (int)get_global_id(0), i = (int)get_global_id(1), plane = (int)get_global_id(2);
+    if (j >= OW || i >= OH) return;
+    __global const float* p = x + xOff + (plane * H + 2 * i) * W + 2 * j;
+    const int a = argmax2x2(p, W);
+    y[yOff + (plane * OH + i) * OW + j] = p[(a >> 1) * W + (a & 1)];
+}
+
+// global = (W, H, N·C); cells outside every window (an odd last row or column) get 0.
+__kernel void maxpool2x2_backward(__global const float* x, int xOff, __global const float* dy, int dyOff,
+                                  __global float* dx, int dxOff, int H, int W, int OH, int OW) {
+    const int w = (int)get_global_id(0), h = (int)get_global_id(1), plane = (int)get_global_id(2);
+    if (w >= W || h >= H) return;
+    const int i = h >> 1, j = w >> 1;
+    float g = 0.0f;
+    if (i < OH && j < OW) {
+        const int a = argmax2x2(x + xOff + (plane * H + 2 * i) * W + 2 * j, W);
+        if (a == (((h & 1) << 1) | (w & 1))) g = dy[dyOff + (plane * OH + i) * OW + j];
+    }
+    dx[dxOff + (plane * H + h) * W + w] = g;
+}
+
 // Cells of window (i, j) inside the image.
 int window_cells(int H, int W, int WH, int WW, int sH, int sW, int pT, int pL, int i, int j) {
     int h0 = i * sH - pT, w0 = j * sW - pL;

@@ -3,7 +3,9 @@ import Kiln
 import Testing
 @testable import KilnOpenCL
 
-@Suite("Packed GEMM blocking and tuning files")
+// Serialized, and sharing TestDevice where it can: PoCL 3.1 once failed an assertion
+// (pocl_release_dlhandle_cache) while many backends were created and dropped at once.
+@Suite("Packed GEMM blocking and tuning files", .serialized)
 struct PackedGemmTests {
     /// Tiny caps force many K slices (the last one short), several row and column blocks per
     /// C and ragged edges everywhere, on the same op checks the cross-backend suite runs.
@@ -73,7 +75,7 @@ struct PackedGemmTests {
     func badFilesFallBackToDefaultsWithAWarning(_ contents: String) throws {
         let directory = TestDevice.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let probe = try OpenCLBackend(spec: "opencl", cacheDirectory: nil)
+        let probe = try TestDevice.backend
         let url = try #require(GemmTuning.file(directory: directory, device: probe.device.name,
                                                driver: probe.device.driverVersion))
         var text = contents
