@@ -27,6 +27,16 @@ __kernel void im2col(__global const float* x, int xOff, __global float* col, int
         return;
     }
     __global const float* xr = x + xOff + ((n * C + c) * H + h) * W;
+    if (sW == 1) {
+        // Columns j0 ..< j1 read inside the row: a plain copy the compiler vectorises,
+        // zeros on either side (only with padding).
+        const int j0 = clamp(pL - q, 0, OW), j1 = clamp(W + pL - q, j0, OW);
+        __global const float* src = xr + q - pL;
+        for (int j = 0; j < j0; ++j) out[j] = 0.0f;
+        for (int j = j0; j < j1; ++j) out[j] = src[j];
+        for (int j = j1; j < OW; ++j) out[j] = 0.0f;
+        return;
+    }
     for (int j = 0; j < OW; ++j) {
         const int w = j * sW + q - pL;
         out[j] = (w >= 0 && w < W) ? xr[w] : 0.0f;
@@ -55,21 +65,19 @@ __kernel void col2im(__global const float* col, int colOff, __global float* dx, 
     __global const float* base = col + colOff + (n * C + c) * KH * KW * spatial;
     __global float* out = dx + dxOff + ((n * C + c) * H + h) * W;
     if (sH == 1 && sW == 1) {
-        // Stride 1 (the common case): no divisibility tests or divisions per tap.
-        for (int w = 0; w < W; ++w) {
-            float sum = 0.0f;
-            for (int p = 0; p < KH; ++p) {
-                const int i = h + pT - p;
-                if (i < 0) break;
-                if (i >= OH) continue;
-                for (int q = 0; q < KW; ++q) {
-                    const int j = w + pL - q;
-                    if (j < 0) break;
-                    if (j >= OW) continue;
-                    sum += base[(p * KW + q) * spatial + i * OW + j];
-                }
+        // Stride 1 (the common case): accumulate tap by tap into the row, each tap a run of
+        // contiguous column entries (vectorises). Per cell the terms still arrive in (p, q)
+        // order, so the sums equal the gather below.
+        for (int w = 0; w < W; ++w) out[w] = 0.0f;
+        for (int p = 0; p < KH; ++p) {
+            const int i = h + pT - p;
+            if (i < 0 || i >= OH) continue;
+            for (int q = 0; q < KW; ++q) {
+                // Cell w reads output column j = w + pL − q, valid for w in [w0, w1).
+                const int w0 = clamp(q - pL, 0, W), w1 = clamp(OW + q - pL, w0, W);
+                __global const float* src = base + (p * KW + q) * spatial + i * OW + pL - q;
+                for (int w = w0; w < w1; ++w) out[w] += src[w];
             }
-            out[w] = sum;
         }
         return;
     }
