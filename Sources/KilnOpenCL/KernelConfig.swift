@@ -43,7 +43,8 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
 
     /// Defaults for `device`: 64×64×16 tiles of 4×4 per item (256 work-items) on GPUs with
     /// room for them, 32×32×16 (64 work-items) elsewhere; groups of 256 (or the device's
-    /// maximum, if smaller). CPU devices with room for the packed kernel's `__local` block use it.
+    /// maximum, if smaller; element-wise groups of 1024 on CPUs). CPU devices with room for the
+    /// packed kernel's `__local` block use the packed GEMM.
     static func forDevice(_ device: CLDevice) -> KernelConfig {
         let maxGroup = device.maxWorkGroupSize
         let largestPowerOfTwo = 1 << (Int.bitWidth - 1 - max(maxGroup, 1).leadingZeroBitCount)
@@ -53,9 +54,13 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         let work = tile == 16 ? 2 : 4
         let memory = device.globalMemoryBytes > 0 ? device.globalMemoryBytes : 1 << 30
         let allocation = device.maxAllocationBytes > 0 ? device.maxAllocationBytes : memory / 4
+        // On a CPU driver a work-group is one task on one thread and each costs scheduling
+        // overhead, so element-wise kernels get big groups there (1024: a few thousand groups
+        // per activation tensor instead of tens of thousands); GPUs keep 256.
+        let elementwise = device.isGPU ? group : min(1024, largestPowerOfTwo)
         return KernelConfig(
             gemmTileM: tile, gemmTileN: tile, gemmTileK: 16, gemmWorkM: work, gemmWorkN: work,
-            reductionGroupSize: group, elementwiseGroupSize: group,
+            reductionGroupSize: group, elementwiseGroupSize: elementwise,
             correctlyRoundedDivideSqrt: device.hasCorrectlyRoundedDivideSqrt,
             workspaceBytes: min(64 << 20, memory / 8, allocation),
             gemmPacked: !device.isGPU && device.localMemoryBytes >= PackedGemmBlocking.localBytes)
