@@ -10,36 +10,40 @@
 // arithmetic (six integer divisions) made these kernels ~0.3 GB/s on PoCL, where a work-item
 // is a loop iteration on a CPU core and integer division does not vectorise.
 
-// One work-item per output row i of column row r of image n: global = (OH, C·KH·KW, nb).
-// Element (n, r, s = i·OW + j) goes to col[colOff + r·rowStride + n·imageStride + s]: [n][r][s]
-// for the forward pass (rowStride = OH·OW), [r][n][s] for the filter gradient (imageStride = OH·OW).
+// One work-item per column row r of image n (all OH·OW of its entries): global = (C·KH·KW, nb).
+// Whole rows per item, decoded once: with a row of OW per item, im2col had 400 k tiny items per
+// launch and their index decoding dominated. Element (n, r, s = i·OW + j) goes to
+// col[colOff + r·rowStride + n·imageStride + s]: [n][r][s] for the forward pass
+// (rowStride = OH·OW), [r][n][s] for the filter gradient (imageStride = OH·OW).
 __kernel void im2col(__global const float* x, int xOff, __global float* col, int colOff,
                      int rowStride, int imageStride,
                      int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
                      int OH, int OW) {
-    const int i = (int)get_global_id(0), r = (int)get_global_id(1), n = (int)get_global_id(2);
-    if (i >= OH || r >= C * KH * KW) return;
+    const int r = (int)get_global_id(0), n = (int)get_global_id(1);
+    if (r >= C * KH * KW) return;
     const int q = r % KW, p = (r / KW) % KH, c = r / (KW * KH);
-    const int h = i * sH + p - pT;
-    __global float* out = col + colOff + r * rowStride + n * imageStride + i * OW;
-    if (h < 0 || h >= H) {
-        for (int j = 0; j < OW; ++j) out[j] = 0.0f;
-        return;
-    }
-    __global const float* xr = x + xOff + ((n * C + c) * H + h) * W;
-    if (sW == 1) {
-        // Columns j0 ..< j1 read inside the row: a plain copy the compiler vectorises,
-        // zeros on either side (only with padding).
-        const int j0 = clamp(pL - q, 0, OW), j1 = clamp(W + pL - q, j0, OW);
-        __global const float* src = xr + q - pL;
-        for (int j = 0; j < j0; ++j) out[j] = 0.0f;
-        for (int j = j0; j < j1; ++j) out[j] = src[j];
-        for (int j = j1; j < OW; ++j) out[j] = 0.0f;
-        return;
-    }
-    for (int j = 0; j < OW; ++j) {
-        const int w = j * sW + q - pL;
-        out[j] = (w >= 0 && w < W) ? xr[w] : 0.0f;
+    __global const float* plane = x + xOff + (n * C + c) * H * W;
+    __global float* out = col + colOff + r * rowStride + n * imageStride;
+    // Columns j0 ..< j1 read inside the image row (stride 1: a plain copy that vectorises).
+    const int j0 = sW == 1 ? clamp(pL - q, 0, OW) : 0, j1 = sW == 1 ? clamp(W + pL - q, j0, OW) : OW;
+    for (int i = 0; i < OH; ++i, out += OW) {
+        const int h = i * sH + p - pT;
+        if (h < 0 || h >= H) {
+            for (int j = 0; j < OW; ++j) out[j] = 0.0f;
+            continue;
+        }
+        __global const float* xr = plane + h * W;
+        if (sW == 1) {
+            __global const float* src = xr + q - pL;
+            for (int j = 0; j < j0; ++j) out[j] = 0.0f;
+            for (int j = j0; j < j1; ++j) out[j] = src[j];
+            for (int j = j1; j < OW; ++j) out[j] = 0.0f;
+        } else {
+            for (int j = 0; j < OW; ++j) {
+                const int w = j * sW + q - pL;
+                out[j] = (w >= 0 && w < W) ? xr[w] : 0.0f;
+            }
+        }
     }
 }
 

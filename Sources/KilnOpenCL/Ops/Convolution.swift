@@ -91,7 +91,7 @@ extension OpenCLBackend {
         max(1, min(g.batch, config.workspaceBytes / max(4 * floatsPerImage, 1)))
     }
 
-    /// Work-group of the row-per-item kernels (im2col, col2im): the rows of one plane (up to 32)
+    /// Work-group of the row-per-item kernels (im2col, col2im, pooling): up to 32 rows of one plane
     /// times enough planes for ~256 items. PoCL pays per work-group, so groups of one plane's
     /// ten-odd rows made tens of thousands of groups per launch.
     func rowGroup(_ rows: Int, planes: Int) -> [Int] {
@@ -108,7 +108,7 @@ extension OpenCLBackend {
                         rowStride: Int, imageStride: Int) throws {
         try launch("im2col", [memory(input), input.offset + firstImage * g.inChannels * g.inHeight * g.inWidth, col, 0,
                               rowStride, imageStride] + geometryArguments(g),
-                   global: [g.outHeight, g.reductionLength, images], local: rowGroup(g.outHeight, planes: g.reductionLength))
+                   global: [g.reductionLength, images], local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)))
     }
 }
 
