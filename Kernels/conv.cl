@@ -10,7 +10,7 @@
 // arithmetic (six integer divisions) made these kernels ~0.3 GB/s on PoCL, where a work-item
 // is a loop iteration on a CPU core and integer division does not vectorise.
 
-// One work-item per column row r of image n (all OH·OW of its entries): global = (C·KH·KW, nb).
+// One work-item per column row r of image n < nb (all OH·OW of its entries): global = (C·KH·KW, nb).
 // Whole rows per item, decoded once: with a row of OW per item, im2col had 400 k tiny items per
 // launch and their index decoding dominated. Element (n, r, s = i·OW + j) goes to
 // col[colOff + r·rowStride + n·imageStride + s]: [n][r][s] for the forward pass
@@ -18,9 +18,9 @@
 __kernel void im2col(__global const float* x, int xOff, __global float* col, int colOff,
                      int rowStride, int imageStride,
                      int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
-                     int OH, int OW) {
+                     int OH, int OW, int nb) {
     const int r = (int)get_global_id(0), n = (int)get_global_id(1);
-    if (r >= C * KH * KW) return;
+    if (r >= C * KH * KW || n >= nb) return;
     const int q = r % KW, p = (r / KW) % KH, c = r / (KW * KH);
     __global const float* plane = x + xOff + (n * C + c) * H * W;
     __global float* out = col + colOff + r * rowStride + n * imageStride;

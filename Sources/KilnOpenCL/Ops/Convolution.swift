@@ -107,7 +107,7 @@ extension OpenCLBackend {
     private func im2col(_ g: Conv2DGeometry, input: Tensor, firstImage: Int, images: Int, into col: CLMemory,
                         rowStride: Int, imageStride: Int) throws {
         try launch("im2col", [memory(input), input.offset + firstImage * g.inChannels * g.inHeight * g.inWidth, col, 0,
-                              rowStride, imageStride] + geometryArguments(g),
+                              rowStride, imageStride] + geometryArguments(g) + [images],
                    global: [g.reductionLength, images], local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)))
     }
 }
