@@ -19,10 +19,14 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
     public var correctlyRoundedDivideSqrt: Bool
     /// Largest im2col workspace one convolution uses; bigger batches are done in chunks.
     public var workspaceBytes: Int
+    /// GEMM through the packed, cache-blocked kernels of `gemm_packed.cl` (work-items of one,
+    /// a 655 KB `__local` B block) instead of `gemm_tiled`: the CPU (PoCL) design, where local
+    /// memory is cached RAM and a work-item is a sequential task. GPUs keep the tiled kernel.
+    public var gemmPacked: Bool
 
     public init(gemmTileM: Int, gemmTileN: Int, gemmTileK: Int, gemmWorkM: Int, gemmWorkN: Int,
                 reductionGroupSize: Int, elementwiseGroupSize: Int,
-                correctlyRoundedDivideSqrt: Bool, workspaceBytes: Int) {
+                correctlyRoundedDivideSqrt: Bool, workspaceBytes: Int, gemmPacked: Bool = false) {
         precondition(gemmTileM % gemmWorkM == 0 && gemmTileN % gemmWorkN == 0, "tiles must divide by work per item")
         precondition(reductionGroupSize > 0 && reductionGroupSize & (reductionGroupSize - 1) == 0,
                      "reduction group size must be a power of two")
@@ -31,6 +35,7 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         self.reductionGroupSize = reductionGroupSize; self.elementwiseGroupSize = elementwiseGroupSize
         self.correctlyRoundedDivideSqrt = correctlyRoundedDivideSqrt
         self.workspaceBytes = workspaceBytes
+        self.gemmPacked = gemmPacked
     }
 
     /// The GEMM work-group shape: (columns, rows) of work-items.
@@ -38,7 +43,8 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
 
     /// Defaults for `device`: 64×64×16 tiles of 4×4 per item (256 work-items) on GPUs with
     /// room for them, 32×32×16 (64 work-items) elsewhere; groups of 256 (or the device's
-    /// maximum, if smaller).
+    /// maximum, if smaller; element-wise groups of 1024 on CPUs). CPU devices with room for the
+    /// packed kernel's `__local` block use the packed GEMM.
     static func forDevice(_ device: CLDevice) -> KernelConfig {
         let maxGroup = device.maxWorkGroupSize
         let largestPowerOfTwo = 1 << (Int.bitWidth - 1 - max(maxGroup, 1).leadingZeroBitCount)
@@ -48,11 +54,16 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         let work = tile == 16 ? 2 : 4
         let memory = device.globalMemoryBytes > 0 ? device.globalMemoryBytes : 1 << 30
         let allocation = device.maxAllocationBytes > 0 ? device.maxAllocationBytes : memory / 4
+        // On a CPU driver a work-group is one task on one thread and each costs scheduling
+        // overhead, so element-wise kernels get big groups there (1024: a few thousand groups
+        // per activation tensor instead of tens of thousands); GPUs keep 256.
+        let elementwise = device.isGPU ? group : min(1024, largestPowerOfTwo)
         return KernelConfig(
             gemmTileM: tile, gemmTileN: tile, gemmTileK: 16, gemmWorkM: work, gemmWorkN: work,
-            reductionGroupSize: group, elementwiseGroupSize: group,
+            reductionGroupSize: group, elementwiseGroupSize: elementwise,
             correctlyRoundedDivideSqrt: device.hasCorrectlyRoundedDivideSqrt,
-            workspaceBytes: min(64 << 20, memory / 8, allocation))
+            workspaceBytes: min(64 << 20, memory / 8, allocation),
+            gemmPacked: !device.isGPU && device.localMemoryBytes >= PackedGemmBlocking.localBytes)
     }
 
     /// The `clBuildProgram` options (part of the binary cache key).
@@ -60,11 +71,13 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         var options = "-cl-std=CL1.2 -DGEMM_TSM=\(gemmTileM) -DGEMM_TSN=\(gemmTileN) -DGEMM_TSK=\(gemmTileK)"
         options += " -DGEMM_WPTM=\(gemmWorkM) -DGEMM_WPTN=\(gemmWorkN) -DRED_WG=\(reductionGroupSize)"
         if correctlyRoundedDivideSqrt { options += " -cl-fp32-correctly-rounded-divide-sqrt" }
+        if gemmPacked { options += " -DGEMM_PACKED" }
         return options
     }
 
     public var description: String {
-        "gemm \(gemmTileM)x\(gemmTileN)x\(gemmTileK) (\(gemmWorkM)x\(gemmWorkN) per item), "
+        (gemmPacked ? "gemm packed \(PackedGemmBlocking.mr)x\(PackedGemmBlocking.nr) register tile, "
+            : "gemm \(gemmTileM)x\(gemmTileN)x\(gemmTileK) (\(gemmWorkM)x\(gemmWorkN) per item), ")
             + "reduction group \(reductionGroupSize), element-wise group \(elementwiseGroupSize)"
     }
 }

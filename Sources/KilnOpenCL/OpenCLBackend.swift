@@ -22,6 +22,13 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     /// not write shows up in results (checks and oclgrind runs; costs one fill per use).
     /// Defaults to on when the environment sets `KILN_OPENCL_POISON_WORKSPACES=1`.
     public var poisonsWorkspaces = ProcessInfo.processInfo.environment["KILN_OPENCL_POISON_WORKSPACES"] == "1"
+    /// Run-time blocking of the packed (CPU) GEMM: tuned winners when `kiln tune` stored some
+    /// for this device and driver, the defaults otherwise (see `GemmTuning`).
+    public var gemmBlocking = PackedGemmBlocking.default
+    /// The tuning file found at start-up (nil tuning: none, or unusable, then with a warning).
+    public let tuningLoad: GemmTuning.Loaded
+    /// When set, every GEMM the backend runs is appended here (the tuner learns a model's shapes).
+    var recordedGemms: [GemmDescriptor]?
 
     let context: CLContext
     let queue: CLQueue
@@ -32,7 +39,7 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     /// Host copies of uploads in flight; freed once the queue has drained past them.
     private var staging: [UnsafeMutableRawPointer] = []
     private var stagingBytes = 0
-    private var profile: [(name: String, event: cl_event)] = []
+    private var profile: [(event: cl_event, timing: KernelTiming)] = []
 
     /// Opens the device named by `spec` ("opencl" or "opencl:P:D", see `OpenCLDeviceSpec`).
     public convenience init(spec: String = "opencl", profiling: Bool = false, config: KernelConfig? = nil,
@@ -50,7 +57,11 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
         let clDevice = try spec.resolve()
         device = Self.info(of: clDevice)
         name = "opencl: \(device.name) (\(device.spec))"
-        self.config = config ?? KernelConfig.forDevice(clDevice)
+        // Tuned winners (kiln tune) for this device and driver; an explicit config wins.
+        tuningLoad = GemmTuning.load(directory: cacheDirectory, device: device.name, driver: device.driverVersion)
+        if let warning = tuningLoad.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+        self.config = config ?? KernelConfig.forDevice(clDevice).applying(tuningLoad.tuning)
+        if let packed = tuningLoad.tuning?.packed { gemmBlocking = packed }
         context = try CLContext(device: clDevice)
         queue = try CLQueue(context: context, profiling: profiling)
         pool = BufferPool(context: context)
@@ -113,14 +124,19 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     }
 
     /// Launches `name` over at least `global` items in groups of `local` (rounded up; the
-    /// kernels guard their bounds). Nothing is launched for an empty range.
-    func launch(_ name: String, _ arguments: [any KernelArgument], global: [Int], local: [Int]) throws {
+    /// kernels guard their bounds). Nothing is launched for an empty range. `flops` and
+    /// `bytes`, where the caller knows them, go into the launch's `KernelTiming`.
+    func launch(_ name: String, _ arguments: [any KernelArgument], global: [Int], local: [Int],
+                flops: Double? = nil, bytes: Double? = nil) throws {
         guard global.allSatisfy({ $0 > 0 }) else { return }
         let k = try kernel(name)
         try k.set(arguments)
         let rounded = zip(global, local).map { ($0 + $1 - 1) / $1 * $1 }
         if let event = try queue.launch(k, global: rounded, local: local) {
-            profile.append((name, event))
+            let timing = KernelTiming(kernel: name, seconds: 0, workItems: global.reduce(1, *),
+                                      bufferArguments: arguments.count(where: { $0 is CLMemory }),
+                                      flops: flops, bytes: bytes)
+            profile.append((event, timing))
         }
     }
 
@@ -159,7 +175,9 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
                                                   8, &start, nil), "clGetEventProfilingInfo")
                 try check(clGetEventProfilingInfo(entry.event, cl_profiling_info(CL_PROFILING_COMMAND_END),
                                                   8, &end, nil), "clGetEventProfilingInfo")
-                return KernelTiming(kernel: entry.name, seconds: Double(end &- start) / 1e9)
+                var timing = entry.timing
+                timing.seconds = Double(end &- start) / 1e9
+                return timing
             }
         }
     }
@@ -249,8 +267,22 @@ public struct ProgramBuildReport: Hashable, Sendable {
     public var replacedCorruptEntry: Bool
 }
 
-/// One kernel launch's device time (from profiling events).
+/// One kernel launch's device time (from profiling events) and what it was asked to do.
 public struct KernelTiming: Hashable, Sendable {
     public var kernel: String
     public var seconds: Double
+    /// Work-items requested (before rounding up to whole work-groups).
+    public var workItems: Int
+    /// How many buffers the launch was given (for traffic estimates of element-wise kernels).
+    public var bufferArguments: Int
+    /// Floating-point operations, where the op knows them (GEMM: from its descriptor).
+    public var flops: Double?
+    /// Bytes the launch must read and write at least once, where the op knows them.
+    public var bytes: Double?
+
+    public init(kernel: String, seconds: Double, workItems: Int = 0, bufferArguments: Int = 0,
+                flops: Double? = nil, bytes: Double? = nil) {
+        self.kernel = kernel; self.seconds = seconds; self.workItems = workItems
+        self.bufferArguments = bufferArguments; self.flops = flops; self.bytes = bytes
+    }
 }

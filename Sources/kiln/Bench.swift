@@ -1,6 +1,140 @@
 import ArgumentParser
+import Foundation
+import Kiln
+import KilnBench
+import KilnOpenCL
 
+/// `kiln bench`: parses options and prints; the measuring lives in `KilnBench`.
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Measure training and inference throughput across batch sizes.")
-    mutating func run() throws {}
+    static let configuration = CommandConfiguration(
+        abstract: "Measure training and inference throughput across batch sizes, kernels, GEMM and device peaks.",
+        discussion: """
+            Sections: throughput (per batch size; runs when --batch-sizes is given or no other section is), \
+            --kernels (per-kernel time of one training step, OpenCL), --gemm (GFLOP/s per shape, checked against \
+            the CPU reference), --peak (FMA and copy ceilings, OpenCL). Data is synthetic (seeded), so no dataset \
+            is needed. Measure in a release build: swift build -c release && .build/release/kiln bench ...
+            Example: kiln bench --device opencl --model simple-cnn --batch-sizes 1,8,32,64,128,256,512 --peak --json b.json
+            """)
+
+    @OptionGroup var device: DeviceOptions
+
+    @Option(help: "Model: \(ModelZoo.names.joined(separator: ", ")).")
+    var model: String = "simple-cnn"
+
+    @Option(help: "Per-sample input shape, e.g. 1,28,28 or 3,32,32.")
+    var input: String = "1,28,28"
+
+    @Option(help: "Number of classes.")
+    var classes: Int = 10
+
+    @Option(help: "Batch sizes for the throughput table, comma-separated (default 1,8,32,64,128,256,512).")
+    var batchSizes: String?
+
+    @Option(help: "Minimum seconds each throughput figure is timed over (after warm-up).")
+    var minTime: Double = 3
+
+    @Flag(help: "Short timings and small probes, for tests and smoke runs (numbers are rough).")
+    var quick = false
+
+    @Flag(help: "Per-kernel breakdown of one training step (OpenCL profiling events).")
+    var kernels = false
+
+    @Option(help: "Batch size of the --kernels step.")
+    var kernelsBatch: Int = 64
+
+    @Option(help: "GEMM shapes MxNxK, comma-separated, e.g. 2048x2048x2048,32x86528x288.")
+    var gemm: String?
+
+    @Option(help: "Timed runs per GEMM shape (the best is reported).")
+    var gemmRuns: Int = 5
+
+    @Flag(help: "Measure the device's FMA throughput and copy bandwidth (OpenCL).")
+    var peak = false
+
+    @Option(help: "Seed of the synthetic data and weights.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Write every figure, with device, build and machine details, to this JSON file.")
+    var json: String?
+
+    static let defaultBatchSizes = [1, 8, 32, 64, 128, 256, 512]
+
+    mutating func validate() throws {
+        guard minTime > 0 else { throw ValidationError("--min-time must be positive, got \(minTime)") }
+        guard classes >= 2 else { throw ValidationError("--classes must be at least 2, got \(classes)") }
+        guard kernelsBatch >= 1, gemmRuns >= 1 else { throw ValidationError("--kernels-batch and --gemm-runs must be at least 1") }
+        _ = try parsedBatchSizes(); _ = try parsedInput(); _ = try parsedGemmShapes()
+    }
+
+    mutating func run() throws {
+        try runReportingErrors {
+            let (backend, note) = try device.makeBackend()
+            print(note)
+            guard let target = BenchDevice(backend) else { throw DeviceError("kiln bench does not know backend \(backend.name)") }
+            let loop = quick ? TimedLoop(minSeconds: 0.05, minIterations: 1, warmupIterations: 1) : TimedLoop(minSeconds: minTime)
+            let settings = ThroughputSettings(model: model, inputShape: try parsedInput(), classes: classes,
+                                              batchSizes: try parsedBatchSizes(), loop: loop, seed: seed)
+            var report = BenchReport(machine: .current(), device: target.info, model: model,
+                                     inputShape: settings.inputShape.dims, classes: classes, seed: seed,
+                                     minSeconds: loop.minSeconds)
+            let openCL: OpenCLBackend? = if case .opencl(let b) = target { b } else { nil }
+            let needsOpenCL = "needs an OpenCL device (use --device opencl); the CPU reference backend has no kernels or events"
+
+            if peak {
+                if let openCL {
+                    report.peak = try PeakReport.measure(on: openCL, seconds: quick ? 0.02 : 0.3, runs: quick ? 1 : 3,
+                                                         copyBytes: quick ? 16 << 20 : 256 << 20)
+                } else { report.unsupported["peak"] = needsOpenCL }
+            }
+            report.throughput = try ThroughputBenchmark.run(settings, on: target) { r in
+                print(String(format: "batch %d: train %.1f img/s (%.2f ms/step), inference %.1f img/s",
+                             r.batchSize, r.trainImagesPerSecond, r.trainMillisecondsPerStep, r.inferenceImagesPerSecond))
+            }
+            if kernels {
+                if let openCL {
+                    report.kernels = try KernelBreakdown.profile(settings, batchSize: kernelsBatch, spec: openCL.device.spec)
+                } else { report.unsupported["kernels"] = needsOpenCL }
+            }
+            report.gemm = try GemmBenchmark.run(try parsedGemmShapes(), on: backend, isReference: openCL == nil,
+                                                loop: loop, runs: quick ? 2 : gemmRuns, seed: seed)
+            report.loadAverageAtEnd = MachineInfo.loadAverage()
+
+            print("\n" + report.text, terminator: "")
+            if let json {
+                try report.write(to: URL(fileURLWithPath: json))
+                print("json: \(json)")
+            }
+            if report.throughput.isEmpty && report.gemm.isEmpty && report.kernels == nil && report.peak == nil {
+                throw DeviceError("nothing measured: " + report.unsupported.keys.sorted().joined(separator: ", ") + " " + needsOpenCL)
+            }
+        }
+    }
+
+    /// Throughput runs for the given sizes, or the defaults when no other section is asked for.
+    private func parsedBatchSizes() throws -> [Int] {
+        guard let batchSizes else { return kernels || gemm != nil || peak ? [] : Self.defaultBatchSizes }
+        let sizes = batchSizes.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--batch-sizes must be positive integers separated by commas, got '\(batchSizes)'")
+        }
+        return sizes.map { $0! }
+    }
+
+    private func parsedInput() throws -> Shape {
+        let dims = input.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !dims.isEmpty, dims.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--input must be positive integers separated by commas, got '\(input)'")
+        }
+        return Shape(dims.map { $0! })
+    }
+
+    private func parsedGemmShapes() throws -> [GemmShape] {
+        guard let gemm else { return [] }
+        return try gemm.split(separator: ",").map {
+            guard let shape = GemmShape(parsing: $0) else {
+                throw ValidationError("--gemm shapes are MxNxK with positive integers, got '\($0)'")
+            }
+            return shape
+        }
+    }
 }

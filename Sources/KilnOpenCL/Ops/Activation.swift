@@ -34,7 +34,8 @@ extension OpenCLBackend {
     public func biasAdd(_ x: Tensor, bias: Tensor, channels: Int) throws {
         precondition(bias.count == channels && x.count % max(channels, 1) == 0, "bias does not match \(x.shape)")
         try locked {
-            try launch("bias_add", args(x) + args(bias) + [channels, spatial(x, channels), x.count], count: x.count)
+            let s = spatial(x, channels), rows = x.count / max(s, 1)
+            try launch("bias_add", args(x) + args(bias) + [channels, s, rows], count: rows)
         }
     }
 

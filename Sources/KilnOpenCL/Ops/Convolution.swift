@@ -26,7 +26,8 @@ extension OpenCLBackend {
                                 c: memory(output), output.offset + n0 * g.outChannels * s)
             }
             if let bias {
-                try launch("bias_add", args(output) + args(bias) + [g.outChannels, s, output.count], count: output.count)
+                let rows = g.batch * g.outChannels
+                try launch("bias_add", args(output) + args(bias) + [g.outChannels, s, rows], count: rows)
             }
         }
     }
@@ -47,9 +48,8 @@ extension OpenCLBackend {
                                 b: memory(outputGrad), outputGrad.offset + n0 * g.outChannels * s,
                                 c: target.0, target.1)
                 if let col {
-                    let total = nb * perImage
                     try launch("col2im", [col.memory, 0, memory(inputGrad), inputGrad.offset + n0 * perImage]
-                                   + geometryArguments(g) + [total], count: total)
+                                   + geometryArguments(g), global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight, planes: g.inChannels))
                 }
             }
         }
@@ -68,9 +68,8 @@ extension OpenCLBackend {
             for n0 in stride(from: 0, to: g.batch, by: chunk) {
                 let nb = min(chunk, g.batch - n0)
                 try im2col(g, input: input, firstImage: n0, images: nb, into: col.memory, rowStride: nb * s, imageStride: s)
-                let total = nb * o * s
-                try launch("nchw_to_cnhw", [memory(outputGrad), outputGrad.offset + n0 * o * s, dyT.memory, 0, nb, o, s, total],
-                           count: total)
+                try launch("nchw_to_cnhw", [memory(outputGrad), outputGrad.offset + n0 * o * s, dyT.memory, 0, nb, o, s],
+                           global: [o, nb], local: Array(rowGroup(o, planes: nb).prefix(2)))
                 var d = GemmDescriptor(m: o, n: k, k: nb * s, transposeB: true, beta: 1)
                 d.lda = nb * s; d.ldb = nb * s
                 try enqueueGemm(d, a: dyT.memory, 0, b: col.memory, 0, c: memory(weightGrad), weightGrad.offset)
@@ -92,6 +91,14 @@ extension OpenCLBackend {
         max(1, min(g.batch, config.workspaceBytes / max(4 * floatsPerImage, 1)))
     }
 
+    /// Work-group of the row-per-item kernels (im2col, col2im, pooling): up to 32 rows of one plane
+    /// times enough planes for ~256 items. PoCL pays per work-group, so groups of one plane's
+    /// ten-odd rows made tens of thousands of groups per launch.
+    func rowGroup(_ rows: Int, planes: Int) -> [Int] {
+        let r = min(rows, 32)
+        return [r, max(1, min(planes, 256 / r)), 1]
+    }
+
     private func geometryArguments(_ g: Conv2DGeometry) -> [any KernelArgument] {
         [g.inChannels, g.inHeight, g.inWidth, g.kernelHeight, g.kernelWidth, g.strideH, g.strideW,
          g.padTop, g.padLeft, g.outHeight, g.outWidth]
@@ -99,9 +106,9 @@ extension OpenCLBackend {
 
     private func im2col(_ g: Conv2DGeometry, input: Tensor, firstImage: Int, images: Int, into col: CLMemory,
                         rowStride: Int, imageStride: Int) throws {
-        let total = images * g.reductionLength * g.outHeight * g.outWidth
         try launch("im2col", [memory(input), input.offset + firstImage * g.inChannels * g.inHeight * g.inWidth, col, 0,
-                              rowStride, imageStride] + geometryArguments(g) + [total], count: total)
+                              rowStride, imageStride] + geometryArguments(g) + [images],
+                   global: [g.reductionLength, images], local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)))
     }
 }
 

@@ -15,6 +15,11 @@ extension OpenCLBackend {
     func enqueueGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
                      c: CLMemory, _ cOffset: Int) throws {
         guard d.m > 0, d.n > 0, d.batch > 0 else { return }
+        recordedGemms?.append(d)
+        // K = 0 still scales C by beta, which the tiled kernel does and the packed one does not.
+        if config.gemmPacked && d.k > 0 {
+            return try enqueuePackedGemm(d, a: a, aOffset, b: b, bOffset, c: c, cOffset)
+        }
         // op(A)(i, k) = A[i·rsA + k·csA]; op(B)(k, j) = B[k·rsB + j·csB].
         let (rsA, csA) = d.transposeA ? (1, d.lda) : (d.lda, 1)
         let (rsB, csB) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
@@ -26,6 +31,76 @@ extension OpenCLBackend {
             a, aOffset, rsA, csA, d.strideA,
             b, bOffset, rsB, csB, d.strideB,
             c, cOffset, d.ldc, d.strideC,
-        ], global: [tilesN * group.x, tilesM * group.y, d.batch], local: [group.x, group.y, 1])
+        ], global: [tilesN * group.x, tilesM * group.y, d.batch], local: [group.x, group.y, 1],
+           flops: d.flops, bytes: d.compulsoryBytes)
+    }
+}
+
+// gemm_packed.cl (CPU devices): pack op(A) into slice-major micro-panels, then one work-item
+// per C block copies its B block into __local memory and runs the register micro-kernel.
+extension OpenCLBackend {
+    func enqueuePackedGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
+                           c: CLMemory, _ cOffset: Int, splitting: Bool = true) throws {
+        let mr = PackedGemmBlocking.mr, nr = PackedGemmBlocking.nr
+        let parts = gemmBlocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
+        if splitting && parts > 1 { return try enqueueSplitKGemm(d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset) }
+        let tiles = ceilDiv(d.m, mr), strips = ceilDiv(d.n, nr)
+        let (kc, mcb, ncb) = gemmBlocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
+        // A shared by the whole batch (stride 0, e.g. conv weights) is packed once.
+        let packs = d.strideA == 0 ? 1 : d.batch
+        let packedCount = tiles * mr * d.k
+        let packed = try workspace(packedCount * packs)
+        let (sR, sK) = d.transposeA ? (1, d.lda) : (d.lda, 1)
+        try launch("pack_panels", [d.m, d.k, kc, mr, a, aOffset, sR, sK, d.strideA, packed.memory, packedCount],
+                   global: [ceilDiv(d.k, kc), tiles, packs], local: [1, 1, 1])
+        let (bsK, bsN) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
+        try launch("gemm_local", [
+            d.m, d.n, d.k, d.alpha, d.beta,
+            packed.memory, d.strideA == 0 ? 0 : packedCount,
+            b, bOffset, bsK, bsN, d.strideB,
+            c, cOffset, d.ldc, d.strideC,
+            kc, mcb, ncb,
+        ], global: [ceilDiv(strips, ncb), ceilDiv(tiles, mcb), d.batch], local: [1, 1, 1],
+           flops: d.flops, bytes: d.compulsoryBytes)
+    }
+}
+
+extension OpenCLBackend {
+    /// A long-K, small-C product (a convolution's filter gradient: C is filters × taps, K is
+    /// images × pixels) gives the packed kernel one or two blocks of C, so one core works. Split
+    /// K into `parts` ranges, run them as one strided batch into scratch partial products, and
+    /// sum those in order into C (deterministic; no atomics).
+    func enqueueSplitKGemm(_ d: GemmDescriptor, parts: Int, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
+                           c: CLMemory, _ cOffset: Int) throws {
+        let length = ceilDiv(d.k, parts)
+        let full = d.k / length, rest = d.k - full * length
+        let used = full + (rest > 0 ? 1 : 0)
+        let scratch = try workspace(used * d.m * d.n)
+        // Step along K: A's columns (rows of Aᵀ), B's rows (columns of Bᵀ).
+        let aStep = d.transposeA ? d.lda : 1, bStep = d.transposeB ? 1 : d.ldb
+        var p = GemmDescriptor(m: d.m, n: d.n, k: length, transposeA: d.transposeA, transposeB: d.transposeB)
+        p.lda = d.lda; p.ldb = d.ldb; p.ldc = d.n
+        p.batch = full; p.strideA = length * aStep; p.strideB = length * bStep; p.strideC = d.m * d.n
+        try enqueuePackedGemm(p, a: a, aOffset, b: b, bOffset, c: scratch.memory, 0, splitting: false)
+        if rest > 0 {
+            var r = p
+            r.k = rest; r.batch = 1; r.strideA = 0; r.strideB = 0; r.strideC = 0
+            try enqueuePackedGemm(r, a: a, aOffset + full * length * aStep, b: b, bOffset + full * length * bStep,
+                                  c: scratch.memory, full * d.m * d.n, splitting: false)
+        }
+        try launch("gemm_sum_parts", [d.m, d.n, used, d.alpha, d.beta, scratch.memory, c, cOffset, d.ldc],
+                   global: [d.m], local: [1])
+    }
+}
+
+extension GemmDescriptor {
+    /// Bytes a GEMM must move at least: A and B read once (once in all when the batch shares
+    /// them, stride 0), C written once (and read too when beta != 0). A kernel's achieved GB/s
+    /// against this is a lower bound on its real traffic.
+    var compulsoryBytes: Double {
+        let a = Double(m * k) * Double(strideA == 0 ? 1 : batch)
+        let b = Double(k * n) * Double(strideB == 0 ? 1 : batch)
+        let c = Double(m * n) * Double(batch) * (beta == 0 ? 1 : 2)
+        return 4 * (a + b + c)
     }
 }

@@ -1,11 +1,18 @@
 import Kiln
 
-// pool.cl: one work-item per output cell forward, one per input cell backward (gathers).
+// pool.cl: max pooling works one row per work-item (output rows forward, input rows backward);
+// average pooling one cell per work-item.
 extension OpenCLBackend {
     public func maxPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws {
         check(g, input: input, output: output)
         try locked {
-            try launch("maxpool_forward", args(input) + args(output) + geometry(g) + [output.count], count: output.count)
+            let planes = output.count / max(g.outHeight * g.outWidth, 1)
+            if g.isPlain2x2 {
+                return try launch("maxpool2x2_forward", args(input) + args(output) + [g.inHeight, g.inWidth, g.outHeight, g.outWidth],
+                                  global: [g.outWidth, g.outHeight, planes], local: cellGroup(g.outWidth, g.outHeight))
+            }
+            try launch("maxpool_forward", args(input) + args(output) + geometry(g) + [planes],
+                       global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)))
         }
     }
 
@@ -13,8 +20,14 @@ extension OpenCLBackend {
         check(g, input: inputGrad, output: outputGrad)
         precondition(input.count == inputGrad.count, "max-pool input and its gradient differ in size")
         try locked {
-            try launch("maxpool_backward", args(input) + args(outputGrad) + args(inputGrad) + geometry(g) + [inputGrad.count],
-                       count: inputGrad.count)
+            let planes = inputGrad.count / max(g.inHeight * g.inWidth, 1)
+            if g.isPlain2x2 {
+                return try launch("maxpool2x2_backward", args(input) + args(outputGrad) + args(inputGrad)
+                                      + [g.inHeight, g.inWidth, g.outHeight, g.outWidth],
+                                  global: [g.inWidth, g.inHeight, planes], local: cellGroup(g.inWidth, g.inHeight))
+            }
+            try launch("maxpool_backward", args(input) + args(outputGrad) + args(inputGrad) + geometry(g) + [planes],
+                       global: [g.inHeight, planes], local: Array(rowGroup(g.inHeight, planes: planes).prefix(2)))
         }
     }
 
@@ -39,7 +52,22 @@ extension OpenCLBackend {
                      "pooling tensors do not match \(g)")
     }
 
+    /// A plane's width (up to 32) times enough of its rows for ~256 work-items per group.
+    private func cellGroup(_ width: Int, _ height: Int) -> [Int] {
+        let w = min(width, 32)
+        return [w, max(1, min(height, 256 / w)), 1]
+    }
+
     private func geometry(_ g: Pool2DGeometry) -> [any KernelArgument] {
         [g.inHeight, g.inWidth, g.windowH, g.windowW, g.strideH, g.strideW, g.padTop, g.padLeft, g.outHeight, g.outWidth]
+    }
+}
+
+extension Pool2DGeometry {
+    /// 2×2 windows, stride 2, no top/left padding and every window inside the image: the
+    /// case `maxpool2x2_*` handle.
+    var isPlain2x2: Bool {
+        windowH == 2 && windowW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
+            && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth
     }
 }

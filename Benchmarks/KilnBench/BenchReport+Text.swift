@@ -1,0 +1,84 @@
+import Foundation
+import Kiln
+
+/// The terminal form of a report: one table per section, same numbers as the JSON.
+extension BenchReport {
+    public var text: String {
+        var s = "device: \(device.name) [\(device.spec)], \(device.driver)\n"
+        s += "machine: \(machine.cpuModel), \(machine.cores) cores; \(machine.buildConfiguration) build; "
+        s += "load \(Self.load(machine.loadAverage)) at start, \(Self.load(loadAverageAtEnd)) at end\n"
+        if !throughput.isEmpty { s += "\n" + throughputText }
+        if let kernels { s += "\n" + kernelText(kernels) }
+        if !gemm.isEmpty { s += "\n" + gemmText }
+        if let peak { s += "\n" + peakText(peak) }
+        for (section, reason) in unsupported.sorted(by: { $0.key < $1.key }) { s += "\n\(section): \(reason)\n" }
+        return s
+    }
+
+    /// Sections ask for the device's ceilings only when `--peak` ran.
+    private func ofPeak(_ value: Double?, _ ceiling: Double?) -> String {
+        guard let value, let ceiling, ceiling > 0 else { return "" }
+        return String(format: " (%.0f%%)", 100 * value / ceiling)
+    }
+
+    var throughputText: String {
+        var t = TextTable(["batch", "train img/s", "ms/step", "infer img/s", "peak RSS", "device mem"])
+        for r in throughput {
+            t.add([String(r.batchSize), Self.number(r.trainImagesPerSecond), String(format: "%.2f", r.trainMillisecondsPerStep),
+                   Self.number(r.inferenceImagesPerSecond), r.peakResidentBytes.map(Self.bytes) ?? "n/a",
+                   r.deviceBytes.map(Self.bytes) ?? "n/a"])
+        }
+        let source = throughput.first?.deviceBytesSource ?? ""
+        return "\(model) \(Shape(inputShape)), training and inference throughput "
+            + "(steady state, ≥ \(String(format: "%g", minSeconds)) s each; device mem: \(source)):\n" + t.rendered
+    }
+
+    func kernelText(_ k: KernelBreakdown) -> String {
+        var t = TextTable(["kernel", "launches", "ms", "share", "GFLOP/s", "GB/s"])
+        for r in k.rows {
+            t.add([r.kernel, String(r.launches), String(format: "%.3f", 1000 * r.seconds), String(format: "%.1f%%", 100 * r.share),
+                   r.gflopsPerSecond.map { Self.number($0) + ofPeak($0, peak?.bestFMAGFLOPS) } ?? "",
+                   r.gigabytesPerSecond.map { (r.bytesAreEstimated ? "~" : "") + String(format: "%.2f", $0)
+                       + ofPeak($0, peak?.bestCopyGBps) } ?? ""])
+        }
+        return "kernels of one training step at batch \(k.batchSize) (profiling events; "
+            + String(format: "%.2f ms of kernels", 1000 * k.kernelSeconds)
+            + "; ~ = element-wise traffic estimate; (%) = of --peak):\n" + t.rendered
+    }
+
+    var gemmText: String {
+        var t = TextTable(["M x N x K", "ms", "GFLOP/s", "check vs CPU reference"])
+        for g in gemm {
+            let check = g.check.map {
+                String(format: "%@ nRMS %.1e ≤ %.1e (%d rows)", $0.passed ? "ok" : "FAILED", $0.normalizedRMS,
+                       $0.tolerance, $0.rows.count)
+            } ?? "n/a (the CPU backend is the reference)"
+            t.add([g.shape.description, String(format: "%.2f", 1000 * g.seconds),
+                   Self.number(g.gflopsPerSecond) + ofPeak(g.gflopsPerSecond, peak?.bestFMAGFLOPS), check])
+        }
+        return "GEMM, C = A·B row-major (best of \(gemm.first?.runs ?? 0) runs after warm-up):\n" + t.rendered
+    }
+
+    func peakText(_ p: PeakReport) -> String {
+        var t = TextTable(["probe", "measured"])
+        for (type, gflops) in p.fmaGFLOPS.sorted(by: { $0.key.count == $1.key.count ? $0.key < $1.key : $0.key.count < $1.key.count }) {
+            t.add(["fma chains, \(type)", Self.number(gflops) + " GFLOP/s"])
+        }
+        t.add(["copy kernel (float4)", String(format: "%.2f GB/s", p.copyKernelGBps)])
+        t.add(["clEnqueueCopyBuffer", String(format: "%.2f GB/s", p.copyBufferGBps)])
+        return "device peak (\(Self.bytes(p.copyBytes)) copies, read + write counted):\n" + t.rendered
+    }
+
+    static func number(_ x: Double) -> String {
+        x >= 100 ? String(format: "%.0f", x) : String(format: "%.1f", x)
+    }
+
+    static func bytes(_ n: Int) -> String {
+        let mib = Double(n) / 1_048_576
+        return mib >= 1024 ? String(format: "%.2f GiB", mib / 1024) : String(format: "%.1f MiB", mib)
+    }
+
+    static func load(_ l: [Double]) -> String {
+        l.isEmpty ? "?" : l.map { String(format: "%.2f", $0) }.joined(separator: " ")
+    }
+}

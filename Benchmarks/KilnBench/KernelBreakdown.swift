@@ -1,0 +1,80 @@
+import Kiln
+import KilnOpenCL
+
+/// Where one training step's device time goes, kernel by kernel, from OpenCL profiling
+/// events (start to end of each launch on the device; gaps between launches not counted).
+public struct KernelBreakdown: Codable, Sendable {
+    public var batchSize: Int
+    /// Sum of all launches' device times.
+    public var kernelSeconds: Double
+    /// Heaviest first.
+    public var rows: [Row]
+
+    public struct Row: Codable, Sendable {
+        public var kernel: String
+        public var launches: Int
+        public var seconds: Double
+        /// Fraction of `kernelSeconds`.
+        public var share: Double
+        /// From the ops' descriptors (GEMM, and convolutions through their GEMMs).
+        public var flops: Double?
+        public var gflopsPerSecond: Double?
+        /// Bytes read and written at least once; see `bytesAreEstimated`.
+        public var bytes: Double?
+        public var gigabytesPerSecond: Double?
+        /// True when `bytes` comes from the element-wise estimate below, not from the op.
+        public var bytesAreEstimated: Bool
+    }
+
+    /// Kernels where every work-item reads or writes one float of each buffer it is given,
+    /// so 4 · work-items · buffers is their traffic: exact for the element-wise maps
+    /// (activations, add, dropout, bias add, im2col, layout transposes), a lower bound for the
+    /// gathers (pooling, col2im, which read a window per item) and the optimizer (which
+    /// also writes back three of its five arrays). Others (reductions, per-row losses) have
+    /// no byte count.
+    static let elementwise: Set<String> = [
+        "activation_forward", "activation_backward", "add_tensors", "bias_add", "dropout_apply",
+        "im2col", "nchw_to_cnhw", "col2im", "maxpool_forward", "maxpool_backward",
+        "avgpool_forward", "avgpool_backward", "optimizer_step",
+    ]
+
+    /// Profiles one training step at `batchSize` on a fresh backend for `spec` created with
+    /// profiling on (events cost a little per launch, so the throughput runs go without).
+    /// Two steps first warm up (PoCL compiles each kernel at its first launch).
+    public static func profile(_ settings: ThroughputSettings, batchSize n: Int, spec: String) throws -> KernelBreakdown {
+        let backend = try OpenCLBackend(spec: spec, profiling: true)
+        let model = try settings.compiledModel(on: backend)
+        let batch = SyntheticBatch(batch: n, inputShape: settings.inputShape, classes: settings.classes, seed: settings.seed)
+        let input = try backend.makeTensor(batch.inputShape, values: batch.images)
+        let target = try backend.makeTensor(batch.targetShape, values: batch.targets)
+        let losses = try backend.makeTensor([n]), correct = try backend.makeTensor([n])
+        for _ in 0..<3 {
+            _ = try backend.kernelTimings()  // drains the queue and drops earlier events
+            try model.trainStep(input: input, target: target, losses: losses, correct: correct)
+        }
+        return summarize(try backend.kernelTimings(), batchSize: n)
+    }
+
+    /// Groups launches by kernel name.
+    static func summarize(_ timings: [KernelTiming], batchSize: Int) -> KernelBreakdown {
+        let total = timings.reduce(0) { $0 + $1.seconds }
+        let rows = Dictionary(grouping: timings, by: \.kernel).map { name, launches -> Row in
+            let seconds = launches.reduce(0) { $0 + $1.seconds }
+            let known = launches.allSatisfy { $0.flops != nil }
+            let flops = known ? launches.reduce(0) { $0 + $1.flops! } : nil
+            var bytes: Double? = nil, estimated = false
+            if launches.allSatisfy({ $0.bytes != nil }) {
+                bytes = launches.reduce(0) { $0 + $1.bytes! }
+            } else if elementwise.contains(name) {
+                bytes = launches.reduce(0) { $0 + 4 * Double($1.workItems * $1.bufferArguments) }
+                estimated = true
+            }
+            let rate = { (amount: Double?) in amount.map { seconds > 0 ? $0 / seconds / 1e9 : 0 } }
+            return Row(kernel: name, launches: launches.count, seconds: seconds,
+                       share: total > 0 ? seconds / total : 0, flops: flops, gflopsPerSecond: rate(flops),
+                       bytes: bytes, gigabytesPerSecond: rate(bytes), bytesAreEstimated: estimated)
+        }
+        return KernelBreakdown(batchSize: batchSize, kernelSeconds: total,
+                               rows: rows.sorted { ($0.seconds, $1.kernel) > ($1.seconds, $0.kernel) })
+    }
+}

@@ -1,2 +1,0 @@
-import Kiln
-import KilnOpenCL

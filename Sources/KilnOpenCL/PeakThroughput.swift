@@ -1,0 +1,86 @@
+import Dispatch
+
+/// The device's measured ceilings (`OpenCLBackend.measurePeak`): what the FMA and copy probes
+/// of `Kernels/peak.cl` reach, so any kernel's GFLOP/s or GB/s can be read as a fraction.
+public struct PeakThroughput: Hashable, Sendable {
+    /// GFLOP/s of the FMA probe by vector width (4, 8, 16), best run of each.
+    public var fmaGFLOPS: [Int: Double]
+    /// GB/s of the `peak_copy` kernel, counting the read and the write (as STREAM does).
+    public var copyKernelGBps: Double
+    /// GB/s of `clEnqueueCopyBuffer` on the same buffers, counted the same way.
+    public var copyBufferGBps: Double
+    /// Size of each of the two copy buffers.
+    public var copyBytes: Int
+
+    /// The best FMA figure over the widths: the compute ceiling.
+    public var bestFMAGFLOPS: Double { fmaGFLOPS.values.max() ?? 0 }
+    /// The better of the two copies: the memory ceiling.
+    public var bestCopyGBps: Double { max(copyKernelGBps, copyBufferGBps) }
+}
+
+extension OpenCLBackend {
+    /// Runs the probes of `Kernels/peak.cl`: FMA chains on float4/8/16 and a large copy.
+    ///
+    /// Each probe is launched once to compile it (PoCL compiles at first launch), then sized
+    /// to take about `seconds` per run, and the best of `runs` timed runs is kept. Times are
+    /// wall clock from enqueue to `clFinish`, so they include launch overhead (negligible at
+    /// this size). The copy buffers come from the pool and are trimmed afterwards, so
+    /// `deviceBytesAllocated` is not left inflated.
+    public func measurePeak(seconds: Double = 0.3, runs: Int = 3, copyBytes: Int = 256 << 20) throws -> PeakThroughput {
+        precondition(seconds > 0 && runs >= 1 && copyBytes >= 16, "invalid peak probe settings")
+        return try locked {
+            defer { pool.trim() }
+            var fma: [Int: Double] = [:]
+            // Enough items to give every compute unit many groups (a GPU needs thousands).
+            let items = max(device.computeUnits, 1) * 2048
+            let group = min(64, device.maxWorkGroupSize)
+            let out = try workspace(items * 16)
+            for width in [4, 8, 16] {
+                let name = "peak_fma_float\(width)"
+                let run = { (iterations: Int) in
+                    try self.timed {
+                        try self.launch(name, [out.memory, iterations, Float(0.999), Float(1e-3)],
+                                        global: [items], local: [group])
+                    }
+                }
+                _ = try run(1)
+                let probe = 256
+                let iterations = max(probe, Int(Double(probe) * seconds / max(try run(probe), 1e-6)))
+                let best = try (0..<runs).map { _ in try run(iterations) }.min()!
+                fma[width] = 2 * Double(width) * 16 * Double(iterations) * Double(items) / best / 1e9
+            }
+
+            let count4 = copyBytes / 16
+            let source = try workspace(count4 * 4), destination = try workspace(count4 * 4)
+            try queue.fill(source.memory, with: 1, byteOffset: 0, count: count4 * 16)
+            let kernelCopy = {
+                try self.timed {
+                    try self.launch("peak_copy", [source.memory, destination.memory, count4],
+                                    global: [count4], local: [self.config.elementwiseGroupSize])
+                }
+            }
+            let bufferCopy = {
+                try self.timed {
+                    try self.queue.copy(source.memory, byteOffset: 0, to: destination.memory,
+                                        destinationOffset: 0, count: count4 * 16)
+                }
+            }
+            let bytesMoved = 2 * Double(count4 * 16)
+            _ = try kernelCopy()
+            _ = try bufferCopy()
+            let kernelBest = try (0..<max(runs, 3)).map { _ in try kernelCopy() }.min()!
+            let bufferBest = try (0..<max(runs, 3)).map { _ in try bufferCopy() }.min()!
+            return PeakThroughput(fmaGFLOPS: fma, copyKernelGBps: bytesMoved / kernelBest / 1e9,
+                                  copyBufferGBps: bytesMoved / bufferBest / 1e9, copyBytes: count4 * 16)
+        }
+    }
+
+    /// Wall seconds from before `enqueue` until the queue has drained.
+    private func timed(_ enqueue: () throws -> Void) throws -> Double {
+        try queue.finish()
+        let start = DispatchTime.now().uptimeNanoseconds
+        try enqueue()
+        try queue.finish()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}

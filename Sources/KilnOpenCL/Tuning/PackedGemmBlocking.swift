@@ -1,0 +1,75 @@
+/// The host-side blocking of the packed GEMM (`Kernels/gemm_packed.cl`): how deep a K slice is,
+/// and how many register tiles (rows) and strips (columns) one work-item's block of C covers.
+///
+/// The kernel's compile-time shape is fixed (8 × 32 register tile, `__local` block of
+/// `kcCapacity × ncbCapacity × 32` floats); everything here is a run-time argument, so one
+/// build serves every shape and `kiln tune` can try caps without rebuilding. The defaults are
+/// the ones the GEMM study found on a 2-core AVX-512 Xeon: a kc × 32 B micro-panel (≤ 40 KB)
+/// fits L1, an MC × kc A block (≤ 320 KB) fits L2, and long NC keeps B's copy streaming.
+public struct PackedGemmBlocking: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// Register tile rows and columns, and the `__local` block's capacities (must match the
+    /// kernel's GEMM_MR, GEMM_VW·GEMM_NV, GEMM_KC, GEMM_NCB defaults).
+    public static let mr = 8, nr = 32, kcCapacity = 320, ncbCapacity = 16
+    /// Bytes of `__local` memory the kernel declares; devices with less cannot run it.
+    public static let localBytes = kcCapacity * ncbCapacity * nr * 4
+
+    /// Deepest K slice (≤ `kcCapacity`); slices are balanced below it.
+    public var maxKC: Int
+    /// Most register tiles (of 8 rows) per block.
+    public var maxMCB: Int
+    /// Strips (of 32 columns) per block when one block covers all of M, so B is read once.
+    public var ncbAllRows: Int
+    /// Strips per block otherwise.
+    public var ncbPartRows: Int
+    /// Blocks are split (ncb halved) until there are this many work-groups per compute unit,
+    /// so both cores stay busy and uneven blocks even out.
+    public var groupsPerUnit: Int
+
+    public init(maxKC: Int = 320, maxMCB: Int = 32, ncbAllRows: Int = 16, ncbPartRows: Int = 8, groupsPerUnit: Int = 4) {
+        self.maxKC = maxKC; self.maxMCB = maxMCB; self.ncbAllRows = ncbAllRows
+        self.ncbPartRows = ncbPartRows; self.groupsPerUnit = groupsPerUnit
+    }
+
+    /// The study's values.
+    public static let `default` = PackedGemmBlocking()
+
+    /// True when every field is within what the kernel can run (tuning files are checked
+    /// against this before use).
+    public var isValid: Bool {
+        (1...Self.kcCapacity).contains(maxKC) && maxMCB >= 1 && (1...Self.ncbCapacity).contains(ncbAllRows)
+            && (1...Self.ncbCapacity).contains(ncbPartRows) && groupsPerUnit >= 1
+    }
+
+    /// The blocking of one call: slice depth `kc`, tiles per block `mcb`, strips per block `ncb`.
+    /// `batch` counts as parallel work (the kernel's third dimension).
+    public func blocks(m: Int, n: Int, k: Int, batch: Int, computeUnits: Int) -> (kc: Int, mcb: Int, ncb: Int) {
+        let tiles = (m + Self.mr - 1) / Self.mr, strips = (n + Self.nr - 1) / Self.nr
+        // Balanced slices: K = 288 is one slice of 288, not 256 + 32 (a short second slice
+        // costs another read-modify-write of C for little work).
+        let kc = ceilDiv(k, ceilDiv(k, maxKC))
+        var mcb = min(tiles, maxMCB)
+        mcb = ceilDiv(tiles, ceilDiv(tiles, mcb))
+        var ncb = mcb >= tiles ? ncbAllRows : ncbPartRows
+        while ncb > 1, ceilDiv(strips, ncb) * ceilDiv(tiles, mcb) * batch < groupsPerUnit * max(computeUnits, 1) {
+            ncb /= 2
+        }
+        return (max(kc, 1), mcb, max(ncb, 1))
+    }
+
+    /// K ranges to split a call into (1: no split): only when the blocks of C are too few to
+    /// keep the compute units busy and K is long enough that every range stays several slices
+    /// deep (partials cost a write and a read of C each).
+    public func splitK(m: Int, n: Int, k: Int, batch: Int, computeUnits: Int) -> Int {
+        let b = blocks(m: m, n: n, k: k, batch: batch, computeUnits: computeUnits)
+        let groups = ceilDiv(ceilDiv(n, Self.nr), b.ncb) * ceilDiv(ceilDiv(m, Self.mr), b.mcb) * batch
+        let target = groupsPerUnit * max(computeUnits, 1)
+        guard batch == 1, groups < target else { return 1 }
+        return max(1, min(ceilDiv(target, groups), k / (4 * maxKC)))
+    }
+
+    public var description: String {
+        "kc≤\(maxKC) mcb≤\(maxMCB) ncb \(ncbAllRows)/\(ncbPartRows) groups/unit \(groupsPerUnit)"
+    }
+}
+
+func ceilDiv(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }

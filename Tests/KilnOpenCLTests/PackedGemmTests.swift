@@ -1,0 +1,96 @@
+import Foundation
+import Kiln
+import Testing
+@testable import KilnOpenCL
+
+// Serialized, and sharing TestDevice where it can: PoCL 3.1 once failed an assertion
+// (pocl_release_dlhandle_cache) while many backends were created and dropped at once.
+@Suite("Packed GEMM blocking and tuning files", .serialized)
+struct PackedGemmTests {
+    /// Tiny caps force many K slices (the last one short), several row and column blocks per
+    /// C and ragged edges everywhere, on the same op checks the cross-backend suite runs.
+    @Test func smallBlocksMatchReference() throws {
+        let backend = try OpenCLBackend(spec: "opencl")
+        try #require(backend.config.gemmPacked, "device does not use the packed GEMM")
+        backend.poisonsWorkspaces = true
+        backend.gemmBlocking = PackedGemmBlocking(maxKC: 7, maxMCB: 2, ncbAllRows: 3, ncbPartRows: 1, groupsPerUnit: 1)
+        for check in OpCheckSuite.cases(small: false, only: ["gemm", "conv2d"]) {
+            let row = try check.run(reference: CPUBackend(threads: 1), candidate: backend)
+            #expect(row.passed, "\(row)")
+        }
+    }
+
+    /// Long K with a tiny C takes the split-K path (strided partials, a ragged last range,
+    /// then the ordered sum with alpha and beta); checked in every transpose form.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func splitKMatchesReference(_ transposes: (Bool, Bool)) throws {
+        let backend = try TestDevice.backend
+        try #require(backend.config.gemmPacked, "device does not use the packed GEMM")
+        var d = GemmDescriptor(m: 9, n: 5, k: 6007, transposeA: transposes.0, transposeB: transposes.1, alpha: 0.5, beta: 0.75)
+        d.lda += 3; d.ldb += 2; d.ldc = 7
+        #expect(backend.gemmBlocking.splitK(m: d.m, n: d.n, k: d.k, batch: 1, computeUnits: backend.device.computeUnits) > 1
+                || backend.device.computeUnits == 1)
+        var rng = SplitMix64(seed: 3)
+        let a = (0..<(d.extentA + 4)).map { _ in rng.nextNormal() }, b = (0..<(d.extentB + 1)).map { _ in rng.nextNormal() }
+        let c = (0..<(d.extentC + 2)).map { _ in rng.nextNormal() }
+        func run(_ be: any Backend) throws -> [Float] {
+            let ta = try be.makeTensor([a.count], values: a), tb = try be.makeTensor([b.count], values: b)
+            let tc = try be.makeTensor([c.count], values: c)
+            try be.gemm(d, a: Tensor(buffer: ta.buffer, offset: 4, shape: [d.extentA]),
+                        b: Tensor(buffer: tb.buffer, offset: 1, shape: [d.extentB]),
+                        c: Tensor(buffer: tc.buffer, offset: 2, shape: [d.extentC]))
+            return try be.download(tc)
+        }
+        let got = try run(backend), want = try run(CPUBackend(threads: 1))
+        let scale = want.map { abs($0) }.max()!
+        let worst = zip(got, want).map { abs($0 - $1) }.max()!
+        #expect(worst <= 1e-4 * scale, "max error \(worst) of \(scale)")
+    }
+
+    @Test func defaultBlockingMatchesTheStudy() {
+        let b = PackedGemmBlocking.default
+        #expect(b.blocks(m: 32, n: 86528, k: 288, batch: 1, computeUnits: 2) == (288, 4, 16))
+        #expect(b.blocks(m: 2048, n: 2048, k: 2048, batch: 1, computeUnits: 2) == (293, 32, 8))
+        #expect(b.blocks(m: 32, n: 288, k: 86528, batch: 1, computeUnits: 2) == (320, 4, 1))
+    }
+
+    @Test func storedWinnersAreLoadedAndUsed() throws {
+        let directory = TestDevice.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let probe = try OpenCLBackend(spec: "opencl", cacheDirectory: directory)
+        #expect(probe.tuningLoad.tuning == nil && probe.tuningLoad.warning == nil)
+        let winner = PackedGemmBlocking(maxKC: 160, maxMCB: 16, ncbAllRows: 8, ncbPartRows: 4, groupsPerUnit: 2)
+        try GemmTuning(device: probe.device.name, driver: probe.device.driverVersion, packed: winner,
+                       tiled: [16, 16, 8, 2, 2], measurements: []).store(directory: directory)
+        let tuned = try OpenCLBackend(spec: "opencl", cacheDirectory: directory)
+        #expect(tuned.tuningLoad.warning == nil)
+        if tuned.config.gemmPacked {
+            #expect(tuned.gemmBlocking == winner)
+        } else {
+            #expect(tuned.config.gemmTileM == 16 && tuned.config.gemmTileK == 8)
+        }
+    }
+
+    @Test(arguments: ["{ not json", "", #"{"version": 1, "device": "x"}"#, "WRONGDEVICE", "BADBLOCKING"])
+    func badFilesFallBackToDefaultsWithAWarning(_ contents: String) throws {
+        let directory = TestDevice.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let probe = try TestDevice.backend
+        let url = try #require(GemmTuning.file(directory: directory, device: probe.device.name,
+                                               driver: probe.device.driverVersion))
+        var text = contents
+        if contents == "WRONGDEVICE" || contents == "BADBLOCKING" {
+            let blocking = contents == "BADBLOCKING" ? PackedGemmBlocking(maxKC: 4096) : .default
+            let tuning = GemmTuning(device: contents == "WRONGDEVICE" ? "other" : probe.device.name,
+                                    driver: probe.device.driverVersion, packed: blocking, tiled: nil, measurements: [])
+            text = String(decoding: try JSONEncoder().encode(tuning), as: UTF8.self)
+        }
+        try Data(text.utf8).write(to: url)
+        let loaded = GemmTuning.load(directory: directory, device: probe.device.name, driver: probe.device.driverVersion)
+        #expect(loaded.tuning == nil)
+        #expect(loaded.warning?.contains("using defaults") == true)
+        let backend = try OpenCLBackend(spec: "opencl", cacheDirectory: directory)
+        #expect(backend.gemmBlocking == .default)
+        #expect(backend.config == probe.config)
+    }
+}
