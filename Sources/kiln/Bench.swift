@@ -33,7 +33,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Minimum seconds each throughput figure is timed over (after warm-up).")
     var minTime: Double = 3
 
-    @Option(help: "Timed windows per throughput figure; the fastest is kept (other work on a shared machine only slows a window).")
+    @Option(help: "Timed windows per throughput figure, and 3×N runs per --peak probe; the fastest is kept (other work on a shared machine only slows a run).")
     var repeats: Int = 1
 
     @Flag(help: "Short timings and small probes, for tests and smoke runs (numbers are rough).")
@@ -88,7 +88,7 @@ struct Bench: ParsableCommand {
 
             if peak {
                 if let openCL {
-                    report.peak = try PeakReport.measure(on: openCL, seconds: quick ? 0.02 : 0.3, runs: quick ? 1 : 3,
+                    report.peak = try PeakReport.measure(on: openCL, seconds: quick ? 0.02 : 0.3, runs: quick ? 1 : 3 * repeats,
                                                          copyBytes: quick ? 16 << 20 : 256 << 20)
                 } else { report.unsupported["peak"] = needsOpenCL }
             }
