@@ -15,7 +15,7 @@ extension BenchReport {
         return s
     }
 
-    /// Sections ask for the device's ceilings only when `--peak` ran.
+    /// " (12%)" of the device's ceiling, when `--peak` measured one; else nothing.
     private func ofPeak(_ value: Double?, _ ceiling: Double?) -> String {
         guard let value, let ceiling, ceiling > 0 else { return "" }
         return String(format: " (%.0f%%)", 100 * value / ceiling)
@@ -30,7 +30,8 @@ extension BenchReport {
         }
         let source = throughput.first?.deviceBytesSource ?? ""
         return "\(model) \(Shape(inputShape)), training and inference throughput "
-            + "(steady state, ≥ \(String(format: "%g", minSeconds)) s each; device mem: \(source)):\n" + t.rendered
+            + "(steady state, ≥ \(String(format: "%g", minSeconds)) s each"
+            + (windows > 1 ? ", fastest of \(windows) windows" : "") + "; device mem: \(source)):\n" + t.rendered
     }
 
     func kernelText(_ k: KernelBreakdown) -> String {
@@ -43,7 +44,8 @@ extension BenchReport {
         }
         return "kernels of one training step at batch \(k.batchSize) (profiling events; "
             + String(format: "%.2f ms of kernels", 1000 * k.kernelSeconds)
-            + "; ~ = element-wise traffic estimate; (%) = of --peak):\n" + t.rendered
+            + "; ~ = element-wise traffic estimate" + (peak == nil ? "" : "; (%) = of the measured peak") + "):\n"
+            + t.rendered
     }
 
     var gemmText: String {

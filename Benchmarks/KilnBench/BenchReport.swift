@@ -9,8 +9,10 @@ public struct BenchReport: Codable, Sendable {
     public var inputShape: [Int]
     public var classes: Int
     public var seed: UInt64
-    /// The timing rule: each figure is steady state over at least this long (and 3 steps).
+    /// The timing rule: each figure is steady state over at least this long (and 3 steps),
+    /// the fastest of `windows` such windows.
     public var minSeconds: Double
+    public var windows: Int
     public var throughput: [ThroughputRow]
     public var kernels: KernelBreakdown?
     public var gemm: [GemmResult]
@@ -21,9 +23,10 @@ public struct BenchReport: Codable, Sendable {
     public var loadAverageAtEnd: [Double]
 
     public init(machine: MachineInfo, device: DeviceReport, model: String, inputShape: [Int], classes: Int,
-                seed: UInt64, minSeconds: Double) {
+                seed: UInt64, minSeconds: Double, windows: Int) {
         self.machine = machine; self.device = device; self.model = model; self.inputShape = inputShape
         self.classes = classes; self.seed = seed; self.minSeconds = minSeconds
+        self.windows = windows
         throughput = []; gemm = []; unsupported = [:]; loadAverageAtEnd = []
     }
 

@@ -33,6 +33,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Minimum seconds each throughput figure is timed over (after warm-up).")
     var minTime: Double = 3
 
+    @Option(help: "Timed windows per throughput figure, and 3×N runs per --peak probe; the fastest is kept (other work on a shared machine only slows a run).")
+    var repeats: Int = 1
+
     @Flag(help: "Short timings and small probes, for tests and smoke runs (numbers are rough).")
     var quick = false
 
@@ -62,7 +65,9 @@ struct Bench: ParsableCommand {
     mutating func validate() throws {
         guard minTime > 0 else { throw ValidationError("--min-time must be positive, got \(minTime)") }
         guard classes >= 2 else { throw ValidationError("--classes must be at least 2, got \(classes)") }
-        guard kernelsBatch >= 1, gemmRuns >= 1 else { throw ValidationError("--kernels-batch and --gemm-runs must be at least 1") }
+        guard kernelsBatch >= 1, gemmRuns >= 1, repeats >= 1 else {
+            throw ValidationError("--kernels-batch, --gemm-runs and --repeats must be at least 1")
+        }
         _ = try parsedBatchSizes(); _ = try parsedInput(); _ = try parsedGemmShapes()
     }
 
@@ -71,18 +76,19 @@ struct Bench: ParsableCommand {
             let (backend, note) = try device.makeBackend()
             print(note)
             guard let target = BenchDevice(backend) else { throw DeviceError("kiln bench does not know backend \(backend.name)") }
-            let loop = quick ? TimedLoop(minSeconds: 0.05, minIterations: 1, warmupIterations: 1) : TimedLoop(minSeconds: minTime)
+            let loop = quick ? TimedLoop(minSeconds: 0.05, minIterations: 1, warmupIterations: 1, windows: repeats)
+                : TimedLoop(minSeconds: minTime, windows: repeats)
             let settings = ThroughputSettings(model: model, inputShape: try parsedInput(), classes: classes,
                                               batchSizes: try parsedBatchSizes(), loop: loop, seed: seed)
             var report = BenchReport(machine: .current(), device: target.info, model: model,
                                      inputShape: settings.inputShape.dims, classes: classes, seed: seed,
-                                     minSeconds: loop.minSeconds)
+                                     minSeconds: loop.minSeconds, windows: loop.windows)
             let openCL: OpenCLBackend? = if case .opencl(let b) = target { b } else { nil }
             let needsOpenCL = "needs an OpenCL device (use --device opencl); the CPU reference backend has no kernels or events"
 
             if peak {
                 if let openCL {
-                    report.peak = try PeakReport.measure(on: openCL, seconds: quick ? 0.02 : 0.3, runs: quick ? 1 : 3,
+                    report.peak = try PeakReport.measure(on: openCL, seconds: quick ? 0.02 : 0.3, runs: quick ? 1 : 3 * repeats,
                                                          copyBytes: quick ? 16 << 20 : 256 << 20)
                 } else { report.unsupported["peak"] = needsOpenCL }
             }
