@@ -8,12 +8,21 @@ enum KilnBinary {
         var stderr: String
     }
 
+    /// SwiftPM puts the executable beside the test bundle (.build/<triple>/debug), which on
+    /// Linux is the running executable; the package's .build/debug link and `KILN_BINARY`
+    /// cover other layouts.
     static let url: URL = {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            Bundle.main.bundleURL,
-            Bundle.main.bundleURL.deletingLastPathComponent(),
-        ].map { $0.appending(path: "kiln") }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        var candidates: [URL] = []
+        if let path = ProcessInfo.processInfo.environment["KILN_BINARY"] { candidates.append(URL(fileURLWithPath: path)) }
+        for bundle in [Bundle.main.executableURL, Bundle.main.bundleURL].compactMap({ $0 }) {
+            var directory = bundle.deletingLastPathComponent()
+            // Inside an .xctest bundle directory (macOS layout), step out of it.
+            while directory.path.contains(".xctest") { directory.deleteLastPathComponent() }
+            candidates.append(directory.appending(path: "kiln"))
+        }
+        candidates.append(packageRoot.appending(path: ".build/debug/kiln"))
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }()
 
