@@ -18,14 +18,7 @@ struct Bench: ParsableCommand {
 
     @OptionGroup var device: DeviceOptions
 
-    @Option(help: "Model: \(ModelZoo.names.joined(separator: ", ")).")
-    var model: String = "simple-cnn"
-
-    @Option(help: "Per-sample input shape, e.g. 1,28,28 or 3,32,32.")
-    var input: String = "1,28,28"
-
-    @Option(help: "Number of classes.")
-    var classes: Int = 10
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(help: "Batch sizes for the throughput table, comma-separated (default 1,8,32,64,128,256,512).")
     var batchSizes: String?
@@ -64,11 +57,10 @@ struct Bench: ParsableCommand {
 
     mutating func validate() throws {
         guard minTime > 0 else { throw ValidationError("--min-time must be positive, got \(minTime)") }
-        guard classes >= 2 else { throw ValidationError("--classes must be at least 2, got \(classes)") }
         guard kernelsBatch >= 1, gemmRuns >= 1, repeats >= 1 else {
             throw ValidationError("--kernels-batch, --gemm-runs and --repeats must be at least 1")
         }
-        _ = try parsedBatchSizes(); _ = try parsedInput(); _ = try parsedGemmShapes()
+        _ = try parsedBatchSizes(); _ = try parsedGemmShapes()
     }
 
     mutating func run() throws {
@@ -78,10 +70,10 @@ struct Bench: ParsableCommand {
             guard let target = BenchDevice(backend) else { throw DeviceError("kiln bench does not know backend \(backend.name)") }
             let loop = quick ? TimedLoop(minSeconds: 0.05, minIterations: 1, warmupIterations: 1, windows: repeats)
                 : TimedLoop(minSeconds: minTime, windows: repeats)
-            let settings = ThroughputSettings(model: model, inputShape: try parsedInput(), classes: classes,
+            let settings = ThroughputSettings(model: modelOptions.model, inputShape: try modelOptions.inputShape(), classes: modelOptions.classes,
                                               batchSizes: try parsedBatchSizes(), loop: loop, seed: seed)
-            var report = BenchReport(machine: .current(), device: target.info, model: model,
-                                     inputShape: settings.inputShape.dims, classes: classes, seed: seed,
+            var report = BenchReport(machine: .current(), device: target.info, model: modelOptions.model,
+                                     inputShape: settings.inputShape.dims, classes: modelOptions.classes, seed: seed,
                                      minSeconds: loop.minSeconds, windows: loop.windows)
             let openCL: OpenCLBackend? = if case .opencl(let b) = target { b } else { nil }
             let needsOpenCL = "needs an OpenCL device (use --device opencl); the CPU reference backend has no kernels or events"
@@ -124,14 +116,6 @@ struct Bench: ParsableCommand {
             throw ValidationError("--batch-sizes must be positive integers separated by commas, got '\(batchSizes)'")
         }
         return sizes.map { $0! }
-    }
-
-    private func parsedInput() throws -> Shape {
-        let dims = input.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !dims.isEmpty, dims.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw ValidationError("--input must be positive integers separated by commas, got '\(input)'")
-        }
-        return Shape(dims.map { $0! })
     }
 
     private func parsedGemmShapes() throws -> [GemmShape] {

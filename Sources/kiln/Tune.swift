@@ -19,11 +19,8 @@ struct Tune: ParsableCommand {
     @Option(help: "OpenCL device: opencl or opencl:P:D.")
     var device: String = "opencl"
 
-    @Option(help: "Model whose training-step GEMMs are the workload: \(ModelZoo.names.joined(separator: ", ")).")
-    var model: String = "simple-cnn"
-
-    @Option(help: "Per-sample input shape of the model, e.g. 1,28,28.")
-    var input: String = "1,28,28"
+    /// The model whose training-step GEMMs are the workload.
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(help: "Batch size of the training step.")
     var batchSize: Int = 128
@@ -82,19 +79,17 @@ struct Tune: ParsableCommand {
     /// The GEMMs of one training step of the model at the batch size (Adam, softmax
     /// cross-entropy, as kiln train compiles it), on random data.
     func recordModelGemms() throws -> [GemmDescriptor] {
-        let dims = try input.split(separator: ",").map { text -> Int in
-            guard let v = Int(text), v > 0 else { throw ValidationError("--input: '\(input)' is not C,H,W") }
-            return v
-        }
+        let dims = try modelOptions.inputShape().dims
+        let classes = modelOptions.classes
         let backend = try OpenCLBackend(spec: device)
-        let model = try ModelZoo.make(model, input: Shape(dims), classes: 10)
+        let model = try modelOptions.make()
         try model.compile(backend: backend, optimizer: Adam(), loss: .softmaxCrossEntropy, seed: 1)
         var rng = SplitMix64(seed: 5)
         let x = try backend.makeTensor(Shape([batchSize] + dims),
                                        values: (0..<(batchSize * dims.reduce(1, *))).map { _ in rng.nextNormal() })
-        var t = [Float](repeating: 0, count: batchSize * 10)
-        for row in 0..<batchSize { t[row * 10 + row % 10] = 1 }
-        let target = try backend.makeTensor([batchSize, 10], values: t)
+        var t = [Float](repeating: 0, count: batchSize * classes)
+        for row in 0..<batchSize { t[row * classes + row % classes] = 1 }
+        let target = try backend.makeTensor([batchSize, classes], values: t)
         let losses = try backend.makeTensor([batchSize]), correct = try backend.makeTensor([batchSize])
         return try GemmTuner.recordGemms(on: backend) {
             try model.trainStep(input: x, target: target, losses: losses, correct: correct)
