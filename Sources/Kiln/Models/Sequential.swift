@@ -134,8 +134,9 @@ public final class Sequential {
         return try stack.forward(input, context(mode))
     }
 
-    func context(_ mode: ForwardMode) -> ForwardContext {
+    /// The context of a pass at the model's current step (or `step`, for Monte-Carlo passes).
+    func context(_ mode: ForwardMode, step: UInt64? = nil) -> ForwardContext {
         let s = compiled!
-        return ForwardContext(backend: s.backend, mode: mode, seed: UInt32(truncatingIfNeeded: s.seed), step: s.step)
+        return ForwardContext(backend: s.backend, mode: mode, seed: UInt32(truncatingIfNeeded: s.seed), step: step ?? s.step)
     }
 }

@@ -45,8 +45,7 @@ extension Sequential {
         for first in stride(from: 0, to: data.count, by: batchSize) {
             let rows = order[first..<min(first + batchSize, data.count)]
             let input = try feeder.uploadImages(rows, model: self, state: state, training: false)
-            let ctx = ForwardContext(backend: state.backend, mode: mode, seed: UInt32(truncatingIfNeeded: state.seed),
-                                     step: step ?? state.step)
+            let ctx = context(mode, step: step)
             out += try state.backend.download(try stack.forward(input, ctx))
         }
         return out
