@@ -19,15 +19,15 @@
 #define OPT_RMSPROP 2
 #define OPT_ADAM 3
 
-__kernel void optimizer_step(int kind, int count, __global float* params, int pOff,
-                             __global const float* grads, int gOff, __global const float* mask, int dOff,
-                             __global float* state1, int s1Off, __global float* state2, int s2Off,
-                             float lr, float momentum, int nesterov, float rho, float beta1, float beta2,
-                             float epsilon, float l1, float l2, float weightDecay, float c1, float c2) {
+// The update of element e; `kind` is a constant in each kernel below (one kernel per kind:
+// with the kind a runtime argument PoCL could not vectorise across work-items).
+void optimizer_update(int kind, int e, __global float* params, int pOff,
+                      __global const float* grads, int gOff, __global const float* mask, int dOff,
+                      __global float* state1, int s1Off, __global float* state2, int s2Off,
+                      float lr, float momentum, int nesterov, float rho, float beta1, float beta2,
+                      float epsilon, float l1, float l2, float weightDecay, float c1, float c2) {
     // No fused multiply-adds here, so each step rounds exactly like the CPU's Swift code.
     #pragma OPENCL FP_CONTRACT OFF
-    int e = (int)get_global_id(0);
-    if (e >= count) return;
     const float wOld = params[pOff + e], d = mask[dOff + e];
     const float sgn = wOld > 0.0f ? 1.0f : (wOld < 0.0f ? -1.0f : 0.0f);
     float g = grads[gOff + e];
@@ -59,3 +59,20 @@ __kernel void optimizer_step(int kind, int count, __global float* params, int pO
     if (weightDecay > 0.0f) w = w - lr * weightDecay * d * wOld;
     params[pOff + e] = w;
 }
+
+// optimizer_step_<kind>: one work-item per element of the arena.
+#define OPTIMIZER_KERNEL(NAME, KIND)                                                                 \
+__kernel void optimizer_step_##NAME(int count, __global float* params, int pOff,                    \
+        __global const float* grads, int gOff, __global const float* mask, int dOff,                 \
+        __global float* state1, int s1Off, __global float* state2, int s2Off,                        \
+        float lr, float momentum, int nesterov, float rho, float beta1, float beta2,                 \
+        float epsilon, float l1, float l2, float weightDecay, float c1, float c2) {                  \
+    const int e = (int)get_global_id(0);                                                             \
+    if (e < count)                                                                                   \
+        optimizer_update(KIND, e, params, pOff, grads, gOff, mask, dOff, state1, s1Off, state2, s2Off, \
+                         lr, momentum, nesterov, rho, beta1, beta2, epsilon, l1, l2, weightDecay, c1, c2); \
+}
+OPTIMIZER_KERNEL(sgd, OPT_SGD)
+OPTIMIZER_KERNEL(adagrad, OPT_ADAGRAD)
+OPTIMIZER_KERNEL(rmsprop, OPT_RMSPROP)
+OPTIMIZER_KERNEL(adam, OPT_ADAM)
