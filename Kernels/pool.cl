@@ -61,8 +61,10 @@ __kernel void maxpool_backward(__global const float* x, int xOff, __global const
 }
 
 // 2×2 windows with stride 2 and no top/left padding, every window inside the image (the common
-// case): one work-item per cell and straight-line code, so PoCL vectorises across work-items
-// (the generic kernels' window loops and branches run scalar). Same choice of cell as
+// case). One work-item per output row (plane, i), written with explicit float16 vectors: two
+// rows of 16 input cells are 8 windows (even lanes the left column, odd the right). PoCL
+// vectorises across work-items only along dimension 0, and a plane's 13 or 5 cells were too
+// short for that (and the per-cell kernels read the input with gathers). Same choice of cell as
 // window_argmax: the first maximal in row-major order, later cells only when strictly greater.
 int argmax2x2(__global const float* p, int W) {
     float m = p[0];
@@ -73,28 +75,70 @@ int argmax2x2(__global const float* p, int W) {
     return best;
 }
 
-// global = (OW, OH, N·C)
-__kernel void maxpool2x2_forward(__global const float* x, int xOff, __global float* y, int yOff,
-                                 int H, int W, int OH, int OW) {
-    const int j = (int)get_global_id(0), i = (int)get_global_id(1), plane = (int)get_global_id(2);
-    if (j >= OW || i >= OH) return;
-    __global const float* p = x + xOff + (plane * H + 2 * i) * W + 2 * j;
-    const int a = argmax2x2(p, W);
-    y[yOff + (plane * OH + i) * OW + j] = p[(a >> 1) * W + (a & 1)];
+// The 8 windows whose top-left cells are r0[0], r0[2], ..., r0[14] (r1 the row below): their
+// maxima and the positions argmax2x2 would give.
+void argmax2x2_8(__global const float* r0, __global const float* r1, float8* m, int8* a) {
+    const float16 top = vload16(0, r0), bottom = vload16(0, r1);
+    float8 best = top.even;
+    int8 at = (int8)(0);
+    int8 c = top.odd > best;    best = select(best, top.odd, c);    at = select(at, (int8)(1), c);
+    c = bottom.even > best;     best = select(best, bottom.even, c); at = select(at, (int8)(2), c);
+    c = bottom.odd > best;      best = select(best, bottom.odd, c);  at = select(at, (int8)(3), c);
+    *m = best;
+    *a = at;
 }
 
-// global = (W, H, N·C); cells outside every window (an odd last row or column) get 0.
-__kernel void maxpool2x2_backward(__global const float* x, int xOff, __global const float* dy, int dyOff,
-                                  __global float* dx, int dxOff, int H, int W, int OH, int OW) {
-    const int w = (int)get_global_id(0), h = (int)get_global_id(1), plane = (int)get_global_id(2);
-    if (w >= W || h >= H) return;
-    const int i = h >> 1, j = w >> 1;
-    float g = 0.0f;
-    if (i < OH && j < OW) {
-        const int a = argmax2x2(x + xOff + (plane * H + 2 * i) * W + 2 * j, W);
-        if (a == (((h & 1) << 1) | (w & 1))) g = dy[dyOff + (plane * OH + i) * OW + j];
+// global = (OH, planes = N·C)
+__kernel void maxpool2x2_forward(__global const float* x, int xOff, __global float* y, int yOff,
+                                 int H, int W, int OH, int OW, int planes) {
+    const int i = (int)get_global_id(0), plane = (int)get_global_id(1);
+    if (i >= OH || plane >= planes) return;
+    __global const float* r0 = x + xOff + (plane * H + 2 * i) * W;
+    __global float* out = y + yOff + (plane * OH + i) * OW;
+    int j = 0;
+    for (; j + 8 <= OW; j += 8) {
+        float8 m; int8 a;
+        argmax2x2_8(r0 + 2 * j, r0 + W + 2 * j, &m, &a);
+        vstore8(m, 0, out + j);
     }
-    dx[dxOff + (plane * H + h) * W + w] = g;
+    for (; j < OW; ++j) {
+        const int a = argmax2x2(r0 + 2 * j, W);
+        out[j] = r0[(a >> 1) * W + 2 * j + (a & 1)];
+    }
+}
+
+// global = (OH, planes = N·C); the item of output row i writes input rows 2i and 2i + 1, and
+// the last one also the rows below every window (cells outside every window get 0).
+__kernel void maxpool2x2_backward(__global const float* x, int xOff, __global const float* dy, int dyOff,
+                                  __global float* dx, int dxOff, int H, int W, int OH, int OW, int planes) {
+    const int i = (int)get_global_id(0), plane = (int)get_global_id(1);
+    if (i >= OH || plane >= planes) return;
+    __global const float* r0 = x + xOff + (plane * H + 2 * i) * W;
+    __global const float* g = dy + dyOff + (plane * OH + i) * OW;
+    __global float* d0 = dx + dxOff + (plane * H + 2 * i) * W;
+    __global float* d1 = d0 + W;
+    int j = 0;
+    for (; j + 8 <= OW; j += 8) {
+        float8 m; int8 a;
+        argmax2x2_8(r0 + 2 * j, r0 + W + 2 * j, &m, &a);
+        const float8 gv = vload8(0, g + j), zero = (float8)(0.0f);
+        const float8 g0 = select(zero, gv, a == 0), g1 = select(zero, gv, a == 1);
+        const float8 g2 = select(zero, gv, a == 2), g3 = select(zero, gv, a == 3);
+        const uint16 interleave = (uint16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+        vstore16(shuffle2(g0, g1, interleave), 0, d0 + 2 * j);
+        vstore16(shuffle2(g2, g3, interleave), 0, d1 + 2 * j);
+    }
+    for (; j < OW; ++j) {
+        const int a = argmax2x2(r0 + 2 * j, W);
+        const float gj = g[j];
+        d0[2 * j] = a == 0 ? gj : 0.0f;
+        d0[2 * j + 1] = a == 1 ? gj : 0.0f;
+        d1[2 * j] = a == 2 ? gj : 0.0f;
+        d1[2 * j + 1] = a == 3 ? gj : 0.0f;
+    }
+    for (int w = 2 * OW; w < W; ++w) d0[w] = d1[w] = 0.0f;
+    if (i == OH - 1)
+        for (__global float* d = d1 + W; d < dx + dxOff + (plane + 1) * H * W; ++d) *d = 0.0f;
 }
 
 // Cells of window (i, j) inside the image.

@@ -8,6 +8,8 @@ extension OpCheckSuite {
              Pool2DGeometry(batch: 2, channels: 3, inHeight: 6, inWidth: 4, windowH: 2, windowW: 2, strideH: 2, strideW: 2)),
             ("batch 2, 3 ch, odd 7x5, 2x2 stride 2 (edge rows dropped)",
              Pool2DGeometry(batch: 2, channels: 3, inHeight: 7, inWidth: 5, windowH: 2, windowW: 2, strideH: 2, strideW: 2)),
+            ("batch 2, 3 ch, 5x37, 2x2 stride 2 (rows of 18 windows: 8-wide blocks, tail, odd column)",
+             Pool2DGeometry(batch: 2, channels: 3, inHeight: 5, inWidth: 37, windowH: 2, windowW: 2, strideH: 2, strideW: 2)),
             ("batch 1, 2 ch, odd 7x5, 3x3 window > stride 2, pad 1 (overlapping)",
              Pool2DGeometry(batch: 1, channels: 2, inHeight: 7, inWidth: 5, windowH: 3, windowW: 3, strideH: 2, strideW: 2,
                             padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)),
@@ -64,6 +66,17 @@ extension OpCheckSuite {
             let dy = try ctx.tensor(g.outputShape, (0..<g.outputShape.count).map { _ in Float(ctx.integer(below: 5) + 1) })
             let dx = try ctx.poisoned(g.inputShape)
             try ctx.backend.maxPoolBackward(g, input: x, outputGrad: dy, inputGrad: dx)
+            ctx.record("dx", dx)
+        })
+        // The same for 2x2 windows of stride 2 (their own kernels, 8 windows at a time).
+        let plain = Pool2DGeometry(batch: 2, channels: 2, inHeight: 5, inWidth: 35, windowH: 2, windowW: 2,
+                                   strideH: 2, strideW: 2)
+        cases.append(OpCheckCase("maxPool.backward", "ties (values in {0,1,2}), 2x2 stride 2, 5x35",
+                                 tolerance: .exact) { ctx in
+            let x = try ctx.tensor(plain.inputShape, (0..<plain.inputShape.count).map { _ in Float(ctx.integer(below: 3)) })
+            let dy = try ctx.tensor(plain.outputShape, (0..<plain.outputShape.count).map { _ in Float(ctx.integer(below: 5) + 1) })
+            let dx = try ctx.poisoned(plain.inputShape)
+            try ctx.backend.maxPoolBackward(plain, input: x, outputGrad: dy, inputGrad: dx)
             ctx.record("dx", dx)
         })
         return cases

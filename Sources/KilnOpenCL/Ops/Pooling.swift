@@ -8,8 +8,8 @@ extension OpenCLBackend {
         try locked {
             let planes = output.count / max(g.outHeight * g.outWidth, 1)
             if g.isPlain2x2 {
-                return try launch("maxpool2x2_forward", args(input) + args(output) + [g.inHeight, g.inWidth, g.outHeight, g.outWidth],
-                                  global: [g.outWidth, g.outHeight, planes], local: cellGroup(g.outWidth, g.outHeight))
+                return try launch("maxpool2x2_forward", args(input) + args(output) + [g.inHeight, g.inWidth, g.outHeight, g.outWidth, planes],
+                                  global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)))
             }
             try launch("maxpool_forward", args(input) + args(output) + geometry(g) + [planes],
                        global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)))
@@ -23,8 +23,8 @@ extension OpenCLBackend {
             let planes = inputGrad.count / max(g.inHeight * g.inWidth, 1)
             if g.isPlain2x2 {
                 return try launch("maxpool2x2_backward", args(input) + args(outputGrad) + args(inputGrad)
-                                      + [g.inHeight, g.inWidth, g.outHeight, g.outWidth],
-                                  global: [g.inWidth, g.inHeight, planes], local: cellGroup(g.inWidth, g.inHeight))
+                                      + [g.inHeight, g.inWidth, g.outHeight, g.outWidth, planes],
+                                  global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)))
             }
             try launch("maxpool_backward", args(input) + args(outputGrad) + args(inputGrad) + geometry(g) + [planes],
                        global: [g.inHeight, planes], local: Array(rowGroup(g.inHeight, planes: planes).prefix(2)))
@@ -53,11 +53,6 @@ extension OpenCLBackend {
     }
 
     /// A plane's width (up to 32) times enough of its rows for ~256 work-items per group.
-    private func cellGroup(_ width: Int, _ height: Int) -> [Int] {
-        let w = min(width, 32)
-        return [w, max(1, min(height, 256 / w)), 1]
-    }
-
     private func geometry(_ g: Pool2DGeometry) -> [any KernelArgument] {
         [g.inHeight, g.inWidth, g.windowH, g.windowW, g.strideH, g.strideW, g.padTop, g.padLeft, g.outHeight, g.outWidth]
     }
