@@ -56,15 +56,22 @@ public struct PackedGemmBlocking: Hashable, Sendable, Codable, CustomStringConve
         return (max(kc, 1), mcb, max(ncb, 1))
     }
 
-    /// K ranges to split a call into (1: no split): only when the blocks of C are too few to
-    /// keep the compute units busy and K is long enough that every range stays several slices
-    /// deep (partials cost a write and a read of C each).
+    /// K ranges to split a call into (1: no split), when K is long enough that every range
+    /// stays several slices deep (partials cost a write and a read of C each) and either
+    ///  * the blocks of C are too few to keep the compute units busy, or
+    ///  * all of C fits one block (a convolution's filter gradient: filters × taps, K = images ×
+    ///    pixels). Splitting C into column blocks instead makes every block stream all of A
+    ///    again (64x288x15488: nine passes over a 4 MB A, 58 GFLOP/s); split K, each range
+    ///    reads its part of A and B once.
     public func splitK(m: Int, n: Int, k: Int, batch: Int, computeUnits: Int) -> Int {
+        guard batch == 1 else { return 1 }
+        let tiles = ceilDiv(m, Self.mr), strips = ceilDiv(n, Self.nr)
+        let target = groupsPerUnit * max(computeUnits, 1), deepest = k / (4 * maxKC)
+        if tiles <= maxMCB && strips <= ncbAllRows { return max(1, min(target, deepest)) }
         let b = blocks(m: m, n: n, k: k, batch: batch, computeUnits: computeUnits)
-        let groups = ceilDiv(ceilDiv(n, Self.nr), b.ncb) * ceilDiv(ceilDiv(m, Self.mr), b.mcb) * batch
-        let target = groupsPerUnit * max(computeUnits, 1)
-        guard batch == 1, groups < target else { return 1 }
-        return max(1, min(ceilDiv(target, groups), k / (4 * maxKC)))
+        let groups = ceilDiv(strips, b.ncb) * ceilDiv(tiles, b.mcb)
+        guard groups < target else { return 1 }
+        return max(1, min(ceilDiv(target, groups), deepest))
     }
 
     public var description: String {
