@@ -32,11 +32,14 @@ public struct KernelBreakdown: Codable, Sendable {
     /// gathers (pooling, col2im, which read a window per item) and the optimizer (which
     /// also writes back three of its five arrays). Others (reductions, per-row losses) have
     /// no byte count.
-    static let elementwise: Set<String> = [
-        "activation_forward", "activation_backward", "add_tensors", "bias_add", "dropout_apply",
+    static let elementwise: Set<String> = Set(["relu", "leaky_relu", "sigmoid", "tanh"].flatMap {
+        ["activation_forward_" + $0, "activation_backward_" + $0]
+    }).union([
+        "add_tensors", "bias_add", "dropout_apply",
         "im2col", "nchw_to_cnhw", "col2im", "maxpool_forward", "maxpool_backward",
-        "avgpool_forward", "avgpool_backward", "optimizer_step",
-    ]
+        "avgpool_forward", "avgpool_backward",
+        "optimizer_step_sgd", "optimizer_step_adagrad", "optimizer_step_rmsprop", "optimizer_step_adam",
+    ])
 
     /// Profiles one training step at `batchSize` on a fresh backend for `spec` created with
     /// profiling on (events cost a little per launch, so the throughput runs go without).

@@ -69,7 +69,7 @@ struct BackendMemoryTests {
         try backend.add(x, x, into: x)
         try backend.activationForward(.relu, input: x, output: x)
         let timings = try backend.kernelTimings()
-        #expect(timings.map(\.kernel) == ["add_tensors", "activation_forward"])
+        #expect(timings.map(\.kernel) == ["add_tensors", "activation_forward_relu"])
         #expect(timings.allSatisfy { $0.seconds >= 0 })
         #expect(try backend.kernelTimings().isEmpty)
         #expect(try TestDevice.backend.kernelTimings().isEmpty)  // off unless asked for

@@ -10,7 +10,8 @@ extension OpenCLBackend {
                 try launch("softmax_forward", args(input) + args(output) + [input.count / max(k, 1), k],
                            count: input.count / max(k, 1))
             } else {
-                try launch("activation_forward", [Self.code(f), Self.alpha(f)] + args(input) + args(output) + [input.count],
+                guard let name = Self.kernelSuffix(f) else { return try copyIfDistinct(input, output) }
+                try launch("activation_forward_" + name, [Self.alpha(f)] + args(input) + args(output) + [input.count],
                            count: input.count)
             }
         }
@@ -24,8 +25,9 @@ extension OpenCLBackend {
                 try launch("softmax_backward", args(output) + args(outputGrad) + args(inputGrad) + [output.count / max(k, 1), k],
                            count: output.count / max(k, 1))
             } else {
-                try launch("activation_backward",
-                           [Self.code(f), Self.alpha(f)] + args(output) + args(outputGrad) + args(inputGrad) + [output.count],
+                guard let name = Self.kernelSuffix(f) else { return try copyIfDistinct(outputGrad, inputGrad) }
+                try launch("activation_backward_" + name,
+                           [Self.alpha(f)] + args(output) + args(outputGrad) + args(inputGrad) + [output.count],
                            count: output.count)
             }
         }
@@ -60,16 +62,26 @@ extension OpenCLBackend {
         return x.count / max(batch * channels, 1)
     }
 
-    // The ACT_* codes of activation.cl.
-    private static func code(_ f: ActivationFunction) -> Int32 {
+    /// The `activation_{forward,backward}_<suffix>` kernels of activation.cl; nil for linear
+    /// (the identity: a copy, or nothing in place).
+    private static func kernelSuffix(_ f: ActivationFunction) -> String? {
         switch f {
-        case .linear: 0
-        case .relu: 1
-        case .leakyReLU: 2
-        case .sigmoid: 3
-        case .tanh: 4
+        case .linear: nil
+        case .relu: "relu"
+        case .leakyReLU: "leaky_relu"
+        case .sigmoid: "sigmoid"
+        case .tanh: "tanh"
         case .softmax: preconditionFailure("softmax has its own kernels")
         }
+    }
+
+    /// Identity: copies unless source and destination are the same view (called under the lock).
+    private func copyIfDistinct(_ source: Tensor, _ destination: Tensor) throws {
+        if source.overlaps(destination) && source.offset == destination.offset { return }
+        precondition(!source.overlaps(destination), "activation between partly overlapping views")
+        guard source.count > 0 else { return }
+        try queue.copy(memory(source), byteOffset: source.offset * 4, to: memory(destination),
+                       destinationOffset: destination.offset * 4, count: source.count * 4)
     }
 
     private static func alpha(_ f: ActivationFunction) -> Float {
