@@ -7,6 +7,18 @@
 // accumulates GEMM_WPTM × GEMM_WPTN outputs in registers, strided by the group's extent so
 // neighbouring items read neighbouring local words. Batch index = group id 2.
 // With beta == 0, C is only written (its old contents, even NaN, are never read).
+//
+// Epilogue (both GEMM kernels): each element is finished as gemm_epilogue says before it is
+// stored, so a convolution's bias and activation cost no pass of their own.
+
+// v + bias(i, j), then activation `act` (ACT_* of activation.cl; ACT_LINEAR: none), where
+// bias(i, j) = bias[i·rowStep + j·colStep]: rowStep 1 for one value per row of C (a
+// convolution's output channel), colStep 1 for one per column; both 0: no bias.
+float gemm_epilogue(float v, __global const float* bias, int rowStep, int colStep, int i, int j,
+                    int act, float actAlpha) {
+    if (rowStep != 0 || colStep != 0) v += bias[i * rowStep + j * colStep];
+    return act_forward(act, actAlpha, v);
+}
 
 #define GEMM_RX (GEMM_TSN / GEMM_WPTN)   // work-items along N
 #define GEMM_RY (GEMM_TSM / GEMM_WPTM)   // work-items along M
@@ -15,7 +27,8 @@ __kernel __attribute__((reqd_work_group_size(GEMM_RX, GEMM_RY, 1)))
 void gemm_tiled(int M, int N, int K, float alpha, float beta,
                 __global const float* A, int offA, int rsA, int csA, int strideA,
                 __global const float* B, int offB, int rsB, int csB, int strideB,
-                __global float* C, int offC, int ldc, int strideC) {
+                __global float* C, int offC, int ldc, int strideC,
+                __global const float* bias, int biasOff, int biasRowStep, int biasColStep, int act, float actAlpha) {
     __local float As[GEMM_TSK][GEMM_TSM];
     __local float Bs[GEMM_TSK][GEMM_TSN];
     const int tx = (int)get_local_id(0), ty = (int)get_local_id(1);
@@ -81,7 +94,7 @@ void gemm_tiled(int M, int N, int K, float alpha, float beta,
             if (j >= N) continue;
             float v = alpha * acc[r][c];
             if (beta != 0.0f) v += beta * C[i * ldc + j];
-            C[i * ldc + j] = v;
+            C[i * ldc + j] = gemm_epilogue(v, bias + biasOff, biasRowStep, biasColStep, i, j, act, actAlpha);
         }
     }
 }

@@ -47,6 +47,28 @@
 #define GEMM_VLOAD GEMM_CAT(vload, GEMM_VW)
 #define GEMM_VSTORE GEMM_CAT(vstore, GEMM_VW)
 
+// r[t][c] <- r[c][t]: four rounds, each swapping the off-diagonal d × d sub-blocks of every
+// 2d × 2d block (d = 8, 4, 2, 1) with two shuffles per pair of rows (r, r + d). Element c of
+// the new row r is row r's c where bit d of c is clear, else row r + d's c − d; the new row
+// r + d takes row r's c + d where the bit is clear, else its own c.
+#define GEMM_T_ROUND(D, MA, MB)                                                                      \
+    _Pragma("unroll") for (int i = 0; i < 16; ++i)                                                   \
+        if ((i & D) == 0) {                                                                          \
+            const float16 a = r[i], b = r[i + D];                                                    \
+            r[i] = shuffle2(a, b, MA);                                                               \
+            r[i + D] = shuffle2(a, b, MB);                                                           \
+        }
+void transpose16x16(float16* r) {
+    GEMM_T_ROUND(8, ((uint16)(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)),
+                    ((uint16)(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31)))
+    GEMM_T_ROUND(4, ((uint16)(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27)),
+                    ((uint16)(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31)))
+    GEMM_T_ROUND(2, ((uint16)(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29)),
+                    ((uint16)(2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31)))
+    GEMM_T_ROUND(1, ((uint16)(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30)),
+                    ((uint16)(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31)))
+}
+
 // pack_panels: panel t, depth k, lane r  <-  src[off + b·srcStride + (t·R + r)·sR + k·sK]
 // (0 past `rows`), written slice-major: slice base pc·nT·R (pc = k rounded down to kc,
 // nT = panels), then t·kcl·R + (k − pc)·R + r, kcl = min(kc, K − pc) that slice's depth;
@@ -76,25 +98,49 @@ void pack_panels(int rows, int K, int kc, int R,
             for (int r = r1; r < R; ++r) dk[r] = 0.0f;
         }
     } else {
-        // K is contiguous (or neither is): read along k, write with stride R.
+        // K is contiguous (or neither is). A full panel of 8 rows with sK == 1 goes 16 k at a
+        // time through transpose16x16 (rows 8..15 unused), the rest reads along k and writes
+        // with stride R.
+        int k0 = 0;
+        if (R == 8 && r1 == 8 && sK == 1) {
+            for (; k0 + 16 <= kcl; k0 += 16) {
+                float16 v[16];
+                #pragma unroll
+                for (int r = 0; r < 16; ++r) v[r] = r < 8 ? vload16(0, s + (size_t)r * sR + k0) : (float16)(0.0f);
+                transpose16x16(v);
+                #pragma unroll
+                for (int k = 0; k < 16; ++k) vstore8(v[k].lo, 0, d + (k0 + k) * 8);
+            }
+        }
         for (int r = 0; r < r1; ++r) {
             __global const float* sr = s + (size_t)r * sR;
-            for (int k = 0; k < kcl; ++k) d[k * R + r] = sr[(size_t)k * sK];
+            for (int k = k0; k < kcl; ++k) d[k * R + r] = sr[(size_t)k * sK];
         }
         for (int r = r1; r < R; ++r)
             for (int k = 0; k < kcl; ++k) d[k * R + r] = 0.0f;
     }
 }
 
+// gemm_epilogue (gemm.cl) on a vector of C's row i, columns j ..< j + GEMM_VW. A bias per
+// column must be contiguous (colStep 1).
+GEMM_VEC gemm_epilogue_vec(GEMM_VEC v, __global const float* bias, int rowStep, int colStep, int i, int j,
+                           int act, float actAlpha) {
+    if (colStep != 0) v += GEMM_VLOAD(0, bias + i * rowStep + j);
+    else if (rowStep != 0) v += bias[i * rowStep];
+    ACT_FORWARD_RETURN(act, actAlpha, v, (GEMM_VEC)(0.0f))
+}
+
 // C[row0.., col0..] (MR × NR) = alpha · (A micro-panel · B micro-panel) + (first ? beta·C : C).
 // ap: kc × MR packed A, bp: kc × NR packed B (row stride NR). `first` is the first K slice,
-// where beta applies (beta == 0: C is not read); later slices accumulate into C. A macro so that
-// a variant reading an already packed __global B (OpenCL 1.2 has no generic address space) can
-// instantiate it too.
+// where beta applies (beta == 0: C is not read); later slices accumulate into C. On the
+// `last` slice each value goes through the epilogue (bias, activation; see gemm.cl) as it is
+// stored. A macro so that a variant reading an already packed __global B (OpenCL 1.2 has no
+// generic address space) can instantiate it too.
 #define GEMM_DEFINE_MICRO_TILE(NAME, BSPACE)                                                         \
 void NAME(int kc, __global const float* restrict ap, BSPACE const float* restrict bp,                \
           __global float* restrict C, int row0, int col0, int M, int N, int ldc,                     \
-          float alpha, float beta, bool first) {                                                     \
+          float alpha, float beta, bool first, bool last,                                            \
+          __global const float* bias, int bRow, int bCol, int act, float actAlpha) {                 \
     GEMM_VEC acc[GEMM_MR][GEMM_NV];                                                                  \
     _Pragma("unroll") for (int i = 0; i < GEMM_MR; ++i)                                              \
         _Pragma("unroll") for (int v = 0; v < GEMM_NV; ++v) acc[i][v] = (GEMM_VEC)(0.0f);            \
@@ -116,6 +162,7 @@ void NAME(int kc, __global const float* restrict ap, BSPACE const float* restric
                 GEMM_VEC r = alpha * acc[i][v];                                                      \
                 if (!first) r += GEMM_VLOAD(v, ci);                                                  \
                 else if (beta != 0.0f) r += beta * GEMM_VLOAD(v, ci);                                \
+                if (last) r = gemm_epilogue_vec(r, bias, bRow, bCol, row0 + i, col0 + v * GEMM_VW, act, actAlpha); \
                 GEMM_VSTORE(r, v, ci);                                                               \
             }                                                                                        \
     } else { /* edge tile: through private memory, element by element */                            \
@@ -129,6 +176,7 @@ void NAME(int kc, __global const float* restrict ap, BSPACE const float* restric
                 float r = alpha * tile[i][j];                                                        \
                 if (!first) r += *cij;                                                               \
                 else if (beta != 0.0f) r += beta * *cij;                                             \
+                if (last) r = gemm_epilogue(r, bias, bRow, bCol, row0 + i, col0 + j, act, actAlpha); \
                 *cij = r;                                                                            \
             }                                                                                        \
     }                                                                                                \
@@ -149,7 +197,8 @@ void gemm_local(int M, int N, int K, float alpha, float beta,
                 __global const float* restrict Ap, int apStride,
                 __global const float* restrict B, int bOff, int bsK, int bsN, int bStride,
                 __global float* restrict C, int cOff, int ldc, int cStride,
-                int kcs, int mcb, int ncb) {
+                int kcs, int mcb, int ncb,
+                __global const float* bias, int biasOff, int biasRowStep, int biasColStep, int act, float actAlpha) {
     __local float Bl[GEMM_NCB * GEMM_KC * GEMM_NR];      // [strip − s0][kk][NR]
     const int nStrips = (N + GEMM_NR - 1) / GEMM_NR;
     const int nTiles = (M + GEMM_MR - 1) / GEMM_MR;
@@ -179,40 +228,64 @@ void gemm_local(int M, int N, int K, float alpha, float beta,
                 }
             }
         } else {
-            // Columns of B are contiguous (Bᵀ): read each column along k, write with stride NR.
-            for (int s = s0; s < s1; ++s)
-                for (int j = 0; j < GEMM_NR; ++j) {
-                    __local float* d = Bl + (s - s0) * kc * GEMM_NR + j;
-                    const int n = s * GEMM_NR + j;
-                    if (n < N) {
-                        __global const float* col = Bs + (size_t)n * bsN;
-                        for (int kk = 0; kk < kc; ++kk) d[kk * GEMM_NR] = col[(size_t)kk * bsK];
-                    } else {
-                        for (int kk = 0; kk < kc; ++kk) d[kk * GEMM_NR] = 0.0f;
+            // Columns of B are contiguous (Bᵀ, e.g. a filter gradient's patches): whole 16 × 16
+            // blocks (16 columns × 16 k) go through transpose16x16 (16 vector loads, 64
+            // shuffles, 16 vector stores); the rest is copied a scalar at a time, down each
+            // column. A ragged last strip is zeroed with vector stores first.
+            for (int s = s0; s < s1; ++s) {
+                __local float* ds = Bl + (s - s0) * kc * GEMM_NR;
+                const int live = min(GEMM_NR, N - s * GEMM_NR);
+                if (live < GEMM_NR)
+                    for (int kk = 0; kk < kc; ++kk) {
+                        #pragma unroll
+                        for (int v = 0; v < GEMM_NV; ++v) GEMM_VSTORE((GEMM_VEC)(0.0f), v, ds + kk * GEMM_NR);
                     }
+                int j0 = 0;
+                for (; bsK == 1 && j0 + 16 <= live; j0 += 16) {
+                    __global const float* cols = Bs + (size_t)(s * GEMM_NR + j0) * bsN;
+                    int kk = 0;
+                    for (; kk + 16 <= kc; kk += 16) {
+                        float16 r[16];
+                        #pragma unroll
+                        for (int j = 0; j < 16; ++j) r[j] = vload16(0, cols + (size_t)j * bsN + kk);
+                        transpose16x16(r);
+                        #pragma unroll
+                        for (int t = 0; t < 16; ++t) vstore16(r[t], 0, ds + (kk + t) * GEMM_NR + j0);
+                    }
+                    for (; kk < kc; ++kk)
+                        for (int j = 0; j < 16; ++j) ds[kk * GEMM_NR + j0 + j] = cols[(size_t)j * bsN + kk * bsK];
                 }
+                for (int j = j0; j < live; ++j) {
+                    __global const float* col = Bs + (size_t)(s * GEMM_NR + j) * bsN;
+                    for (int kk = 0; kk < kc; ++kk) ds[kk * GEMM_NR + j] = col[(size_t)kk * bsK];
+                }
+            }
         }
         for (int s = s0; s < s1; ++s)
             for (int t = t0; t < t1; ++t)
                 gemm_micro_tile_local(kc, Ap + (size_t)pc * nTiles * GEMM_MR + (size_t)t * kc * GEMM_MR,
                                       Bl + (s - s0) * kc * GEMM_NR, Cb, t * GEMM_MR, s * GEMM_NR, M, N, ldc,
-                                      alpha, beta, pc == 0);
+                                      alpha, beta, pc == 0, pc + kc == K,
+                                      bias + biasOff, biasRowStep, biasColStep, act, actAlpha);
     }
 }
 
 // Split-K epilogue: C = alpha·Σ_p parts[p] + beta·C (beta == 0: C not read), parts summed in
-// order p = 0, 1, ... (deterministic). parts[p] is [M][N] contiguous. One work-item per row of C.
-// Launch: global = (M), any local size.
+// order p = 0, 1, ... (deterministic), then gemm_epilogue. parts[p] is [M][N] contiguous. One
+// work-item per row of C. Launch: global = (M), any local size.
 __kernel void gemm_sum_parts(int M, int N, int P, float alpha, float beta,
                              __global const float* restrict parts,
-                             __global float* restrict C, int cOff, int ldc) {
+                             __global float* restrict C, int cOff, int ldc,
+                             __global const float* bias, int biasOff, int biasRowStep, int biasColStep,
+                             int act, float actAlpha) {
     const int i = (int)get_global_id(0);
     if (i >= M) return;
     __global float* c = C + cOff + (size_t)i * ldc;
     for (int j = 0; j < N; ++j) {
         float sum = 0.0f;
         for (int p = 0; p < P; ++p) sum += parts[((size_t)p * M + i) * N + j];
-        c[j] = beta != 0.0f ? alpha * sum + beta * c[j] : alpha * sum;
+        const float v = beta != 0.0f ? alpha * sum + beta * c[j] : alpha * sum;
+        c[j] = gemm_epilogue(v, bias + biasOff, biasRowStep, biasColStep, i, j, act, actAlpha);
     }
 }
 

@@ -21,6 +21,10 @@ public enum ActivationFunction: Hashable, Sendable {
     /// because it is what most CNN recipes use; pass `alpha` to choose.
     public static let leakyReLU = ActivationFunction.leakyReLU(alpha: 0.01)
 
+    /// True for every function but softmax: y_i depends on x_i alone, so a backend may apply
+    /// it as another op writes its output (`conv2dForward`'s `activation`).
+    public var isElementwise: Bool { self != .softmax }
+
     /// The name used in model descriptions and on the command line.
     public var name: String {
         switch self {

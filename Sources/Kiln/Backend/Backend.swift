@@ -35,8 +35,11 @@ public protocol Backend: AnyObject {
 
     // MARK: Convolution (see `Conv2DGeometry` for the formula and shapes)
 
-    /// Writes `output` = conv(input, weight) + bias (bias [outChannels], optional).
-    func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) throws
+    /// Writes `output` = f(conv(input, weight) + bias) (bias [outChannels], optional), f an
+    /// element-wise `activation` (not softmax) applied as the output is written: the result
+    /// equals `activationForward(f)` on the unactivated output, without a second pass.
+    func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                       activation: ActivationFunction, output: Tensor) throws
     /// Writes `inputGrad`[n,c,h,w] = Σ_{o,p,q} w[o,c,p,q] · dy[n,o,i,j] over the (i,j,p,q)
     /// with i·strideH + p − padTop = h and j·strideW + q − padLeft = w.
     func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws
@@ -122,6 +125,11 @@ public protocol Backend: AnyObject {
 }
 
 extension Backend {
+    /// `output` = conv(input, weight) + bias, no activation.
+    public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) throws {
+        try conv2dForward(g, input: input, weight: weight, bias: bias, activation: .linear, output: output)
+    }
+
     /// A fresh zero-filled tensor of `shape`.
     public func makeTensor(_ shape: Shape) throws -> Tensor {
         Tensor(buffer: try allocate(max(shape.count, 1)), offset: 0, shape: shape)

@@ -45,18 +45,29 @@ extension OpCheckSuite {
                                Conv2DGeometry(batch: 5, inChannels: 1, inHeight: 28, inWidth: 28, outChannels: 8,
                                               kernelHeight: 5, kernelWidth: 5, strideH: 2, strideW: 2,
                                               padTop: 2, padLeft: 2, padBottom: 2, padRight: 2)))
+            // One image, a reduction of 3200: device GEMMs may split K, so the bias and
+            // activation must come after the partial sums are added.
+            geometries.append(("batch 1, 6x6, 128→3 ch, 5x5 kernel (K = 3200)",
+                               Conv2DGeometry(batch: 1, inChannels: 128, inHeight: 6, inWidth: 6, outChannels: 3,
+                                              kernelHeight: 5, kernelWidth: 5)))
         }
 
+        let fusedActivations: [ActivationFunction] = [.linear, .relu, .leakyReLU(alpha: 0.2), .sigmoid, .tanh]
         var cases: [OpCheckCase] = []
         for (index, (shape, g)) in geometries.enumerated() {
             precondition(g.isValid, "bad check geometry \(shape)")
             let withBias = index % 4 != 3  // now and then no bias, to cover the nil path
-            cases.append(OpCheckCase("conv2d.forward", shape + (withBias ? "" : ", no bias"),
-                                     tolerance: .sum(of: g.reductionLength + 1, multiple: 4)) { ctx in
+            // Every element-wise activation in turn, applied by the convolution as it writes y:
+            // the sum's tolerance plus the activation's own (8·ε for exp/tanh; ReLU selects).
+            let activation = fusedActivations[index % fusedActivations.count]
+            let name = shape + (withBias ? "" : ", no bias") + (activation == .linear ? "" : ", " + activation.name)
+            var tolerance = OpTolerance.sum(of: g.reductionLength + 1, multiple: 4)
+            tolerance.normalizedRMS += 8 * Comparison.floatEpsilon
+            cases.append(OpCheckCase("conv2d.forward", name, tolerance: tolerance) { ctx in
                 let x = try ctx.uniform(g.inputShape), w = try ctx.uniform(g.weightShape)
                 let b = withBias ? try ctx.uniform([g.outChannels]) : nil
                 let y = try ctx.poisoned(g.outputShape)
-                try ctx.backend.conv2dForward(g, input: x, weight: w, bias: b, output: y)
+                try ctx.backend.conv2dForward(g, input: x, weight: w, bias: b, activation: activation, output: y)
                 ctx.record("y", y)
             })
             cases.append(OpCheckCase("conv2d.backwardData", shape,

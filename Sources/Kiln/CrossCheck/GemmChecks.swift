@@ -28,6 +28,11 @@ extension OpCheckSuite {
         var shared = GemmDescriptor(m: 6, n: 13, k: 11)
         shared.batch = 4; shared.strideA = 0
         add("batched 4, shared A (stride 0)", shared)
+        // Bᵀ with padded ldb, batched: full 16 x 16 blocks, a k remainder, a strip of 21 live
+        // columns (one block and five single columns), rows past the tile.
+        var wide = GemmDescriptor(m: 11, n: 53, k: 40, transposeB: true)
+        wide.ldb = 43; wide.batch = 2; wide.strideB = 53 * 43 + 5; wide.strideA = 11 * 40; wide.strideC = 11 * 53
+        add("A·Bᵀ batched 2, 11x53x40, ldb 43 (16x16 transposed blocks and tails)", wide)
         if large {
             add("130x200x300", GemmDescriptor(m: 130, n: 200, k: 300))
             add("Aᵀ·B 96x257x129, beta 1", GemmDescriptor(m: 96, n: 257, k: 129, transposeA: true, beta: 1))

@@ -78,8 +78,10 @@ public final class Conv2D: Layer {
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
         let g = geometry.withBatch(x.shape[0])
         let y = try cache.tensor(CacheSlot.output, g.outputShape, on: ctx.backend)
-        try ctx.backend.conv2dForward(g, input: x, weight: weight.value, bias: bias?.value, output: y)
-        try FusedActivation(function: activation).forward(y, ctx)
+        // Element-wise activations are applied by the convolution as it writes y (one pass).
+        let fused = activation.isElementwise ? activation : .linear
+        try ctx.backend.conv2dForward(g, input: x, weight: weight.value, bias: bias?.value, activation: fused, output: y)
+        if !activation.isElementwise { try FusedActivation(function: activation).forward(y, ctx) }
         lastInput = x
         lastOutput = y
         return y

@@ -1,5 +1,6 @@
 /// The activation a Dense, Conv2D or Residual layer applies to its own output in place.
-/// Backward needs only that output (see `ActivationFunction`).
+/// Backward needs only that output (see `ActivationFunction`). Conv2D hands element-wise
+/// activations to `conv2dForward` instead, which applies them as it writes the output.
 struct FusedActivation {
     let function: ActivationFunction
 

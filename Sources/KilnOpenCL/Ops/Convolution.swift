@@ -4,8 +4,15 @@ import Kiln
 // budget (`KernelConfig.workspaceBytes`). A 1×1, stride-1, unpadded convolution is a plain
 // GEMM on the input and skips im2col.
 extension OpenCLBackend {
-    public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) throws {
+    public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                              activation: ActivationFunction, output: Tensor) throws {
         check(g, input: input, weight: weight, output: output)
+        precondition(activation.isElementwise, "conv2dForward applies element-wise activations only")
+        if let bias { precondition(bias.count == g.outChannels, "conv bias has \(bias.count) elements, want \(g.outChannels)") }
+        // Bias (per output channel: a row of each image's [O, S] product) and activation are
+        // the GEMM's epilogue, applied as y is written.
+        var epilogue = GemmEpilogue(activation: activation)
+        if let bias { epilogue.bias = (memory(bias), bias.offset, .perRow) }
         try locked {
             let k = g.reductionLength, s = g.outHeight * g.outWidth, perImage = g.inChannels * g.inHeight * g.inWidth
             let chunk = chunkSize(g, floatsPerImage: k * s)
@@ -23,11 +30,7 @@ extension OpenCLBackend {
                 var d = GemmDescriptor(m: g.outChannels, n: s, k: k)
                 d.batch = nb; d.strideA = 0; d.strideB = k * s; d.strideC = g.outChannels * s
                 try enqueueGemm(d, a: memory(weight), weight.offset, b: source.0, source.1,
-                                c: memory(output), output.offset + n0 * g.outChannels * s)
-            }
-            if let bias {
-                let rows = g.batch * g.outChannels
-                try launch("bias_add", args(output) + args(bias) + [g.outChannels, s, rows], count: rows)
+                                c: memory(output), output.offset + n0 * g.outChannels * s, epilogue: epilogue)
             }
         }
     }

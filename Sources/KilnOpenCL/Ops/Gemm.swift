@@ -11,14 +11,14 @@ extension OpenCLBackend {
         }
     }
 
-    /// C[b] = alpha·op(A[b])·op(B[b]) + beta·C[b] on raw (buffer, element offset) operands.
+    /// C[b] = epilogue(alpha·op(A[b])·op(B[b]) + beta·C[b]) on raw (buffer, element offset) operands.
     func enqueueGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
-                     c: CLMemory, _ cOffset: Int) throws {
+                     c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue = .none) throws {
         guard d.m > 0, d.n > 0, d.batch > 0 else { return }
         recordedGemms?.append(d)
         // K = 0 still scales C by beta, which the tiled kernel does and the packed one does not.
         if config.gemmPacked && d.k > 0 {
-            return try enqueuePackedGemm(d, a: a, aOffset, b: b, bOffset, c: c, cOffset)
+            return try enqueuePackedGemm(d, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue)
         }
         // op(A)(i, k) = A[i·rsA + k·csA]; op(B)(k, j) = B[k·rsB + j·csB].
         let (rsA, csA) = d.transposeA ? (1, d.lda) : (d.lda, 1)
@@ -31,7 +31,7 @@ extension OpenCLBackend {
             a, aOffset, rsA, csA, d.strideA,
             b, bOffset, rsB, csB, d.strideB,
             c, cOffset, d.ldc, d.strideC,
-        ], global: [tilesN * group.x, tilesM * group.y, d.batch], local: [group.x, group.y, 1],
+        ] + epilogue.arguments(unused: c), global: [tilesN * group.x, tilesM * group.y, d.batch], local: [group.x, group.y, 1],
            flops: d.flops, bytes: d.compulsoryBytes)
     }
 }
@@ -40,10 +40,12 @@ extension OpenCLBackend {
 // per C block copies its B block into __local memory and runs the register micro-kernel.
 extension OpenCLBackend {
     func enqueuePackedGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
-                           c: CLMemory, _ cOffset: Int, splitting: Bool = true) throws {
+                           c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue = .none, splitting: Bool = true) throws {
         let mr = PackedGemmBlocking.mr, nr = PackedGemmBlocking.nr
         let parts = gemmBlocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
-        if splitting && parts > 1 { return try enqueueSplitKGemm(d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset) }
+        if splitting && parts > 1 {
+            return try enqueueSplitKGemm(d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue)
+        }
         let tiles = ceilDiv(d.m, mr), strips = ceilDiv(d.n, nr)
         let (kc, mcb, ncb) = gemmBlocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
         // A shared by the whole batch (stride 0, e.g. conv weights) is packed once.
@@ -60,7 +62,7 @@ extension OpenCLBackend {
             b, bOffset, bsK, bsN, d.strideB,
             c, cOffset, d.ldc, d.strideC,
             kc, mcb, ncb,
-        ], global: [ceilDiv(strips, ncb), ceilDiv(tiles, mcb), d.batch], local: [1, 1, 1],
+        ] + epilogue.arguments(unused: c), global: [ceilDiv(strips, ncb), ceilDiv(tiles, mcb), d.batch], local: [1, 1, 1],
            flops: d.flops, bytes: d.compulsoryBytes)
     }
 }
@@ -71,7 +73,7 @@ extension OpenCLBackend {
     /// K into `parts` ranges, run them as one strided batch into scratch partial products, and
     /// sum those in order into C (deterministic; no atomics).
     func enqueueSplitKGemm(_ d: GemmDescriptor, parts: Int, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
-                           c: CLMemory, _ cOffset: Int) throws {
+                           c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue) throws {
         let length = ceilDiv(d.k, parts)
         let full = d.k / length, rest = d.k - full * length
         let used = full + (rest > 0 ? 1 : 0)
@@ -88,8 +90,8 @@ extension OpenCLBackend {
             try enqueuePackedGemm(r, a: a, aOffset + full * length * aStep, b: b, bOffset + full * length * bStep,
                                   c: scratch.memory, full * d.m * d.n, splitting: false)
         }
-        try launch("gemm_sum_parts", [d.m, d.n, used, d.alpha, d.beta, scratch.memory, c, cOffset, d.ldc],
-                   global: [d.m], local: [1])
+        try launch("gemm_sum_parts", [d.m, d.n, used, d.alpha, d.beta, scratch.memory, c, cOffset, d.ldc]
+                       + epilogue.arguments(unused: c), global: [d.m], local: [1])
     }
 }
 

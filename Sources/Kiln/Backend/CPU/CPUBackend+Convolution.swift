@@ -1,8 +1,10 @@
 /// Convolution as im2col + GEMM (see `Im2Col` for the lowering), one image per work item.
 /// Shape letters: N batch, O output channels, K = C·R·S, P = outH·outW.
 extension CPUBackend {
-    public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) throws {
+    public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                              activation: ActivationFunction, output: Tensor) throws {
         check(g, input: input, weight: weight, output: output)
+        precondition(activation.isElementwise, "conv2dForward applies element-wise activations only")
         if let bias { precondition(bias.count == g.outChannels, "conv bias has \(bias.count) elements, want \(g.outChannels)") }
         let k = g.reductionLength, p = g.outHeight * g.outWidth
         let x = pointer(input), w = pointer(weight), y = pointer(output), b = bias.map(pointer)
@@ -22,6 +24,8 @@ extension CPUBackend {
                 }
             }
         }
+        // The reference is the unfused definition: the plain output, then f in place.
+        if activation != .linear { try activationForward(activation, input: output, output: output) }
     }
 
     public func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws {
