@@ -48,14 +48,44 @@ __kernel void im2col(__global const float* x, int xOff, __global float* col, int
 }
 
 // dy [nb][O][S] → [O][nb][S], so the filter gradient's sum over images is one GEMM's K.
-// One work-item per (o, n) row of S values: global = (O, nb).
+// One work-item per (o, n) row of S values: global = (O, nb). With sumStride > 0 it also
+// writes the row's sum to sums[sumsOff + o·sumStride + n] (float16 partial sums, then their
+// lanes pairwise): the bias gradient's per-image terms, from the rows it copies anyway
+// (a separate bias_grad pass read all of dy again).
 __kernel void nchw_to_cnhw(__global const float* x, int xOff, __global float* y, int yOff,
-                           int nb, int O, int S) {
+                           int nb, int O, int S, __global float* sums, int sumsOff, int sumStride) {
     const int o = (int)get_global_id(0), n = (int)get_global_id(1);
     if (o >= O || n >= nb) return;
     __global const float* src = x + xOff + (n * O + o) * S;
     __global float* dst = y + yOff + (o * nb + n) * S;
-    for (int s = 0; s < S; ++s) dst[s] = src[s];
+    float16 acc = (float16)(0.0f);
+    int s = 0;
+    for (; s + 16 <= S; s += 16) {
+        const float16 v = vload16(0, src + s);
+        vstore16(v, 0, dst + s);
+        acc += v;
+    }
+    float tail = 0.0f;
+    for (; s < S; ++s) {
+        dst[s] = src[s];
+        tail += src[s];
+    }
+    if (sumStride > 0) {
+        const float8 a8 = acc.lo + acc.hi;
+        const float4 a4 = a8.lo + a8.hi;
+        const float2 a2 = a4.lo + a4.hi;
+        sums[sumsOff + o * sumStride + n] = (a2.x + a2.y) + tail;
+    }
+}
+
+// db[o] += Σ_n sums[o·N + n], in order n = 0, 1, ... with Kahan compensation (deterministic):
+// the bias gradient from nchw_to_cnhw's row sums. One work-item per channel: global = (O).
+__kernel void bias_grad_from_rows(__global const float* sums, int N, __global float* db, int dbOff, int O) {
+    const int o = (int)get_global_id(0);
+    if (o >= O) return;
+    float sum = 0.0f, comp = 0.0f;
+    for (int n = 0; n < N; ++n) kahan_add(&sum, &comp, sums[o * N + n]);
+    db[dbOff + o] += sum;
 }
 
 // One work-item per input row (n, c, h) of the chunk: global = (H, C, nb); writes W cells of dx.

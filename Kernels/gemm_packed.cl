@@ -155,6 +155,7 @@ void NAME(int kc, __global const float* restrict ap, BSPACE const float* restric
         bp += GEMM_NR;                                                                               \
     }                                                                                                \
     __global float* c = C + (size_t)row0 * ldc + col0;                                               \
+    const bool finish = last && (bRow != 0 || bCol != 0 || act != ACT_LINEAR);                       \
     if (row0 + GEMM_MR <= M && col0 + GEMM_NR <= N) {                                                \
         _Pragma("unroll") for (int i = 0; i < GEMM_MR; ++i)                                          \
             _Pragma("unroll") for (int v = 0; v < GEMM_NV; ++v) {                                    \
@@ -162,7 +163,7 @@ void NAME(int kc, __global const float* restrict ap, BSPACE const float* restric
                 GEMM_VEC r = alpha * acc[i][v];                                                      \
                 if (!first) r += GEMM_VLOAD(v, ci);                                                  \
                 else if (beta != 0.0f) r += beta * GEMM_VLOAD(v, ci);                                \
-                if (last) r = gemm_epilogue_vec(r, bias, bRow, bCol, row0 + i, col0 + v * GEMM_VW, act, actAlpha); \
+                if (finish) r = gemm_epilogue_vec(r, bias, bRow, bCol, row0 + i, col0 + v * GEMM_VW, act, actAlpha); \
                 GEMM_VSTORE(r, v, ci);                                                               \
             }                                                                                        \
     } else { /* edge tile: through private memory, element by element */                            \
@@ -176,7 +177,7 @@ void NAME(int kc, __global const float* restrict ap, BSPACE const float* restric
                 float r = alpha * tile[i][j];                                                        \
                 if (!first) r += *cij;                                                               \
                 else if (beta != 0.0f) r += beta * *cij;                                             \
-                if (last) r = gemm_epilogue(r, bias, bRow, bCol, row0 + i, col0 + j, act, actAlpha); \
+                if (finish) r = gemm_epilogue(r, bias, bRow, bCol, row0 + i, col0 + j, act, actAlpha); \
                 *cij = r;                                                                            \
             }                                                                                        \
     }                                                                                                \

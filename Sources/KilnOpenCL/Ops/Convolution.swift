@@ -68,17 +68,21 @@ extension OpenCLBackend {
             let chunk = chunkSize(g, floatsPerImage: (k + o) * s)
             let col = try workspace(chunk * k * s)
             let dyT = try workspace(chunk * o * s)
+            // The bias gradient comes from the dy rows nchw_to_cnhw copies: it writes each
+            // (channel, image) row's sum into rowSums [O, batch], added up per channel at the end.
+            let rowSums = try biasGrad.map { _ in try workspace(o * g.batch) }
             for n0 in stride(from: 0, to: g.batch, by: chunk) {
                 let nb = min(chunk, g.batch - n0)
                 try im2col(g, input: input, firstImage: n0, images: nb, into: col.memory, rowStride: nb * s, imageStride: s)
-                try launch("nchw_to_cnhw", [memory(outputGrad), outputGrad.offset + n0 * o * s, dyT.memory, 0, nb, o, s],
+                try launch("nchw_to_cnhw", [memory(outputGrad), outputGrad.offset + n0 * o * s, dyT.memory, 0, nb, o, s,
+                                            rowSums?.memory ?? dyT.memory, n0, rowSums == nil ? 0 : g.batch],
                            global: [o, nb], local: Array(rowGroup(o, planes: nb).prefix(2)))
                 var d = GemmDescriptor(m: o, n: k, k: nb * s, transposeB: true, beta: 1)
                 d.lda = nb * s; d.ldb = nb * s
                 try enqueueGemm(d, a: dyT.memory, 0, b: col.memory, 0, c: memory(weightGrad), weightGrad.offset)
             }
-            if let biasGrad {
-                try launch("bias_grad", args(outputGrad) + args(biasGrad) + [g.batch, o, s], groups: o)
+            if let biasGrad, let rowSums {
+                try launch("bias_grad_from_rows", [rowSums.memory, g.batch] + args(biasGrad) + [o], global: [o], local: [1])
             }
         }
     }
