@@ -27,17 +27,15 @@ public struct KernelBreakdown: Codable, Sendable {
     }
 
     /// Kernels where every work-item reads or writes one float of each buffer it is given,
-    /// so 4 · work-items · buffers is their traffic: exact for the element-wise maps
-    /// (activations, add, dropout, bias add, im2col, layout transposes), a lower bound for the
-    /// gathers (pooling, col2im, which read a window per item) and the optimizer (which
-    /// also writes back three of its five arrays). Others (reductions, per-row losses) have
-    /// no byte count.
+    /// so 4 · work-items · buffers is their traffic: the element-wise maps (activations, add)
+    /// and, as a lower bound, average pooling and the optimizer (which also writes back three
+    /// of its five arrays). Kernels that work a row or a block per item (im2col, col2im,
+    /// layout transposes, max pooling, bias add, dropout) report their exact bytes at launch
+    /// instead; reductions and per-row losses have no byte count.
     static let elementwise: Set<String> = Set(["relu", "leaky_relu", "sigmoid", "tanh"].flatMap {
         ["activation_forward_" + $0, "activation_backward_" + $0]
     }).union([
-        "add_tensors", "bias_add", "dropout_apply",
-        "im2col", "nchw_to_cnhw", "col2im", "maxpool_forward", "maxpool_backward",
-        "avgpool_forward", "avgpool_backward",
+        "add_tensors", "avgpool_forward", "avgpool_backward",
         "optimizer_step_sgd", "optimizer_step_adagrad", "optimizer_step_rmsprop", "optimizer_step_adam",
     ])
 

@@ -37,7 +37,8 @@ extension OpenCLBackend {
         precondition(bias.count == channels && x.count % max(channels, 1) == 0, "bias does not match \(x.shape)")
         try locked {
             let s = spatial(x, channels), rows = x.count / max(s, 1)
-            try launch("bias_add", args(x) + args(bias) + [channels, s, rows], count: rows)
+            try launch("bias_add", args(x) + args(bias) + [channels, s, rows], global: [rows], local: [config.elementwiseGroupSize],
+                       bytes: 8 * Double(x.count))
         }
     }
 

@@ -52,7 +52,8 @@ extension OpenCLBackend {
                                 c: target.0, target.1)
                 if let col {
                     try launch("col2im", [col.memory, 0, memory(inputGrad), inputGrad.offset + n0 * perImage]
-                                   + geometryArguments(g), global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight, planes: g.inChannels))
+                                   + geometryArguments(g), global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight, planes: g.inChannels),
+                               bytes: 4 * Double(nb * (k * s + perImage)))
                 }
             }
         }
@@ -76,7 +77,7 @@ extension OpenCLBackend {
                 try im2col(g, input: input, firstImage: n0, images: nb, into: col.memory, rowStride: nb * s, imageStride: s)
                 try launch("nchw_to_cnhw", [memory(outputGrad), outputGrad.offset + n0 * o * s, dyT.memory, 0, nb, o, s,
                                             rowSums?.memory ?? dyT.memory, n0, rowSums == nil ? 0 : g.batch],
-                           global: [o, nb], local: Array(rowGroup(o, planes: nb).prefix(2)))
+                           global: [o, nb], local: Array(rowGroup(o, planes: nb).prefix(2)), bytes: 4 * Double(2 * nb * o * s))
                 var d = GemmDescriptor(m: o, n: k, k: nb * s, transposeB: true, beta: 1)
                 d.lda = nb * s; d.ldb = nb * s
                 try enqueueGemm(d, a: dyT.memory, 0, b: col.memory, 0, c: memory(weightGrad), weightGrad.offset)
@@ -115,7 +116,8 @@ extension OpenCLBackend {
                         rowStride: Int, imageStride: Int) throws {
         try launch("im2col", [memory(input), input.offset + firstImage * g.inChannels * g.inHeight * g.inWidth, col, 0,
                               rowStride, imageStride] + geometryArguments(g) + [images],
-                   global: [g.reductionLength, images], local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)))
+                   global: [g.reductionLength, images], local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)),
+                   bytes: 4 * Double(images * (g.reductionLength * g.outHeight * g.outWidth + g.inChannels * g.inHeight * g.inWidth)))
     }
 }
 

@@ -16,7 +16,7 @@ extension OpenCLBackend {
             try launch("dropout_apply", args(x) + args(y) + [
                 x.count, key.seed, key.layer, UInt32(truncatingIfNeeded: key.step), UInt32(truncatingIfNeeded: key.step >> 32),
                 rate.threshold, rate.scale,
-            ], count: (x.count + 3) / 4)
+            ], global: [(x.count + 3) / 4], local: [config.elementwiseGroupSize], bytes: 8 * Double(x.count))
         }
     }
 }

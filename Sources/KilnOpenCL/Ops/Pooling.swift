@@ -7,12 +7,14 @@ extension OpenCLBackend {
         check(g, input: input, output: output)
         try locked {
             let planes = output.count / max(g.outHeight * g.outWidth, 1)
+            let bytes = 4 * Double(input.count + output.count)  // each read or written once
             if g.isPlain2x2 {
                 return try launch("maxpool2x2_forward", args(input) + args(output) + [g.inHeight, g.inWidth, g.outHeight, g.outWidth, planes],
-                                  global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)))
+                                  global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)),
+                                  bytes: bytes)
             }
             try launch("maxpool_forward", args(input) + args(output) + geometry(g) + [planes],
-                       global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)))
+                       global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)), bytes: bytes)
         }
     }
 
@@ -21,13 +23,15 @@ extension OpenCLBackend {
         precondition(input.count == inputGrad.count, "max-pool input and its gradient differ in size")
         try locked {
             let planes = inputGrad.count / max(g.inHeight * g.inWidth, 1)
+            let bytes = 4 * Double(input.count + outputGrad.count + inputGrad.count)
             if g.isPlain2x2 {
                 return try launch("maxpool2x2_backward", args(input) + args(outputGrad) + args(inputGrad)
                                       + [g.inHeight, g.inWidth, g.outHeight, g.outWidth, planes],
-                                  global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)))
+                                  global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)),
+                                  bytes: bytes)
             }
             try launch("maxpool_backward", args(input) + args(outputGrad) + args(inputGrad) + geometry(g) + [planes],
-                       global: [g.inHeight, planes], local: Array(rowGroup(g.inHeight, planes: planes).prefix(2)))
+                       global: [g.inHeight, planes], local: Array(rowGroup(g.inHeight, planes: planes).prefix(2)), bytes: bytes)
         }
     }
 
