@@ -33,6 +33,12 @@ public protocol Backend: AnyObject {
     /// `a`, `b`, `c` must cover `extentA/B/C` elements. C accumulates only through beta.
     func gemm(_ d: GemmDescriptor, a: Tensor, b: Tensor, c: Tensor) throws
 
+    /// A dense layer's forward pass: `output` [N, units] = f(input [N, in] · weightᵀ + bias),
+    /// weight [units, in] (PyTorch's layout), bias [units] optional, f an element-wise
+    /// `activation` (not softmax) applied as the output is written, as in `conv2dForward`.
+    /// The product is `GemmDescriptor.dense`.
+    func denseForward(input: Tensor, weight: Tensor, bias: Tensor?, activation: ActivationFunction, output: Tensor) throws
+
     // MARK: Convolution (see `Conv2DGeometry` for the formula and shapes)
 
     /// Writes `output` = f(conv(input, weight) + bias) (bias [outChannels], optional), f an

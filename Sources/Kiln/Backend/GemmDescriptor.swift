@@ -44,3 +44,16 @@ public struct GemmDescriptor: Hashable, Sendable {
     /// Floating-point operations (multiply and add counted separately).
     public var flops: Double { 2 * Double(m) * Double(n) * Double(k) * Double(batch) }
 }
+
+extension GemmDescriptor {
+    /// The product of `Backend.denseForward`: output [N, units] = input [N, in] · weight [units, in]ᵀ.
+    /// Checks the shapes and returns the descriptor.
+    public static func dense(input: Tensor, weight: Tensor, output: Tensor) -> GemmDescriptor {
+        precondition(input.shape.rank == 2 && weight.shape.rank == 2 && output.shape.rank == 2,
+                     "dense tensors must be matrices: \(input.shape), \(weight.shape), \(output.shape)")
+        let (n, inFeatures, units) = (input.shape[0], input.shape[1], weight.shape[0])
+        precondition(weight.shape[1] == inFeatures && output.shape[0] == n && output.shape[1] == units,
+                     "dense shapes do not match: input \(input.shape), weight \(weight.shape), output \(output.shape)")
+        return GemmDescriptor(m: n, n: units, k: inFeatures, transposeB: true)
+    }
+}

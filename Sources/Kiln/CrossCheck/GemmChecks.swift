@@ -33,6 +33,24 @@ extension OpCheckSuite {
         var wide = GemmDescriptor(m: 11, n: 53, k: 40, transposeB: true)
         wide.ldb = 43; wide.batch = 2; wide.strideB = 53 * 43 + 5; wide.strideA = 11 * 40; wide.strideC = 11 * 53
         add("A·Bᵀ batched 2, 11x53x40, ldb 43 (16x16 transposed blocks and tails)", wide)
+        // Dense forward: the product with bias (one per column) and activation in the epilogue.
+        // Batch 1 with 3000 inputs takes the split-K path (the epilogue after the partial sums).
+        let dense: [(batch: Int, inputs: Int, units: Int, bias: Bool, f: ActivationFunction)] = [
+            (4, 9, 3, true, .linear), (7, 13, 5, true, .relu), (33, 40, 37, true, .leakyReLU(alpha: 0.2)),
+            (5, 17, 64, false, .sigmoid), (1, 3000, 20, true, .tanh),
+        ]
+        for c in dense {
+            var tolerance = OpTolerance.sum(of: c.inputs + 1, multiple: 4)
+            tolerance.normalizedRMS += 8 * Comparison.floatEpsilon
+            let name = "batch \(c.batch), \(c.inputs) → \(c.units)" + (c.bias ? "" : ", no bias") + ", " + c.f.name
+            cases.append(OpCheckCase("dense.forward", name, tolerance: tolerance) { ctx in
+                let x = try ctx.uniform([c.batch, c.inputs]), w = try ctx.uniform([c.units, c.inputs])
+                let b = c.bias ? try ctx.uniform([c.units]) : nil
+                let y = try ctx.poisoned([c.batch, c.units])
+                try ctx.backend.denseForward(input: x, weight: w, bias: b, activation: c.f, output: y)
+                ctx.record("y", y)
+            })
+        }
         if large {
             add("130x200x300", GemmDescriptor(m: 130, n: 200, k: 300))
             add("Aᵀ·B 96x257x129, beta 1", GemmDescriptor(m: 96, n: 257, k: 129, transposeA: true, beta: 1))

@@ -57,28 +57,23 @@ extension OpCheckSuite {
             })
         }
         // Ties: inputs from {0, 1, 2} make windows with several maxima; every backend must
-        // route the gradient to the first in row-major window order, exactly.
-        let g = Pool2DGeometry(batch: 2, channels: 2, inHeight: 7, inWidth: 6, windowH: 3, windowW: 3,
-                               strideH: 2, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)
-        cases.append(OpCheckCase("maxPool.backward", "ties (values in {0,1,2}), 3x3 stride 2 pad 1",
-                                 tolerance: .exact) { ctx in
-            let x = try ctx.tensor(g.inputShape, (0..<g.inputShape.count).map { _ in Float(ctx.integer(below: 3)) })
-            let dy = try ctx.tensor(g.outputShape, (0..<g.outputShape.count).map { _ in Float(ctx.integer(below: 5) + 1) })
-            let dx = try ctx.poisoned(g.inputShape)
-            try ctx.backend.maxPoolBackward(g, input: x, outputGrad: dy, inputGrad: dx)
-            ctx.record("dx", dx)
-        })
-        // The same for 2x2 windows of stride 2 (their own kernels, 8 windows at a time).
-        let plain = Pool2DGeometry(batch: 2, channels: 2, inHeight: 5, inWidth: 35, windowH: 2, windowW: 2,
-                                   strideH: 2, strideW: 2)
-        cases.append(OpCheckCase("maxPool.backward", "ties (values in {0,1,2}), 2x2 stride 2, 5x35",
-                                 tolerance: .exact) { ctx in
-            let x = try ctx.tensor(plain.inputShape, (0..<plain.inputShape.count).map { _ in Float(ctx.integer(below: 3)) })
-            let dy = try ctx.tensor(plain.outputShape, (0..<plain.outputShape.count).map { _ in Float(ctx.integer(below: 5) + 1) })
-            let dx = try ctx.poisoned(plain.inputShape)
-            try ctx.backend.maxPoolBackward(plain, input: x, outputGrad: dy, inputGrad: dx)
-            ctx.record("dx", dx)
-        })
+        // route the gradient to the first in row-major window order, exactly. Once for the
+        // generic kernels, once for the 2x2/stride-2 ones (8 windows at a time).
+        let ties: [(String, Pool2DGeometry)] = [
+            ("3x3 stride 2 pad 1", Pool2DGeometry(batch: 2, channels: 2, inHeight: 7, inWidth: 6, windowH: 3, windowW: 3,
+                                                  strideH: 2, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)),
+            ("2x2 stride 2, 5x35", Pool2DGeometry(batch: 2, channels: 2, inHeight: 5, inWidth: 35, windowH: 2, windowW: 2,
+                                                  strideH: 2, strideW: 2)),
+        ]
+        for (shape, g) in ties {
+            cases.append(OpCheckCase("maxPool.backward", "ties (values in {0,1,2}), " + shape, tolerance: .exact) { ctx in
+                let x = try ctx.tensor(g.inputShape, (0..<g.inputShape.count).map { _ in Float(ctx.integer(below: 3)) })
+                let dy = try ctx.tensor(g.outputShape, (0..<g.outputShape.count).map { _ in Float(ctx.integer(below: 5) + 1) })
+                let dx = try ctx.poisoned(g.inputShape)
+                try ctx.backend.maxPoolBackward(g, input: x, outputGrad: dy, inputGrad: dx)
+                ctx.record("dx", dx)
+            })
+        }
         return cases
     }
 }

@@ -48,10 +48,11 @@ public final class Dense: Layer {
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
         let n = x.shape[0]
         let y = try cache.tensor(CacheSlot.output, [n, units], on: ctx.backend)
-        try ctx.backend.gemm(GemmDescriptor(m: n, n: units, k: inFeatures, transposeB: true),
-                             a: x, b: weight.value, c: y)
-        if let bias { try ctx.backend.biasAdd(y, bias: bias.value, channels: units) }
-        try FusedActivation(function: activation).forward(y, ctx)
+        // Element-wise activations and the bias are applied as the product is written (one pass).
+        let fused = activation.isElementwise ? activation : .linear
+        try ctx.backend.denseForward(input: x.reshaped([n, inFeatures]), weight: weight.value, bias: bias?.value,
+                                     activation: fused, output: y)
+        if !activation.isElementwise { try FusedActivation(function: activation).forward(y, ctx) }
         lastInput = x
         lastOutput = y
         return y

@@ -11,6 +11,19 @@ extension OpenCLBackend {
         }
     }
 
+    public func denseForward(input: Tensor, weight: Tensor, bias: Tensor?, activation: ActivationFunction, output: Tensor) throws {
+        precondition(activation.isElementwise, "denseForward applies element-wise activations only")
+        let d = GemmDescriptor.dense(input: input, weight: weight, output: output)
+        if let bias { precondition(bias.count == d.n, "dense bias has \(bias.count) elements, want \(d.n)") }
+        // Bias (one per unit: a column of C) and activation are the GEMM's epilogue.
+        var epilogue = GemmEpilogue(activation: activation)
+        if let bias { epilogue.bias = (memory(bias), bias.offset, .perColumn) }
+        try locked {
+            try enqueueGemm(d, a: memory(input), input.offset, b: memory(weight), weight.offset,
+                            c: memory(output), output.offset, epilogue: epilogue)
+        }
+    }
+
     /// C[b] = epilogue(alpha·op(A[b])·op(B[b]) + beta·C[b]) on raw (buffer, element offset) operands.
     func enqueueGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
                      c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue = .none) throws {

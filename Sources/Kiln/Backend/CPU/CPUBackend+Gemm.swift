@@ -1,4 +1,13 @@
 extension CPUBackend {
+    /// The unfused definition: the product, the bias added to every row, then f in place.
+    public func denseForward(input: Tensor, weight: Tensor, bias: Tensor?, activation: ActivationFunction, output: Tensor) throws {
+        precondition(activation.isElementwise, "denseForward applies element-wise activations only")
+        let d = GemmDescriptor.dense(input: input, weight: weight, output: output)
+        try gemm(d, a: input, b: weight, c: output)
+        if let bias { try biasAdd(output, bias: bias, channels: d.n) }
+        if activation != .linear { try activationForward(activation, input: output, output: output) }
+    }
+
     public func gemm(_ d: GemmDescriptor, a: Tensor, b: Tensor, c: Tensor) throws {
         precondition(d.m > 0 && d.n > 0 && d.k >= 0 && d.batch > 0, "gemm sizes must be positive: \(d)")
         precondition(d.lda >= (d.transposeA ? d.m : d.k), "gemm lda \(d.lda) too small")
