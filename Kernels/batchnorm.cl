@@ -1,13 +1,62 @@
 // Batch normalisation over x viewed as [N, C, S] (see BatchNormLayout), statistics per
-// channel over m = N·S values. One work-group of RED_WG items per channel: each item
-// Kahan-sums a strided share, then group_sum adds the shares pairwise. In float, the error
-// of a statistic is about (2 + log2 RED_WG)·ε relative to Σ|terms| — for m up to millions,
-// well under 1e-6 relative, where a naive float loop would be ~m·ε. The variance is the
-// two-pass Σ(x − mean)², not E[x²] − mean², so it cannot cancel to a negative.
+// channel over m = N·S values. One work-group of RED_WG items per channel.
+//
+// Training statistics take ONE pass over x: each item sums its share shifted by one of its
+// own values (count, mean, M2 = Σ(x − mean)²), and group_welford combines the items pairwise
+// (Chan, Golub and LeVeque). Like the two-pass Σ(x − mean)² it replaces, it never forms
+// E[x²] − mean² of unshifted data, so large means do not cost precision (M2 is clamped at
+// 0). Gradients sum with Kahan per item and group_sum across items.
 
-int bn_index(int e, int c, int C, int S) {
-    int n = e / S;
-    return (n * C + c) * S + (e - n * S);
+// Item l's share of channel c's elements e = n·S + s (< m): with RED_CONTIGUOUS (CPU
+// devices, see KernelConfig.contiguousReductions) one contiguous run of ceil(m / RED_WG),
+// since a CPU driver runs a group's items one after another; otherwise every RED_WG-th
+// element from l, so neighbouring items of a GPU read neighbouring words.
+#ifdef RED_CONTIGUOUS
+#define BN_FIRST(l, m) ((l) * (((m) + RED_WG - 1) / RED_WG))
+#define BN_END(l, m) min((m), BN_FIRST((l) + 1, m))
+#define BN_STEP 1
+#else
+#define BN_FIRST(l, m) (l)
+#define BN_END(l, m) (m)
+#define BN_STEP RED_WG
+#endif
+
+// Visits the indices i = (n·C + c)·S + s of item l's share, stepping (n, s) by
+// (BN_STEP / S, BN_STEP % S) with one carry: no integer division per element.
+#define BN_FOR_EACH(i, l, c, C, S, m, ...) {                                                         \
+    const int q_ = BN_STEP / (S), r_ = BN_STEP % (S), end_ = BN_END(l, m);                           \
+    int n_ = BN_FIRST(l, m) / (S), s_ = BN_FIRST(l, m) - n_ * (S);                                   \
+    for (int e_ = BN_FIRST(l, m); e_ < end_; e_ += BN_STEP) {                                        \
+        const int i = (n_ * (C) + (c)) * (S) + s_;                                                   \
+        __VA_ARGS__                                                                                  \
+        s_ += r_; n_ += q_;                                                                          \
+        if (s_ >= (S)) { s_ -= (S); ++n_; }                                                          \
+    }                                                                                                \
+}
+
+// Combines every item's (count, mean, M2) over the group, pairwise; all items get the total
+// mean and M2. Called by all items; `scratch` holds 3·RED_WG floats.
+void group_welford(__local float* scratch, float* count, float* mean, float* m2) {
+    __local float* sc = scratch;
+    __local float* sm = scratch + RED_WG;
+    __local float* s2 = scratch + 2 * RED_WG;
+    const int l = (int)get_local_id(0);
+    sc[l] = *count; sm[l] = *mean; s2[l] = *m2;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int h = RED_WG / 2; h > 0; h >>= 1) {
+        if (l < h) {
+            const float na = sc[l], nb = sc[l + h], n = na + nb;
+            if (nb > 0.0f) {
+                const float delta = sm[l + h] - sm[l];
+                sm[l] = na > 0.0f ? sm[l] + delta * (nb / n) : sm[l + h];
+                s2[l] = s2[l] + s2[l + h] + delta * delta * (na * nb / n);
+                sc[l] = n;
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    *count = sc[0]; *mean = sm[0]; *m2 = s2[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
 }
 
 // Training forward. Writes y, savedMean, savedInvStd; updates runningMean/Var in place:
@@ -19,20 +68,28 @@ void batchnorm_forward_training(__global const float* x, int xOff, __global cons
                                 __global float* y, int yOff, __global float* savedMean, int smOff,
                                 __global float* savedInvStd, int siOff,
                                 int N, int C, int S, float decay, float epsilon) {
-    __local float scratch[RED_WG];
+    __local float scratch[3 * RED_WG];
     const int c = (int)get_group_id(0), l = (int)get_local_id(0);
     const int m = N * S;
     x += xOff;
     y += yOff;
-    float sum = 0.0f, comp = 0.0f;
-    for (int e = l; e < m; e += RED_WG) kahan_add(&sum, &comp, x[bn_index(e, c, C, S)]);
-    const float mean = group_sum(scratch, sum) / (float)m;
-    sum = 0.0f; comp = 0.0f;
-    for (int e = l; e < m; e += RED_WG) {
-        float d = x[bn_index(e, c, C, S)] - mean;
-        kahan_add(&sum, &comp, d * d);
-    }
-    const float var = group_sum(scratch, sum) / (float)m;
+    // Per item: sums of d = x − K and d² with K the item's first element (shifted data: no
+    // division per element, as Welford's update needs, and K lies within the data, so the
+    // M2 = Σd² − (Σd)²/n subtraction does not cancel badly); then the items' (count, mean, M2)
+    // are combined pairwise.
+    const int first = BN_FIRST(l, m);
+    const float shift = first < m ? x[((first / S) * C + c) * S + first % S] : 0.0f;
+    float count = 0.0f, s1 = 0.0f, s2 = 0.0f;
+    BN_FOR_EACH(i, l, c, C, S, m,
+        const float d = x[i] - shift;
+        count += 1.0f;
+        s1 += d;
+        s2 += d * d;
+    )
+    float mean = count > 0.0f ? shift + s1 / count : 0.0f;
+    float m2 = count > 0.0f ? fmax(s2 - s1 * (s1 / count), 0.0f) : 0.0f;
+    group_welford(scratch, &count, &mean, &m2);
+    const float var = m2 / (float)m;
     const float invStd = 1.0f / sqrt(var + epsilon);
     if (l == 0) {
         savedMean[smOff + c] = mean;
@@ -42,10 +99,7 @@ void batchnorm_forward_training(__global const float* x, int xOff, __global cons
         runVar[rvOff + c] = decay * runVar[rvOff + c] + (1.0f - decay) * unbiased;
     }
     const float g = gamma[gOff + c], b = beta[bOff + c];
-    for (int e = l; e < m; e += RED_WG) {
-        int i = bn_index(e, c, C, S);
-        y[i] = g * (x[i] - mean) * invStd + b;
-    }
+    BN_FOR_EACH(i, l, c, C, S, m, y[i] = g * (x[i] - mean) * invStd + b;)
 }
 
 // Inference forward, one work-item per element: y = gamma·(x − runningMean)/sqrt(runningVar + ε) + beta.
@@ -77,11 +131,10 @@ void batchnorm_backward(__global const float* x, int xOff, __global const float*
     dy += dyOff;
     dx += dxOff;
     float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
-    for (int e = l; e < m; e += RED_WG) {
-        int i = bn_index(e, c, C, S);
+    BN_FOR_EACH(i, l, c, C, S, m,
         kahan_add(&s1, &c1, dy[i]);
         kahan_add(&s2, &c2, dy[i] * (x[i] - mean) * invStd);
-    }
+    )
     const float sumDy = group_sum(scratch, s1);
     const float sumDyXhat = group_sum(scratch, s2);
     if (l == 0) {
@@ -89,9 +142,8 @@ void batchnorm_backward(__global const float* x, int xOff, __global const float*
         dgamma[dgOff + c] += sumDyXhat;
     }
     const float k = gamma[gOff + c] * invStd / (float)m;
-    for (int e = l; e < m; e += RED_WG) {
-        int i = bn_index(e, c, C, S);
-        float xhat = (x[i] - mean) * invStd;
+    BN_FOR_EACH(i, l, c, C, S, m,
+        const float xhat = (x[i] - mean) * invStd;
         dx[i] = k * ((float)m * dy[i] - sumDy - xhat * sumDyXhat);
-    }
+    )
 }

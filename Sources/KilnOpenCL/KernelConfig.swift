@@ -23,10 +23,16 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
     /// a 655 KB `__local` B block) instead of `gemm_tiled`: the CPU (PoCL) design, where local
     /// memory is cached RAM and a work-item is a sequential task. GPUs keep the tiled kernel.
     public var gemmPacked: Bool
+    /// Per-channel reductions (batch norm) give each work-item one contiguous run of the
+    /// channel instead of every RED_WG-th element. On a CPU driver the items of a group run one
+    /// after another, so the strided order touched a new cache line per element; GPUs keep
+    /// the strided order, where neighbouring items read neighbouring words.
+    public var contiguousReductions: Bool
 
     public init(gemmTileM: Int, gemmTileN: Int, gemmTileK: Int, gemmWorkM: Int, gemmWorkN: Int,
                 reductionGroupSize: Int, elementwiseGroupSize: Int,
-                correctlyRoundedDivideSqrt: Bool, workspaceBytes: Int, gemmPacked: Bool = false) {
+                correctlyRoundedDivideSqrt: Bool, workspaceBytes: Int, gemmPacked: Bool = false,
+                contiguousReductions: Bool = false) {
         precondition(gemmTileM % gemmWorkM == 0 && gemmTileN % gemmWorkN == 0, "tiles must divide by work per item")
         precondition(reductionGroupSize > 0 && reductionGroupSize & (reductionGroupSize - 1) == 0,
                      "reduction group size must be a power of two")
@@ -36,6 +42,7 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         self.correctlyRoundedDivideSqrt = correctlyRoundedDivideSqrt
         self.workspaceBytes = workspaceBytes
         self.gemmPacked = gemmPacked
+        self.contiguousReductions = contiguousReductions
     }
 
     /// The GEMM work-group shape: (columns, rows) of work-items.
@@ -63,7 +70,8 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
             reductionGroupSize: group, elementwiseGroupSize: elementwise,
             correctlyRoundedDivideSqrt: device.hasCorrectlyRoundedDivideSqrt,
             workspaceBytes: min(64 << 20, memory / 8, allocation),
-            gemmPacked: !device.isGPU && device.localMemoryBytes >= PackedGemmBlocking.localBytes)
+            gemmPacked: !device.isGPU && device.localMemoryBytes >= PackedGemmBlocking.localBytes,
+            contiguousReductions: !device.isGPU)
     }
 
     /// The `clBuildProgram` options (part of the binary cache key).
@@ -72,12 +80,14 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         options += " -DGEMM_WPTM=\(gemmWorkM) -DGEMM_WPTN=\(gemmWorkN) -DRED_WG=\(reductionGroupSize)"
         if correctlyRoundedDivideSqrt { options += " -cl-fp32-correctly-rounded-divide-sqrt" }
         if gemmPacked { options += " -DGEMM_PACKED" }
+        if contiguousReductions { options += " -DRED_CONTIGUOUS" }
         return options
     }
 
     public var description: String {
         (gemmPacked ? "gemm packed \(PackedGemmBlocking.mr)x\(PackedGemmBlocking.nr) register tile, "
             : "gemm \(gemmTileM)x\(gemmTileN)x\(gemmTileK) (\(gemmWorkM)x\(gemmWorkN) per item), ")
-            + "reduction group \(reductionGroupSize), element-wise group \(elementwiseGroupSize)"
+            + "reduction group \(reductionGroupSize)" + (contiguousReductions ? " (contiguous runs)" : "")
+            + ", element-wise group \(elementwiseGroupSize)"
     }
 }
