@@ -102,17 +102,20 @@ void batchnorm_forward_training(__global const float* x, int xOff, __global cons
     BN_FOR_EACH(i, l, c, C, S, m, y[i] = g * (x[i] - mean) * invStd + b;)
 }
 
-// Inference forward, one work-item per element: y = gamma·(x − runningMean)/sqrt(runningVar + ε) + beta.
+// Inference forward, one work-item per row (n, c) of S values (one modulo per row; per
+// element it kept PoCL from vectorising): y = gamma·(x − runningMean)/sqrt(runningVar + ε) + beta.
 __kernel void batchnorm_forward_inference(__global const float* x, int xOff, __global const float* gamma, int gOff,
                                           __global const float* beta, int bOff,
                                           __global const float* runMean, int rmOff,
                                           __global const float* runVar, int rvOff,
-                                          __global float* y, int yOff, int C, int S, float epsilon, int total) {
-    int e = (int)get_global_id(0);
-    if (e >= total) return;
-    int c = (e / S) % C;
-    y[yOff + e] = gamma[gOff + c] * (x[xOff + e] - runMean[rmOff + c]) / sqrt(runVar[rvOff + c] + epsilon)
-        + beta[bOff + c];
+                                          __global float* y, int yOff, int C, int S, float epsilon, int rows) {
+    const int row = (int)get_global_id(0);
+    if (row >= rows) return;
+    const int c = row % C;
+    const float g = gamma[gOff + c], mu = runMean[rmOff + c], sd = sqrt(runVar[rvOff + c] + epsilon), b = beta[bOff + c];
+    __global const float* xr = x + xOff + row * S;
+    __global float* yr = y + yOff + row * S;
+    for (int s = 0; s < S; ++s) yr[s] = g * (xr[s] - mu) / sd + b;
 }
 
 // Backward of the training forward, one group per channel. With x̂ = (x − mean)·invStd:

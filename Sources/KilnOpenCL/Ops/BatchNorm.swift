@@ -24,8 +24,8 @@ extension OpenCLBackend {
         try locked {
             try launch("batchnorm_forward_inference",
                        args(input) + args(gamma) + args(beta) + args(runningMean) + args(runningVar) + args(output)
-                           + [l.channels, l.spatial, p.epsilon, l.count],
-                       count: l.count)
+                           + [l.channels, l.spatial, p.epsilon, l.count / max(l.spatial, 1)],
+                       global: [l.count / max(l.spatial, 1)], local: [32], bytes: 8 * Double(l.count))
         }
     }
 
