@@ -232,11 +232,14 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     public func copy(_ source: Tensor, to destination: Tensor) throws {
         precondition(source.count == destination.count, "copy of \(source.shape) into \(destination.shape)")
         precondition(!source.overlaps(destination), "copy between overlapping views")
+        try locked { try enqueueCopy(source, to: destination) }
+    }
+
+    /// `copy` without taking the lock, for ops that already hold it.
+    func enqueueCopy(_ source: Tensor, to destination: Tensor) throws {
         guard source.count > 0 else { return }
-        try locked {
-            try queue.copy(memory(source), byteOffset: source.offset * 4, to: memory(destination),
-                           destinationOffset: destination.offset * 4, count: source.count * 4)
-        }
+        try queue.copy(memory(source), byteOffset: source.offset * 4, to: memory(destination),
+                       destinationOffset: destination.offset * 4, count: source.count * 4)
     }
 
     public func fill(_ tensor: Tensor, with value: Float) throws {

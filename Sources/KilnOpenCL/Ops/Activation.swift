@@ -10,8 +10,8 @@ extension OpenCLBackend {
                 try launch("softmax_forward", args(input) + args(output) + [input.count / max(k, 1), k],
                            count: input.count / max(k, 1))
             } else {
-                guard let name = Self.kernelSuffix(f) else { return try copyIfDistinct(input, output) }
-                try launch("activation_forward_" + name, [Self.alpha(f)] + args(input) + args(output) + [input.count],
+                guard let name = f.kernelSuffix else { return try copyIfDistinct(input, output) }
+                try launch("activation_forward_" + name, [f.kernelAlpha] + args(input) + args(output) + [input.count],
                            count: input.count)
             }
         }
@@ -25,9 +25,9 @@ extension OpenCLBackend {
                 try launch("softmax_backward", args(output) + args(outputGrad) + args(inputGrad) + [output.count / max(k, 1), k],
                            count: output.count / max(k, 1))
             } else {
-                guard let name = Self.kernelSuffix(f) else { return try copyIfDistinct(outputGrad, inputGrad) }
+                guard let name = f.kernelSuffix else { return try copyIfDistinct(outputGrad, inputGrad) }
                 try launch("activation_backward_" + name,
-                           [Self.alpha(f)] + args(output) + args(outputGrad) + args(inputGrad) + [output.count],
+                           [f.kernelAlpha] + args(output) + args(outputGrad) + args(inputGrad) + [output.count],
                            count: output.count)
             }
         }
@@ -63,10 +63,21 @@ extension OpenCLBackend {
         return x.count / max(batch * channels, 1)
     }
 
-    /// The `activation_{forward,backward}_<suffix>` kernels of activation.cl; nil for linear
-    /// (the identity: a copy, or nothing in place).
-    private static func kernelSuffix(_ f: ActivationFunction) -> String? {
-        switch f {
+    /// Identity: copies unless source and destination are the same view (called under the lock).
+    private func copyIfDistinct(_ source: Tensor, _ destination: Tensor) throws {
+        if source.overlaps(destination) && source.offset == destination.offset { return }
+        precondition(!source.overlaps(destination), "activation between partly overlapping views")
+        try enqueueCopy(source, to: destination)
+    }
+}
+
+// How activation.cl names and encodes an element-wise function (the activation kernels and
+// the GEMM epilogue).
+extension ActivationFunction {
+    /// The `activation_{forward,backward}_<suffix>` kernels; nil for linear (the identity: a
+    /// copy, or nothing in place).
+    var kernelSuffix: String? {
+        switch self {
         case .linear: nil
         case .relu: "relu"
         case .leakyReLU: "leaky_relu"
@@ -76,17 +87,21 @@ extension OpenCLBackend {
         }
     }
 
-    /// Identity: copies unless source and destination are the same view (called under the lock).
-    private func copyIfDistinct(_ source: Tensor, _ destination: Tensor) throws {
-        if source.overlaps(destination) && source.offset == destination.offset { return }
-        precondition(!source.overlaps(destination), "activation between partly overlapping views")
-        guard source.count > 0 else { return }
-        try queue.copy(memory(source), byteOffset: source.offset * 4, to: memory(destination),
-                       destinationOffset: destination.offset * 4, count: source.count * 4)
+    /// The ACT_* code.
+    var kernelCode: Int32 {
+        switch self {
+        case .linear: 0
+        case .relu: 1
+        case .leakyReLU: 2
+        case .sigmoid: 3
+        case .tanh: 4
+        case .softmax: preconditionFailure("softmax is not element-wise: it has no ACT_* code")
+        }
     }
 
-    private static func alpha(_ f: ActivationFunction) -> Float {
-        if case .leakyReLU(let a) = f { return a }
+    /// The kernels' `alpha` argument: leaky ReLU's slope, else unused.
+    var kernelAlpha: Float {
+        if case .leakyReLU(let a) = self { return a }
         return 0
     }
 }

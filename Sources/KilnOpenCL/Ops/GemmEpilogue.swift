@@ -1,9 +1,10 @@
 import Kiln
 
 /// What a GEMM does to each element of C as it stores it: C ← f(C + bias), bias one value per
-/// row or per column of C. A convolution passes its bias (per row: output channel) and
-/// activation here, so neither costs a pass over the output of its own. See `gemm_epilogue`
-/// in gemm.cl; the kernels' trailing arguments are `arguments(_:)`.
+/// row or per column of C. Convolutions (bias per row: output channel) and dense layers (per
+/// column: unit) pass their bias and activation here, so neither costs a pass over the output
+/// of its own. See `gemm_epilogue` in gemm.cl; the kernels' trailing arguments are
+/// `arguments(unused:)`.
 struct GemmEpilogue {
     enum BiasAxis { case perRow, perColumn }
 
@@ -21,23 +22,6 @@ struct GemmEpilogue {
         case nil: (0, 0)
         }
         return [bias?.memory ?? unused, bias?.offset ?? 0, rowStep, colStep,
-                Self.code(activation), Self.alpha(activation)]
-    }
-
-    /// The ACT_* codes of activation.cl.
-    static func code(_ f: ActivationFunction) -> Int32 {
-        switch f {
-        case .linear: 0
-        case .relu: 1
-        case .leakyReLU: 2
-        case .sigmoid: 3
-        case .tanh: 4
-        case .softmax: preconditionFailure("softmax is not element-wise: no GEMM epilogue")
-        }
-    }
-
-    static func alpha(_ f: ActivationFunction) -> Float {
-        if case .leakyReLU(let a) = f { return a }
-        return 0
+                activation.kernelCode, activation.kernelAlpha]
     }
 }

@@ -56,7 +56,6 @@ extension OpenCLBackend {
                      "pooling tensors do not match \(g)")
     }
 
-    /// A plane's width (up to 32) times enough of its rows for ~256 work-items per group.
     private func geometry(_ g: Pool2DGeometry) -> [any KernelArgument] {
         [g.inHeight, g.inWidth, g.windowH, g.windowW, g.strideH, g.strideW, g.padTop, g.padLeft, g.outHeight, g.outWidth]
     }
