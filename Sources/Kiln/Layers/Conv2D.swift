@@ -78,10 +78,9 @@ public final class Conv2D: Layer {
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
         let g = geometry.withBatch(x.shape[0])
         let y = try cache.tensor(CacheSlot.output, g.outputShape, on: ctx.backend)
-        // Element-wise activations are applied by the convolution as it writes y (one pass).
-        let fused = activation.isElementwise ? activation : .linear
-        try ctx.backend.conv2dForward(g, input: x, weight: weight.value, bias: bias?.value, activation: fused, output: y)
-        if !activation.isElementwise { try FusedActivation(function: activation).forward(y, ctx) }
+        let f = FusedActivation(function: activation)
+        try ctx.backend.conv2dForward(g, input: x, weight: weight.value, bias: bias?.value, activation: f.inOp, output: y)
+        try f.finish(y, ctx)
         lastInput = x
         lastOutput = y
         return y

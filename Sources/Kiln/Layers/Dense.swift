@@ -48,11 +48,10 @@ public final class Dense: Layer {
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
         let n = x.shape[0]
         let y = try cache.tensor(CacheSlot.output, [n, units], on: ctx.backend)
-        // Element-wise activations and the bias are applied as the product is written (one pass).
-        let fused = activation.isElementwise ? activation : .linear
+        let f = FusedActivation(function: activation)
         try ctx.backend.denseForward(input: x.reshaped([n, inFeatures]), weight: weight.value, bias: bias?.value,
-                                     activation: fused, output: y)
-        if !activation.isElementwise { try FusedActivation(function: activation).forward(y, ctx) }
+                                     activation: f.inOp, output: y)
+        try f.finish(y, ctx)
         lastInput = x
         lastOutput = y
         return y

@@ -1,12 +1,21 @@
 /// The activation a Dense, Conv2D or Residual layer applies to its own output in place.
-/// Backward needs only that output (see `ActivationFunction`). Conv2D hands element-wise
-/// activations to `conv2dForward` instead, which applies them as it writes the output.
+/// Backward needs only that output (see `ActivationFunction`). Dense and Conv2D hand the
+/// element-wise part to their forward op (`denseForward`, `conv2dForward`), which applies it
+/// as it writes the output, and call `finish` for the rest.
 struct FusedActivation {
     let function: ActivationFunction
 
     /// y ← f(y), in place; nothing for `linear`.
     func forward(_ y: Tensor, _ ctx: ForwardContext) throws {
         if function != .linear { try ctx.backend.activationForward(function, input: y, output: y) }
+    }
+
+    /// What an op writing the output may apply itself: f when element-wise, else linear.
+    var inOp: ActivationFunction { function.isElementwise ? function : .linear }
+
+    /// The part `inOp` left out (softmax), in place on the op's output.
+    func finish(_ y: Tensor, _ ctx: ForwardContext) throws {
+        if !function.isElementwise { try forward(y, ctx) }
     }
 
     /// dL/dz for z the pre-activation, from the output y and dL/dy; written into the layer's
