@@ -42,6 +42,19 @@ public struct Conv2DGeometry: Hashable, Sendable {
     public var flops: Double {
         2 * Double(batch) * Double(outChannels) * Double(outHeight * outWidth) * Double(reductionLength)
     }
+    /// Traps unless the geometry is valid and the tensors have its sizes: the entry check of
+    /// every backend's convolution ops (`input` is x or dx, `output` y or dy, `bias` the bias or
+    /// its gradient). `activation` is conv2dForward's, which must be element-wise.
+    public func check(input: Tensor, weight: Tensor, output: Tensor, bias: Tensor? = nil,
+                      activation: ActivationFunction = .linear) {
+        precondition(isValid, "invalid convolution geometry \(self)")
+        precondition(input.count == inputShape.count, "conv input has \(input.count) elements, want \(inputShape)")
+        precondition(weight.count == weightShape.count, "conv weight has \(weight.count) elements, want \(weightShape)")
+        precondition(output.count == outputShape.count, "conv output has \(output.count) elements, want \(outputShape)")
+        if let bias { precondition(bias.count == outChannels, "conv bias has \(bias.count) elements, want \(outChannels)") }
+        precondition(activation.isElementwise, "conv2dForward applies element-wise activations only")
+    }
+
     /// Sizes are positive and the window fits the padded input.
     public var isValid: Bool {
         batch > 0 && inChannels > 0 && outChannels > 0 && kernelHeight > 0 && kernelWidth > 0

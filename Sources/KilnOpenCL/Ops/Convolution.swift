@@ -6,23 +6,18 @@ import Kiln
 extension OpenCLBackend {
     public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                               activation: ActivationFunction, output: Tensor) throws {
-        check(g, input: input, weight: weight, output: output)
-        precondition(activation.isElementwise, "conv2dForward applies element-wise activations only")
-        if let bias { precondition(bias.count == g.outChannels, "conv bias has \(bias.count) elements, want \(g.outChannels)") }
+        g.check(input: input, weight: weight, output: output, bias: bias, activation: activation)
         // Bias (per output channel: a row of each image's [O, S] product) and activation are
         // the GEMM's epilogue, applied as y is written.
         var epilogue = GemmEpilogue(activation: activation)
         if let bias { epilogue.bias = (memory(bias), bias.offset, .perRow) }
         try locked {
             let k = g.reductionLength, s = g.outHeight * g.outWidth, perImage = g.inChannels * g.inHeight * g.inWidth
-            let chunk = chunkSize(g, floatsPerImage: k * s)
-            let col = g.isPointwise ? nil : try workspace(chunk * k * s)
-            for n0 in stride(from: 0, to: g.batch, by: chunk) {
-                let nb = min(chunk, g.batch - n0)
+            try forEachColumnChunk(g) { n0, nb, col in
                 let source: (CLMemory, Int)
                 if let col {
-                    try im2col(g, input: input, firstImage: n0, images: nb, into: col.memory, rowStride: s, imageStride: k * s)
-                    source = (col.memory, 0)
+                    try im2col(g, input: input, firstImage: n0, images: nb, into: col, rowStride: s, imageStride: k * s)
+                    source = (col, 0)
                 } else {
                     source = (memory(input), input.offset + n0 * perImage)
                 }
@@ -36,22 +31,19 @@ extension OpenCLBackend {
     }
 
     public func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws {
-        check(g, input: inputGrad, weight: weight, output: outputGrad)
+        g.check(input: inputGrad, weight: weight, output: outputGrad)
         try locked {
             let k = g.reductionLength, s = g.outHeight * g.outWidth, perImage = g.inChannels * g.inHeight * g.inWidth
-            let chunk = chunkSize(g, floatsPerImage: k * s)
-            let col = g.isPointwise ? nil : try workspace(chunk * k * s)
-            for n0 in stride(from: 0, to: g.batch, by: chunk) {
-                let nb = min(chunk, g.batch - n0)
+            try forEachColumnChunk(g) { n0, nb, col in
                 // dcol[n] = Wᵀ [K, O] · dy[n] [O, S]
                 var d = GemmDescriptor(m: k, n: s, k: g.outChannels, transposeA: true)
                 d.batch = nb; d.strideA = 0; d.strideB = g.outChannels * s; d.strideC = k * s
-                let target = col.map { ($0.memory, 0) } ?? (memory(inputGrad), inputGrad.offset + n0 * perImage)
+                let target = col.map { ($0, 0) } ?? (memory(inputGrad), inputGrad.offset + n0 * perImage)
                 try enqueueGemm(d, a: memory(weight), weight.offset,
                                 b: memory(outputGrad), outputGrad.offset + n0 * g.outChannels * s,
                                 c: target.0, target.1)
                 if let col {
-                    try launch("col2im", [col.memory, 0, memory(inputGrad), inputGrad.offset + n0 * perImage]
+                    try launch("col2im", [col, 0, memory(inputGrad), inputGrad.offset + n0 * perImage]
                                    + geometryArguments(g), global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight, planes: g.inChannels),
                                bytes: 4 * Double(nb * (k * s + perImage)))
                 }
@@ -61,7 +53,7 @@ extension OpenCLBackend {
 
     public func conv2dBackwardFilter(_ g: Conv2DGeometry, input: Tensor, outputGrad: Tensor,
                                      weightGrad: Tensor, biasGrad: Tensor?) throws {
-        check(g, input: input, weight: weightGrad, output: outputGrad)
+        g.check(input: input, weight: weightGrad, output: outputGrad, bias: biasGrad)
         try locked {
             // dW [O, K] += dyᵀ-permuted [O, nb·S] · colᵀ [nb·S, K]: laying the chunk out as
             // [K][nb][S] and dy as [O][nb][S] makes the sum over images part of one GEMM's K.
@@ -88,10 +80,15 @@ extension OpenCLBackend {
         }
     }
 
-    private func check(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, output: Tensor) {
-        precondition(g.isValid, "invalid convolution geometry \(g)")
-        precondition(input.count == g.inputShape.count && weight.count == g.weightShape.count
-                     && output.count == g.outputShape.count, "convolution tensors do not match \(g)")
+    /// Runs `body(n0, nb, col)` over the batch in chunks whose column matrix (K·S floats per
+    /// image) fits the workspace budget; `col` is the chunk's column workspace, nil for a
+    /// pointwise convolution (its input is its own column matrix).
+    private func forEachColumnChunk(_ g: Conv2DGeometry,
+                                    _ body: (_ n0: Int, _ nb: Int, _ col: CLMemory?) throws -> Void) throws {
+        let columns = g.reductionLength * g.outHeight * g.outWidth
+        let chunk = chunkSize(g, floatsPerImage: columns)
+        let col = g.isPointwise ? nil : try workspace(chunk * columns)
+        for n0 in stride(from: 0, to: g.batch, by: chunk) { try body(n0, min(chunk, g.batch - n0), col?.memory) }
     }
 
     /// Images per chunk so one chunk's workspace stays within the budget (at least one).

@@ -12,9 +12,7 @@ extension OpenCLBackend {
     }
 
     public func denseForward(input: Tensor, weight: Tensor, bias: Tensor?, activation: ActivationFunction, output: Tensor) throws {
-        precondition(activation.isElementwise, "denseForward applies element-wise activations only")
-        let d = GemmDescriptor.dense(input: input, weight: weight, output: output)
-        if let bias { precondition(bias.count == d.n, "dense bias has \(bias.count) elements, want \(d.n)") }
+        let d = GemmDescriptor.dense(input: input, weight: weight, bias: bias, activation: activation, output: output)
         // Bias (one per unit: a column of C) and activation are the GEMM's epilogue.
         var epilogue = GemmEpilogue(activation: activation)
         if let bias { epilogue.bias = (memory(bias), bias.offset, .perColumn) }

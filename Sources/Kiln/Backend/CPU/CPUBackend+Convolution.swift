@@ -3,9 +3,7 @@
 extension CPUBackend {
     public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                               activation: ActivationFunction, output: Tensor) throws {
-        check(g, input: input, weight: weight, output: output)
-        precondition(activation.isElementwise, "conv2dForward applies element-wise activations only")
-        if let bias { precondition(bias.count == g.outChannels, "conv bias has \(bias.count) elements, want \(g.outChannels)") }
+        g.check(input: input, weight: weight, output: output, bias: bias, activation: activation)
         let k = g.reductionLength, p = g.outHeight * g.outWidth
         let x = pointer(input), w = pointer(weight), y = pointer(output), b = bias.map(pointer)
         let cols = scratch(.columns, count: workers(g.batch) * k * p)
@@ -29,7 +27,7 @@ extension CPUBackend {
     }
 
     public func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws {
-        check(g, input: inputGrad, weight: weight, output: outputGrad)
+        g.check(input: inputGrad, weight: weight, output: outputGrad)
         let k = g.reductionLength, p = g.outHeight * g.outWidth
         let dy = pointer(outputGrad), w = pointer(weight), dx = pointer(inputGrad)
         let cols = scratch(.columnGradient, count: workers(g.batch) * k * p)
@@ -46,8 +44,7 @@ extension CPUBackend {
 
     public func conv2dBackwardFilter(_ g: Conv2DGeometry, input: Tensor, outputGrad: Tensor,
                                      weightGrad: Tensor, biasGrad: Tensor?) throws {
-        check(g, input: input, weight: weightGrad, output: outputGrad)
-        if let biasGrad { precondition(biasGrad.count == g.outChannels, "conv bias grad has \(biasGrad.count) elements, want \(g.outChannels)") }
+        g.check(input: input, weight: weightGrad, output: outputGrad, bias: biasGrad)
         let k = g.reductionLength, p = g.outHeight * g.outWidth, np = g.batch * p, o = g.outChannels
         let x = pointer(input), dy = pointer(outputGrad), dw = pointer(weightGrad), db = biasGrad.map(pointer)
         // The sum runs over n and pos together (length N·P), so lay both operands out with
@@ -75,12 +72,5 @@ extension CPUBackend {
                 db[oc] = Float(Double(db[oc]) + sum)
             }
         }
-    }
-
-    private func check(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, output: Tensor) {
-        precondition(g.isValid, "invalid convolution geometry \(g)")
-        precondition(input.count == g.inputShape.count, "conv input has \(input.count) elements, want \(g.inputShape)")
-        precondition(weight.count == g.weightShape.count, "conv weight has \(weight.count) elements, want \(g.weightShape)")
-        precondition(output.count == g.outputShape.count, "conv output has \(output.count) elements, want \(g.outputShape)")
     }
 }

@@ -1,8 +1,7 @@
 extension CPUBackend {
     /// The unfused definition: the product, the bias added to every row, then f in place.
     public func denseForward(input: Tensor, weight: Tensor, bias: Tensor?, activation: ActivationFunction, output: Tensor) throws {
-        precondition(activation.isElementwise, "denseForward applies element-wise activations only")
-        let d = GemmDescriptor.dense(input: input, weight: weight, output: output)
+        let d = GemmDescriptor.dense(input: input, weight: weight, bias: bias, activation: activation, output: output)
         try gemm(d, a: input, b: weight, c: output)
         if let bias { try biasAdd(output, bias: bias, channels: d.n) }
         if activation != .linear { try activationForward(activation, input: output, output: output) }
