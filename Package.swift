@@ -9,7 +9,10 @@ let withOpenCL = Context.environment["KILN_NO_OPENCL"] == nil
 var targets: [Target] = [
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Kiln", dependencies: ["CZlib"]),
-    .testTarget(name: "KilnTests", dependencies: ["Kiln"]),
+    // The op check suite and its tolerances: every op of a backend against the CPU reference.
+    // Used by `kiln check` and the tests; not part of what users import.
+    .target(name: "KilnCheck", dependencies: ["Kiln"]),
+    .testTarget(name: "KilnTests", dependencies: ["Kiln", "KilnCheck"]),
 ]
 var products: [Product] = [.library(name: "Kiln", targets: ["Kiln"])]
 
@@ -24,15 +27,18 @@ if withOpenCL {
             name: "EmbedKernels", capability: .buildTool(),
             dependencies: ["EmbedKernelsTool"], path: "Sources/EmbedKernelsPlugin"),
         .target(name: "KilnOpenCL", dependencies: ["Kiln", "COpenCL"], plugins: ["EmbedKernels"]),
-        .target(name: "KilnBench", dependencies: ["Kiln", "KilnOpenCL"], path: "Benchmarks/KilnBench"),
+        .target(name: "KilnBench", dependencies: ["Kiln", "KilnCheck", "KilnOpenCL"], path: "Benchmarks/KilnBench"),
+        // The tool's folder is not `Sources/kiln`: that is `Sources/Kiln` on case-insensitive
+        // file systems (macOS, Windows).
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "Kiln", "KilnOpenCL", "KilnBench",
+                "Kiln", "KilnCheck", "KilnOpenCL", "KilnBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-        .testTarget(name: "KilnOpenCLTests", dependencies: ["KilnOpenCL"]),
-        .testTarget(name: "CrossBackendTests", dependencies: ["Kiln", "KilnOpenCL"]),
+            ],
+            path: "Sources/KilnTool"),
+        .testTarget(name: "KilnOpenCLTests", dependencies: ["KilnOpenCL", "KilnCheck"]),
+        .testTarget(name: "CrossBackendTests", dependencies: ["Kiln", "KilnCheck", "KilnOpenCL"]),
         .testTarget(name: "kilnToolTests", dependencies: ["kiln"]),
     ]
     products += [

@@ -1,4 +1,4 @@
-// Activations (see ActivationFunction), bias add/gradient and element-wise add.
+// Activations (see ActivationFunction): one forward and one backward kernel per function.
 // Backward passes use the forward's output y, so layers keep only y.
 #define ACT_LINEAR 0
 #define ACT_RELU 1
@@ -71,49 +71,4 @@ __kernel void softmax_backward(__global const float* y, int yOff, __global const
     float dot = 0.0f;
     for (int k = 0; k < K; ++k) dot += dyr[k] * yr[k];
     for (int k = 0; k < K; ++k) dx[dxOff + row * K + k] = yr[k] * (dyr[k] - dot);
-}
-
-// x[n, c, s] += bias[c] in place, x viewed as [N, C, S].
-__kernel void bias_add(__global float* x, int xOff, __global const float* bias, int bOff, int C, int S, int rows) {
-    // One work-item per row (n, c) of S values: one division per row instead of per element
-    // (integer division does not vectorise on CPU devices).
-    const int row = (int)get_global_id(0);
-    if (row >= rows) return;
-    const float v = bias[bOff + row % C];
-    __global float* xr = x + xOff + row * S;
-    for (int s = 0; s < S; ++s) xr[s] += v;
-}
-
-// biasGrad[c] += Σ_{n,s} dy[n, c, s]; one group of RED_WG items per channel. Each item sums
-// whole rows dy[n, c, :] (contiguous; four partial sums so the adds do not wait on each other),
-// then adds each row's sum into its Kahan-compensated total: per-element Kahan steps and index
-// division were the cost on CPU devices.
-__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
-void bias_grad(__global const float* dy, int dyOff, __global float* db, int dbOff, int N, int C, int S) {
-    __local float scratch[RED_WG];
-    const int c = (int)get_group_id(0), l = (int)get_local_id(0);
-    float sum = 0.0f, comp = 0.0f;
-    // Few images and long rows: items split rows into RED_WG-strided pieces instead.
-    const int pieces = N >= RED_WG ? 1 : RED_WG / N;
-    const int chunk = (S + pieces - 1) / pieces;
-    for (int e = l; e < N * pieces; e += RED_WG) {
-        const int n = e / pieces, piece = e - n * pieces;
-        __global const float* row = dy + dyOff + (n * C + c) * S;
-        const int s0 = piece * chunk, s1 = min(S, s0 + chunk);
-        float p0 = 0.0f, p1 = 0.0f, p2 = 0.0f, p3 = 0.0f;
-        int s = s0;
-        for (; s + 3 < s1; s += 4) { p0 += row[s]; p1 += row[s + 1]; p2 += row[s + 2]; p3 += row[s + 3]; }
-        for (; s < s1; ++s) p0 += row[s];
-        kahan_add(&sum, &comp, (p0 + p1) + (p2 + p3));
-    }
-    float total = group_sum(scratch, sum);
-    if (l == 0) db[dbOff + c] += total;
-}
-
-// out = a + b; out may be a or b.
-__kernel void add_tensors(__global const float* a, int aOff, __global const float* b, int bOff,
-                          __global float* out, int outOff, int count) {
-    int e = (int)get_global_id(0);
-    if (e >= count) return;
-    out[outOff + e] = a[aOff + e] + b[bOff + e];
 }

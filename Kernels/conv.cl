@@ -78,16 +78,6 @@ __kernel void nchw_to_cnhw(__global const float* x, int xOff, __global float* y,
     }
 }
 
-// db[o] += Σ_n sums[o·N + n], in order n = 0, 1, ... with Kahan compensation (deterministic):
-// the bias gradient from nchw_to_cnhw's row sums. One work-item per channel: global = (O).
-__kernel void bias_grad_from_rows(__global const float* sums, int N, __global float* db, int dbOff, int O) {
-    const int o = (int)get_global_id(0);
-    if (o >= O) return;
-    float sum = 0.0f, comp = 0.0f;
-    for (int n = 0; n < N; ++n) kahan_add(&sum, &comp, sums[o * N + n]);
-    db[dbOff + o] += sum;
-}
-
 // One work-item per input row (n, c, h) of the chunk: global = (H, C, nb); writes W cells of dx.
 // Each cell sums, in (p, q) order, the column entries that read it.
 __kernel void col2im(__global const float* col, int colOff, __global float* dx, int dxOff,

@@ -1,4 +1,4 @@
-// Losses (see LossFunction), accuracy and the sum reduction. Losses work on rows of K
+// Losses (see LossFunction) and accuracy. Losses work on rows of K
 // (predictions p and targets t: [N, K]), one work-item per sample; gradients are of the
 // batch mean, hence the 1/N.
 #define LOSS_SOFTMAX_CE 0
@@ -73,16 +73,4 @@ __kernel void count_correct(__global const float* p, int pOff, __global const fl
         ok = ap == at;
     }
     correct[cOff + n] = ok ? 1.0f : 0.0f;
-}
-
-// Partial sums: group g writes out[outOff + g] = Σ of its grid-strided share of x
-// (Kahan per item, pairwise across the group). Run once over x with G groups, then once
-// over the G partials with one group.
-__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
-void reduce_sum(__global const float* x, int xOff, int count, __global float* out, int outOff) {
-    __local float scratch[RED_WG];
-    float sum = 0.0f, comp = 0.0f;
-    for (int e = (int)get_global_id(0); e < count; e += (int)get_global_size(0)) kahan_add(&sum, &comp, x[xOff + e]);
-    float total = group_sum(scratch, sum);
-    if (get_local_id(0) == 0) out[outOff + get_group_id(0)] = total;
 }

@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
+scripts/check-paths.sh
 swift build --build-tests
 swift test --skip-build
 scripts/oclgrind-check.sh

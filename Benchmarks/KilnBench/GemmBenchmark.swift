@@ -1,4 +1,5 @@
 import Kiln
+import KilnCheck
 
 /// One `--gemm` shape's result.
 public struct GemmResult: Codable, Sendable {

@@ -1,6 +1,7 @@
 import Kiln
 import KilnOpenCL
 import Testing
+import KilnCheck
 
 /// The OpenCL device every cross-check runs on (PoCL here), opened once for the target.
 enum Device {

@@ -2,6 +2,7 @@ import Foundation
 import Kiln
 import KilnOpenCL
 import Testing
+import KilnCheck
 
 /// A model, its input size and its optimizer for a cross-backend training run.
 struct TrainingSetup: Sendable, CustomTestStringConvertible {

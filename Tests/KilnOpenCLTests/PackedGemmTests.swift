@@ -1,6 +1,7 @@
 import Foundation
 import Kiln
 import Testing
+import KilnCheck
 @testable import KilnOpenCL
 
 // Serialized, and sharing TestDevice where it can: PoCL 3.1 once failed an assertion
@@ -9,9 +10,9 @@ import Testing
 struct PackedGemmTests {
     /// Tiny caps force many K slices (the last one short), several row and column blocks per
     /// C and ragged edges everywhere, on the same op checks the cross-backend suite runs.
-    @Test func smallBlocksMatchReference() throws {
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
+    func smallBlocksMatchReference() throws {
         let backend = try OpenCLBackend(spec: "opencl")
-        try #require(backend.config.gemmPacked, "device does not use the packed GEMM")
         backend.poisonsWorkspaces = true
         backend.gemmBlocking = PackedGemmBlocking(maxKC: 7, maxMCB: 2, ncbAllRows: 3, ncbPartRows: 1, groupsPerUnit: 1)
         for check in OpCheckSuite.cases(small: false, only: ["gemm", "conv2d"]) {
@@ -22,10 +23,10 @@ struct PackedGemmTests {
 
     /// Long K with a tiny C takes the split-K path (strided partials, a ragged last range,
     /// then the ordered sum with alpha and beta); checked in every transpose form.
-    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"),
+          arguments: [(false, false), (true, false), (false, true), (true, true)])
     func splitKMatchesReference(_ transposes: (Bool, Bool)) throws {
         let backend = try TestDevice.backend
-        try #require(backend.config.gemmPacked, "device does not use the packed GEMM")
         var d = GemmDescriptor(m: 9, n: 5, k: 6007, transposeA: transposes.0, transposeB: transposes.1, alpha: 0.5, beta: 0.75)
         d.lda += 3; d.ldb += 2; d.ldc = 7
         #expect(backend.gemmBlocking.splitK(m: d.m, n: d.n, k: d.k, batch: 1, computeUnits: backend.device.computeUnits) > 1

@@ -8,6 +8,10 @@ enum TestDevice {
         get throws { try result.get() }
     }
 
+    /// Whether the test device runs the packed (CPU) GEMM; its tests skip elsewhere (GPUs, or
+    /// CPU drivers whose local memory cannot hold the packed kernel's B block).
+    static var usesPackedGemm: Bool { (try? backend.config.gemmPacked) ?? false }
+
     /// A fresh, empty directory for cache tests.
     static func temporaryDirectory() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-test-\(UUID().uuidString)")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Kiln
+import KilnCheck
 
 @Suite struct CPUBackendActivationTests {
     static let functions: [ActivationFunction] = [.linear, .relu, .leakyReLU(alpha: 0.2), .sigmoid, .tanh]

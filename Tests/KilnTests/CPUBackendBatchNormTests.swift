@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Kiln
+import KilnCheck
 
 @Suite struct CPUBackendBatchNormTests {
     static let layouts = [

@@ -1,5 +1,6 @@
 import Testing
 import Kiln
+import KilnCheck
 
 @Suite struct CPUBackendConvolutionTests {
     static let cases: [Conv2DGeometry] = [

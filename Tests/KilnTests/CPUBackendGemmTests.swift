@@ -1,5 +1,6 @@
 import Testing
 import Kiln
+import KilnCheck
 
 @Suite struct CPUBackendGemmTests {
     /// Shapes with every transpose, padded leading dimensions, strided and shared batches.

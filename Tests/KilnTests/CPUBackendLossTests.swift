@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Kiln
+import KilnCheck
 
 @Suite struct CPUBackendLossTests {
     /// ℓ for one row straight from the definitions on `LossFunction`, in Double (no

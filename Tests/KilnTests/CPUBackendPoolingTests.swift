@@ -1,5 +1,6 @@
 import Testing
 import Kiln
+import KilnCheck
 
 @Suite struct CPUBackendPoolingTests {
     static let cases: [Pool2DGeometry] = [

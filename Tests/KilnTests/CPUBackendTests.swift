@@ -1,4 +1,5 @@
 import Testing
+import KilnCheck
 @testable import Kiln
 
 /// Shared helpers for the CPU backend tests: random inputs, NaN-poisoned outputs, and one

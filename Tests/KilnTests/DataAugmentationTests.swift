@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Kiln
+import KilnCheck
 
 @Suite struct DataAugmentationTests {
     /// One [2, 3, 4] image with distinct values 1…24.

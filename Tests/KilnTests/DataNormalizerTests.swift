@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Kiln
+import KilnCheck
 
 @Suite struct DataNormalizerTests {
     /// Two samples of [2, 1, 2]: channel 0 takes 1, 3, 5, 7; channel 1 is constant 4.

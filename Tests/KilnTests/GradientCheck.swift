@@ -1,4 +1,5 @@
 import Testing
+import KilnCheck
 @testable import Kiln
 
 /// Central-difference gradient checking on the CPU reference backend.

@@ -1,4 +1,5 @@
 import Testing
+import KilnCheck
 @testable import Kiln
 
 /// Each loss: the gradient the backend returns against central differences of the batch

@@ -1,5 +1,6 @@
 import Kiln
 import Testing
+import KilnCheck
 
 /// L1, L2 and decoupled decay in the fused step, by hand from the formula on
 /// `OptimizerUpdate`. Element 2 is masked out (d = 0, like a bias): it must move by its

@@ -1,5 +1,6 @@
 import Kiln
 import Testing
+import KilnCheck
 
 /// Each optimizer's fused step on the CPU reference, against values worked out by hand from
 /// the formula on `OptimizerUpdate`. Large ε (0.1) where it appears, so that putting it

@@ -1,5 +1,6 @@
 import Kiln
 import Testing
+import KilnCheck
 
 /// Parameters and state after one fused step.
 struct OptimizerState {

@@ -1,6 +1,7 @@
 import Foundation
 import Kiln
 import Testing
+import KilnCheck
 
 @Suite struct ScheduleTests {
     private func rates(_ schedule: LearningRateSchedule, initial: Float, epochs: Int) -> [Float] {

@@ -1,3 +1,4 @@
+import Kiln
 extension OpCheckSuite {
     /// Tolerances. Statistics are sums of m = N·S terms (float32 Kahan + pairwise on a
     /// device, Double on the CPU): 4·ε·sqrt(m) bounds them with a wide margin. y and dx

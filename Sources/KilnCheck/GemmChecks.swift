@@ -1,3 +1,4 @@
+import Kiln
 extension OpCheckSuite {
     /// Tolerance: each output is a dot product of length k, summed in float32 on a device
     /// (Double on the CPU). For random-sign terms the rounding error is ~ε·sqrt(k/2) of the

@@ -1,3 +1,4 @@
+import Kiln
 import Foundation
 
 /// How far `actual` is from `reference`, the one measure every test and `kiln check` uses.

@@ -1,3 +1,4 @@
+import Kiln
 /// One op on one shape class, run on the reference and on the backend under test with the
 /// same seeded inputs, its outputs compared with a tolerance stated (and justified) where
 /// the case is written.

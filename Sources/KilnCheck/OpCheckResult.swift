@@ -1,3 +1,4 @@
+import Kiln
 /// One row of `kiln check`: an op on one shape class, its worst error over the outputs it
 /// writes, and whether every output was within tolerance.
 public struct OpCheckResult: Sendable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import Kiln
 /// What a check case's body sees: the backend under test (or the reference), seeded random
 /// inputs that are identical on both runs, NaN-poisoned outputs, and a list of results.
 public final class OpCheckContext {

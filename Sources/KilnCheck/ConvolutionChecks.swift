@@ -1,3 +1,4 @@
+import Kiln
 extension OpCheckSuite {
     /// Tolerances: forward outputs are dot products of length C·KH·KW (+ bias); input
     /// gradients sums of up to O·KH·KW products; filter and bias gradients sums over N·OH·OW

@@ -1,3 +1,4 @@
+import Kiln
 import Foundation
 
 extension OpCheckSuite {

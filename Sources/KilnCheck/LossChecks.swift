@@ -1,3 +1,4 @@
+import Kiln
 extension OpCheckSuite {
     /// Tolerances: a per-sample loss sums K terms that each go through the device's exp/log
     /// (≤ 3–4 ulp in OpenCL) against Double on the CPU: 16·ε·sqrt(K). Gradients are a few

@@ -1,3 +1,4 @@
+import Kiln
 extension OpCheckSuite {
     /// Tolerance: exact. Masks come from integer Philox words compared with an integer
     /// threshold, and a kept value is one float multiply by the same host-computed scale, so

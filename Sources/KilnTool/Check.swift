@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kiln
+import KilnCheck
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,3 +1,4 @@
+import Kiln
 /// How close a backend's output must be to the CPU reference's, and why.
 ///
 /// A comparison passes when every element is finite and either the normalised RMS error

@@ -1,3 +1,4 @@
+import Kiln
 import Foundation
 
 /// The backend-agnostic op check behind `kiln check` and the cross-backend tests: every op

@@ -1,3 +1,4 @@
+import Kiln
 extension OpCheckSuite {
     /// Tolerances: max-pool forward selects an input, so it is exact; its backward adds at
     /// most ceil(WH/sH)·ceil(WW/sW) gradients per cell, in an order that may differ: a few
