@@ -1,10 +1,7 @@
 // Activations (see ActivationFunction): one forward and one backward kernel per function.
 // Backward passes use the forward's output y, so layers keep only y.
-#define ACT_LINEAR 0
-#define ACT_RELU 1
-#define ACT_LEAKY_RELU 2
-#define ACT_SIGMOID 3
-#define ACT_TANH 4
+// ACT_LINEAR, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID, ACT_TANH come from the build options,
+// generated from ActivationFunction (KernelCodes.swift).
 
 // f(v) and dL/dz from the output y and dL/dy g, for a kind known where they are inlined: the
 // kernels below are one per kind (a runtime kind switch kept PoCL from vectorising across

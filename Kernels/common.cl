@@ -1,7 +1,7 @@
 // Kernels are OpenCL C 1.2, one file per op family. The host concatenates common.cl and
 // then every other file (sorted by name) into ONE program per context, built with -D
 // options from KernelConfig: GEMM_TSM/TSN/TSK/WPTM/WPTN (GEMM tiles), RED_WG (work-items
-// per reduction group, a power of two).
+// per reduction group, a power of two), and the ACT_*, LOSS_* and OPT_* codes (KernelCodes.swift).
 //
 // Conventions: every tensor argument is a (__global float*, int offset) pair, the offset in
 // elements; indices are int (the host checks sizes fit); kernels guard their own bounds, so

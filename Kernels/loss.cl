@@ -1,11 +1,7 @@
 // Losses (see LossFunction) and accuracy. Losses work on rows of K
 // (predictions p and targets t: [N, K]), one work-item per sample; gradients are of the
 // batch mean, hence the 1/N.
-#define LOSS_SOFTMAX_CE 0
-#define LOSS_BCE 1
-#define LOSS_MSE 2
-#define LOSS_MAE 3
-#define LOSS_HINGE 4
+// The LOSS_* codes come from the build options, generated from LossFunction (KernelCodes.swift).
 
 __kernel void loss_rows(int kind, __global const float* p, int pOff, __global const float* t, int tOff,
                         __global float* loss, int lossOff, __global float* grad, int gOff, int N, int K) {
@@ -15,7 +11,7 @@ __kernel void loss_rows(int kind, __global const float* p, int pOff, __global co
     __global const float* tr = t + tOff + n * K;
     __global float* gr = grad + gOff + n * K;
     float total = 0.0f;
-    if (kind == LOSS_SOFTMAX_CE) {
+    if (kind == LOSS_SOFTMAX_CROSS_ENTROPY) {
         // ℓ = Σ_k t_k·(lse − p_k) with lse − p_k = (max − p_k) + log Σ e^(p − max): no
         // cancellation of large logits. ∂/∂p_k = (softmax_k·Σt − t_k)/N.
         float m = pr[0];
@@ -31,7 +27,7 @@ __kernel void loss_rows(int kind, __global const float* p, int pOff, __global co
         float nk = (float)N * (float)K;
         for (int k = 0; k < K; ++k) {
             float x = pr[k], y = tr[k], g;
-            if (kind == LOSS_BCE) {
+            if (kind == LOSS_BINARY_CROSS_ENTROPY) {
                 total += fmax(x, 0.0f) - x * y + log1p(exp(-fabs(x)));
                 float sig = x >= 0.0f ? 1.0f / (1.0f + exp(-x)) : exp(x) / (1.0f + exp(x));
                 g = (sig - y) / nk;

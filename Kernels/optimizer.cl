@@ -14,10 +14,8 @@
 //     then, if weightDecay > 0 (decoupled, AdamW-style): w ← w − η·λ·d·w_old
 //
 // Unused state slots are never read or written (SGD with μ = 0 touches no state).
-#define OPT_SGD 0
-#define OPT_ADAGRAD 1
-#define OPT_RMSPROP 2
-#define OPT_ADAM 3
+// The OPT_* codes come from the build options, generated from OptimizerUpdate.Kind
+// (KernelCodes.swift).
 
 // The update of element e; `kind` is a constant in each kernel below (one kernel per kind:
 // with the kind a runtime argument PoCL could not vectorise across work-items).

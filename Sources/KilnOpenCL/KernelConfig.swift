@@ -81,7 +81,9 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         if correctlyRoundedDivideSqrt { options += " -cl-fp32-correctly-rounded-divide-sqrt" }
         if gemmPacked { options += " -DGEMM_PACKED" }
         if contiguousReductions { options += " -DRED_CONTIGUOUS" }
-        return options
+        // Argument names and types for the launch-time check of each kernel's description
+        // (KernelArguments), and the kernels' enum codes.
+        return options + " -cl-kernel-arg-info" + KernelCodes.buildOptions
     }
 
     public var description: String {

@@ -123,31 +123,38 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
         return k
     }
 
-    /// Launches `name` over at least `global` items in groups of `local` (rounded up; the
-    /// kernels guard their bounds). Nothing is launched for an empty range. `flops` and
+    /// Launches the kernel `arguments` describe (`kernel` overrides its name, for families of
+    /// kernels with one signature) over at least `global` items in groups of `local` (rounded
+    /// up; the kernels guard their bounds). Nothing is launched for an empty range. The first
+    /// launch of each kernel checks the description against the compiled kernel. `flops` and
     /// `bytes`, where the caller knows them, go into the launch's `KernelTiming`.
-    func launch(_ name: String, _ arguments: [any KernelArgument], global: [Int], local: [Int],
-                flops: Double? = nil, bytes: Double? = nil) throws {
+    func launch<A: KernelArguments>(_ arguments: A, kernel name: String = A.kernelName, global: [Int], local: [Int],
+                                     flops: Double? = nil, bytes: Double? = nil) throws {
         guard global.allSatisfy({ $0 > 0 }) else { return }
         let k = try kernel(name)
-        try k.set(arguments)
+        let values = try arguments.flattened()
+        if k.verifiedDescription != ObjectIdentifier(A.self) {
+            try k.verify(values, description: "\(A.self)")
+            k.verifiedDescription = ObjectIdentifier(A.self)
+        }
+        try k.set(values)
         let rounded = zip(global, local).map { ($0 + $1 - 1) / $1 * $1 }
         if let event = try queue.launch(k, global: rounded, local: local) {
+            let buffers = values.count { if case .buffer = $0.value { true } else { false } }
             let timing = KernelTiming(kernel: name, seconds: 0, workItems: global.reduce(1, *),
-                                      bufferArguments: arguments.count(where: { $0 is CLMemory }),
-                                      flops: flops, bytes: bytes)
+                                      bufferArguments: buffers, flops: flops, bytes: bytes)
             profile.append((event, timing))
         }
     }
 
     /// One work-item per element, in element-wise groups.
-    func launch(_ name: String, _ arguments: [any KernelArgument], count: Int) throws {
-        try launch(name, arguments, global: [count], local: [config.elementwiseGroupSize])
+    func launch<A: KernelArguments>(_ arguments: A, kernel name: String = A.kernelName, count: Int) throws {
+        try launch(arguments, kernel: name, global: [count], local: [config.elementwiseGroupSize])
     }
 
     /// One group of `reductionGroupSize` items per `groups`.
-    func launch(_ name: String, _ arguments: [any KernelArgument], groups: Int) throws {
-        try launch(name, arguments, global: [groups * config.reductionGroupSize], local: [config.reductionGroupSize])
+    func launch<A: KernelArguments>(_ arguments: A, kernel name: String = A.kernelName, groups: Int) throws {
+        try launch(arguments, kernel: name, global: [groups * config.reductionGroupSize], local: [config.reductionGroupSize])
     }
 
     /// A pooled scratch buffer; it returns to the pool when the caller drops it. Safe to reuse
@@ -256,8 +263,8 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
         return buffer.memory
     }
 
-    /// The (buffer, element offset) argument pair every kernel takes for a tensor.
-    func args(_ tensor: Tensor) -> [any KernelArgument] { [memory(tensor), tensor.offset] }
+    /// A tensor as a kernel argument: its buffer and element offset.
+    func arg(_ tensor: Tensor) -> KernelTensor { KernelTensor(memory: memory(tensor), offset: tensor.offset) }
 }
 
 /// How the backend got its program.

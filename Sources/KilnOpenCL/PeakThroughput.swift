@@ -39,8 +39,8 @@ extension OpenCLBackend {
                 let name = "peak_fma_float\(width)"
                 let run = { (iterations: Int) in
                     try self.timed {
-                        try self.launch(name, [out.memory, iterations, Float(0.999), Float(1e-3)],
-                                        global: [items], local: [group])
+                        try self.launch(PeakFMAKernel(out: out.memory, iterations: iterations, m: 0.999, c: 1e-3),
+                                        kernel: name, global: [items], local: [group])
                     }
                 }
                 _ = try run(1)
@@ -55,7 +55,7 @@ extension OpenCLBackend {
             try queue.fill(source.memory, with: 1, byteOffset: 0, count: count4 * 16)
             let kernelCopy = {
                 try self.timed {
-                    try self.launch("peak_copy", [source.memory, destination.memory, count4],
+                    try self.launch(PeakCopyKernel(src: source.memory, dst: destination.memory, count4: count4),
                                     global: [count4], local: [self.config.elementwiseGroupSize])
                 }
             }
@@ -83,4 +83,18 @@ extension OpenCLBackend {
         try queue.finish()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
+}
+
+/// `peak_fma_float<N>` of peak.cl, one kernel per width (see `KernelArguments`).
+struct PeakFMAKernel: KernelArguments {
+    static let kernelName = "peak_fma_float4"
+    var out: CLMemory
+    var iterations: Int
+    var m, c: Float
+}
+
+struct PeakCopyKernel: KernelArguments {
+    static let kernelName = "peak_copy"
+    var src, dst: CLMemory
+    var count4: Int
 }

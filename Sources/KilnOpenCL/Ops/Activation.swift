@@ -7,12 +7,12 @@ extension OpenCLBackend {
         try locked {
             if case .softmax = f {
                 let k = input.shape.dims.last ?? 1
-                try launch("softmax_forward", args(input) + args(output) + [input.count / max(k, 1), k],
-                           count: input.count / max(k, 1))
+                let rows = input.count / max(k, 1)
+                try launch(SoftmaxForwardKernel(x: arg(input), y: arg(output), rows: rows, K: k), count: rows)
             } else {
                 guard let name = f.kernelSuffix else { return try copyIfDistinct(input, output) }
-                try launch("activation_forward_" + name, [f.kernelAlpha] + args(input) + args(output) + [input.count],
-                           count: input.count)
+                try launch(ActivationForwardKernel(alpha: f.kernelAlpha, x: arg(input), y: arg(output), count: input.count),
+                           kernel: "activation_forward_" + name, count: input.count)
             }
         }
     }
@@ -22,13 +22,14 @@ extension OpenCLBackend {
         try locked {
             if case .softmax = f {
                 let k = output.shape.dims.last ?? 1
-                try launch("softmax_backward", args(output) + args(outputGrad) + args(inputGrad) + [output.count / max(k, 1), k],
-                           count: output.count / max(k, 1))
+                let rows = output.count / max(k, 1)
+                try launch(SoftmaxBackwardKernel(y: arg(output), dy: arg(outputGrad), dx: arg(inputGrad), rows: rows, K: k),
+                           count: rows)
             } else {
                 guard let name = f.kernelSuffix else { return try copyIfDistinct(outputGrad, inputGrad) }
-                try launch("activation_backward_" + name,
-                           [f.kernelAlpha] + args(output) + args(outputGrad) + args(inputGrad) + [output.count],
-                           count: output.count)
+                try launch(ActivationBackwardKernel(alpha: f.kernelAlpha, y: arg(output), dy: arg(outputGrad),
+                                                    dx: arg(inputGrad), count: output.count),
+                           kernel: "activation_backward_" + name, count: output.count)
             }
         }
     }
@@ -37,8 +38,8 @@ extension OpenCLBackend {
         precondition(bias.count == channels && x.count % max(channels, 1) == 0, "bias does not match \(x.shape)")
         try locked {
             let s = spatial(x, channels), rows = x.count / max(s, 1)
-            try launch("bias_add", args(x) + args(bias) + [channels, s, rows], global: [rows], local: [config.elementwiseGroupSize],
-                       bytes: 8 * Double(x.count))
+            try launch(BiasAddKernel(x: arg(x), bias: arg(bias), C: channels, S: s, rows: rows),
+                       global: [rows], local: [config.elementwiseGroupSize], bytes: 8 * Double(x.count))
         }
     }
 
@@ -47,14 +48,14 @@ extension OpenCLBackend {
                      "bias gradient does not match \(outputGrad.shape)")
         try locked {
             let s = spatial(outputGrad, channels)
-            try launch("bias_grad", args(outputGrad) + args(biasGrad) + [outputGrad.count / max(channels * s, 1), channels, s],
-                       groups: channels)
+            try launch(BiasGradKernel(dy: arg(outputGrad), db: arg(biasGrad), N: outputGrad.count / max(channels * s, 1),
+                                      C: channels, S: s), groups: channels)
         }
     }
 
     public func add(_ a: Tensor, _ b: Tensor, into out: Tensor) throws {
         precondition(a.count == b.count && a.count == out.count, "add of tensors of different sizes")
-        try locked { try launch("add_tensors", args(a) + args(b) + args(out) + [out.count], count: out.count) }
+        try locked { try launch(AddTensorsKernel(a: arg(a), b: arg(b), out: arg(out), count: out.count), count: out.count) }
     }
 
     /// S of x viewed as [batch, channels, S], batch being the outermost dimension.
@@ -87,21 +88,56 @@ extension ActivationFunction {
         }
     }
 
-    /// The ACT_* code.
-    var kernelCode: Int32 {
-        switch self {
-        case .linear: 0
-        case .relu: 1
-        case .leakyReLU: 2
-        case .sigmoid: 3
-        case .tanh: 4
-        case .softmax: preconditionFailure("softmax is not element-wise: it has no ACT_* code")
-        }
-    }
-
     /// The kernels' `alpha` argument: leaky ReLU's slope, else unused.
     var kernelAlpha: Float {
         if case .leakyReLU(let a) = self { return a }
         return 0
     }
+}
+
+// The kernels of activation.cl, bias.cl and elementwise.cl (see `KernelArguments`).
+struct SoftmaxForwardKernel: KernelArguments {
+    static let kernelName = "softmax_forward"
+    var x, y: KernelTensor
+    var rows, K: Int
+}
+
+struct SoftmaxBackwardKernel: KernelArguments {
+    static let kernelName = "softmax_backward"
+    var y, dy, dx: KernelTensor
+    var rows, K: Int
+}
+
+/// `activation_forward_<suffix>`, one kernel per function.
+struct ActivationForwardKernel: KernelArguments {
+    static let kernelName = "activation_forward_relu"
+    var alpha: Float
+    var x, y: KernelTensor
+    var count: Int
+}
+
+/// `activation_backward_<suffix>`, one kernel per function.
+struct ActivationBackwardKernel: KernelArguments {
+    static let kernelName = "activation_backward_relu"
+    var alpha: Float
+    var y, dy, dx: KernelTensor
+    var count: Int
+}
+
+struct BiasAddKernel: KernelArguments {
+    static let kernelName = "bias_add"
+    var x, bias: KernelTensor
+    var C, S, rows: Int
+}
+
+struct BiasGradKernel: KernelArguments {
+    static let kernelName = "bias_grad"
+    var dy, db: KernelTensor
+    var N, C, S: Int
+}
+
+struct AddTensorsKernel: KernelArguments {
+    static let kernelName = "add_tensors"
+    var a, b, out: KernelTensor
+    var count: Int
 }

@@ -9,11 +9,10 @@ extension OpenCLBackend {
                                          output: Tensor, savedMean: Tensor, savedInvStd: Tensor) throws {
         check(l, input, output, [gamma, beta, runningMean, runningVar, savedMean, savedInvStd])
         try locked {
-            try launch("batchnorm_forward_training",
-                       args(input) + args(gamma) + args(beta) + args(runningMean) + args(runningVar)
-                           + args(output) + args(savedMean) + args(savedInvStd)
-                           + [l.batch, l.channels, l.spatial, p.runningAverageDecay, p.epsilon],
-                       groups: l.channels)
+            try launch(BatchNormTrainingKernel(
+                x: arg(input), gamma: arg(gamma), beta: arg(beta), runMean: arg(runningMean), runVar: arg(runningVar),
+                y: arg(output), savedMean: arg(savedMean), savedInvStd: arg(savedInvStd),
+                N: l.batch, C: l.channels, S: l.spatial, decay: p.runningAverageDecay, epsilon: p.epsilon), groups: l.channels)
         }
     }
 
@@ -22,10 +21,11 @@ extension OpenCLBackend {
                                           runningMean: Tensor, runningVar: Tensor, output: Tensor) throws {
         check(l, input, output, [gamma, beta, runningMean, runningVar])
         try locked {
-            try launch("batchnorm_forward_inference",
-                       args(input) + args(gamma) + args(beta) + args(runningMean) + args(runningVar) + args(output)
-                           + [l.channels, l.spatial, p.epsilon, l.count / max(l.spatial, 1)],
-                       global: [l.count / max(l.spatial, 1)], local: [32], bytes: 8 * Double(l.count))
+            let rows = l.count / max(l.spatial, 1)
+            try launch(BatchNormInferenceKernel(
+                x: arg(input), gamma: arg(gamma), beta: arg(beta), runMean: arg(runningMean), runVar: arg(runningVar),
+                y: arg(output), C: l.channels, S: l.spatial, epsilon: p.epsilon, rows: rows),
+                global: [rows], local: [32], bytes: 8 * Double(l.count))
         }
     }
 
@@ -35,10 +35,10 @@ extension OpenCLBackend {
         check(l, input, outputGrad, [gamma, savedMean, savedInvStd, gammaGrad, betaGrad])
         precondition(inputGrad.count == l.count, "batch-norm gradient does not match \(l)")
         try locked {
-            try launch("batchnorm_backward",
-                       args(input) + args(outputGrad) + args(gamma) + args(savedMean) + args(savedInvStd)
-                           + args(inputGrad) + args(gammaGrad) + args(betaGrad) + [l.batch, l.channels, l.spatial],
-                       groups: l.channels)
+            try launch(BatchNormBackwardKernel(
+                x: arg(input), dy: arg(outputGrad), gamma: arg(gamma), savedMean: arg(savedMean), savedInvStd: arg(savedInvStd),
+                dx: arg(inputGrad), dgamma: arg(gammaGrad), dbeta: arg(betaGrad), N: l.batch, C: l.channels, S: l.spatial),
+                groups: l.channels)
         }
     }
 
@@ -46,4 +46,26 @@ extension OpenCLBackend {
         precondition(x.count == l.count && y.count == l.count && perChannel.allSatisfy { $0.count == l.channels },
                      "batch-norm tensors do not match \(l)")
     }
+}
+
+// The kernels of batchnorm.cl (see `KernelArguments`).
+struct BatchNormTrainingKernel: KernelArguments {
+    static let kernelName = "batchnorm_forward_training"
+    var x, gamma, beta, runMean, runVar, y, savedMean, savedInvStd: KernelTensor
+    var N, C, S: Int
+    var decay, epsilon: Float
+}
+
+struct BatchNormInferenceKernel: KernelArguments {
+    static let kernelName = "batchnorm_forward_inference"
+    var x, gamma, beta, runMean, runVar, y: KernelTensor
+    var C, S: Int
+    var epsilon: Float
+    var rows: Int
+}
+
+struct BatchNormBackwardKernel: KernelArguments {
+    static let kernelName = "batchnorm_backward"
+    var x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta: KernelTensor
+    var N, C, S: Int
 }

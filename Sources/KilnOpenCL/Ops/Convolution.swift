@@ -43,8 +43,10 @@ extension OpenCLBackend {
                                 b: memory(outputGrad), outputGrad.offset + n0 * g.outChannels * s,
                                 c: target.0, target.1)
                 if let col {
-                    try launch("col2im", [col, 0, memory(inputGrad), inputGrad.offset + n0 * perImage]
-                                   + geometryArguments(g), global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight, planes: g.inChannels),
+                    try launch(Col2ImKernel(col: KernelTensor(memory: col, offset: 0),
+                                            dx: KernelTensor(memory: memory(inputGrad), offset: inputGrad.offset + n0 * perImage),
+                                            geometry: ConvKernelGeometry(g)),
+                               global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight, planes: g.inChannels),
                                bytes: 4 * Double(nb * (k * s + perImage)))
                 }
             }
@@ -67,15 +69,18 @@ extension OpenCLBackend {
             for n0 in stride(from: 0, to: g.batch, by: chunk) {
                 let nb = min(chunk, g.batch - n0)
                 try im2col(g, input: input, firstImage: n0, images: nb, into: col.memory, rowStride: nb * s, imageStride: s)
-                try launch("nchw_to_cnhw", [memory(outputGrad), outputGrad.offset + n0 * o * s, dyT.memory, 0, nb, o, s,
-                                            rowSums?.memory ?? dyT.memory, n0, rowSums == nil ? 0 : g.batch],
+                try launch(NCHWToCNHWKernel(x: KernelTensor(memory: memory(outputGrad), offset: outputGrad.offset + n0 * o * s),
+                                            y: KernelTensor(memory: dyT.memory, offset: 0), nb: nb, O: o, S: s,
+                                            sums: KernelTensor(memory: rowSums?.memory ?? dyT.memory, offset: n0),
+                                            sumStride: rowSums == nil ? 0 : g.batch),
                            global: [o, nb], local: Array(rowGroup(o, planes: nb).prefix(2)), bytes: 4 * Double(2 * nb * o * s))
                 var d = GemmDescriptor(m: o, n: k, k: nb * s, transposeB: true, beta: 1)
                 d.lda = nb * s; d.ldb = nb * s
                 try enqueueGemm(d, a: dyT.memory, 0, b: col.memory, 0, c: memory(weightGrad), weightGrad.offset)
             }
             if let biasGrad, let rowSums {
-                try launch("bias_grad_from_rows", [rowSums.memory, g.batch] + args(biasGrad) + [o], global: [o], local: [1])
+                try launch(BiasGradFromRowsKernel(sums: rowSums.memory, N: g.batch, db: arg(biasGrad), O: o),
+                           global: [o], local: [1])
             }
         }
     }
@@ -104,15 +109,12 @@ extension OpenCLBackend {
         return [r, max(1, min(planes, 256 / r)), 1]
     }
 
-    private func geometryArguments(_ g: Conv2DGeometry) -> [any KernelArgument] {
-        [g.inChannels, g.inHeight, g.inWidth, g.kernelHeight, g.kernelWidth, g.strideH, g.strideW,
-         g.padTop, g.padLeft, g.outHeight, g.outWidth]
-    }
-
     private func im2col(_ g: Conv2DGeometry, input: Tensor, firstImage: Int, images: Int, into col: CLMemory,
                         rowStride: Int, imageStride: Int) throws {
-        try launch("im2col", [memory(input), input.offset + firstImage * g.inChannels * g.inHeight * g.inWidth, col, 0,
-                              rowStride, imageStride] + geometryArguments(g) + [images],
+        try launch(Im2ColKernel(x: KernelTensor(memory: memory(input),
+                                                offset: input.offset + firstImage * g.inChannels * g.inHeight * g.inWidth),
+                                col: KernelTensor(memory: col, offset: 0), rowStride: rowStride, imageStride: imageStride,
+                                geometry: ConvKernelGeometry(g), nb: images),
                    global: [g.reductionLength, images], local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)),
                    bytes: 4 * Double(images * (g.reductionLength * g.outHeight * g.outWidth + g.inChannels * g.inHeight * g.inWidth)))
     }
@@ -124,4 +126,44 @@ extension Conv2DGeometry {
         kernelHeight == 1 && kernelWidth == 1 && strideH == 1 && strideW == 1
             && padTop == 0 && padLeft == 0 && padBottom == 0 && padRight == 0
     }
+}
+
+// The kernels of conv.cl (see `KernelArguments`).
+struct ConvKernelGeometry: KernelArgumentGroup {
+    var C, H, W, KH, KW, sH, sW, pT, pL, OH, OW: Int
+
+    init(_ g: Conv2DGeometry) {
+        C = g.inChannels; H = g.inHeight; W = g.inWidth; KH = g.kernelHeight; KW = g.kernelWidth
+        sH = g.strideH; sW = g.strideW; pT = g.padTop; pL = g.padLeft; OH = g.outHeight; OW = g.outWidth
+    }
+}
+
+struct Im2ColKernel: KernelArguments {
+    static let kernelName = "im2col"
+    var x, col: KernelTensor
+    var rowStride, imageStride: Int
+    var geometry: ConvKernelGeometry
+    var nb: Int
+}
+
+struct Col2ImKernel: KernelArguments {
+    static let kernelName = "col2im"
+    var col, dx: KernelTensor
+    var geometry: ConvKernelGeometry
+}
+
+struct NCHWToCNHWKernel: KernelArguments {
+    static let kernelName = "nchw_to_cnhw"
+    var x, y: KernelTensor
+    var nb, O, S: Int
+    var sums: KernelTensor
+    var sumStride: Int
+}
+
+struct BiasGradFromRowsKernel: KernelArguments {
+    static let kernelName = "bias_grad_from_rows"
+    var sums: CLMemory
+    var N: Int
+    var db: KernelTensor
+    var O: Int
 }

@@ -13,10 +13,19 @@ extension OpenCLBackend {
     private func apply(_ rate: DropoutRate, _ key: DropoutKey, _ x: Tensor, _ y: Tensor) throws {
         precondition(x.count == y.count, "dropout tensors differ in size")
         try locked {
-            try launch("dropout_apply", args(x) + args(y) + [
-                x.count, key.seed, key.layer, UInt32(truncatingIfNeeded: key.step), UInt32(truncatingIfNeeded: key.step >> 32),
-                rate.threshold, rate.scale,
-            ], global: [(x.count + 3) / 4], local: [config.elementwiseGroupSize], bytes: 8 * Double(x.count))
+            try launch(DropoutKernel(x: arg(x), y: arg(y), count: x.count, seed: key.seed, layer: key.layer,
+                                     stepLo: UInt32(truncatingIfNeeded: key.step), stepHi: UInt32(truncatingIfNeeded: key.step >> 32),
+                                     threshold: rate.threshold, scale: rate.scale),
+                       global: [(x.count + 3) / 4], local: [config.elementwiseGroupSize], bytes: 8 * Double(x.count))
         }
     }
+}
+
+// The kernel of dropout.cl (see `KernelArguments`).
+struct DropoutKernel: KernelArguments {
+    static let kernelName = "dropout_apply"
+    var x, y: KernelTensor
+    var count: Int
+    var seed, layer, stepLo, stepHi, threshold: UInt32
+    var scale: Float
 }

@@ -37,12 +37,12 @@ extension OpenCLBackend {
         let group = config.gemmGroup
         let tilesN = (d.n + config.gemmTileN - 1) / config.gemmTileN
         let tilesM = (d.m + config.gemmTileM - 1) / config.gemmTileM
-        try launch("gemm_tiled", [
-            d.m, d.n, d.k, d.alpha, d.beta,
-            a, aOffset, rsA, csA, d.strideA,
-            b, bOffset, rsB, csB, d.strideB,
-            c, cOffset, d.ldc, d.strideC,
-        ] + epilogue.arguments(unused: c), global: [tilesN * group.x, tilesM * group.y, d.batch], local: [group.x, group.y, 1],
+        try launch(GemmTiledKernel(
+            M: d.m, N: d.n, K: d.k, alpha: d.alpha, beta: d.beta,
+            A: KernelTensor(memory: a, offset: aOffset), rsA: rsA, csA: csA, strideA: d.strideA,
+            B: KernelTensor(memory: b, offset: bOffset), rsB: rsB, csB: csB, strideB: d.strideB,
+            C: KernelTensor(memory: c, offset: cOffset), ldc: d.ldc, strideC: d.strideC,
+            epilogue: epilogue.arguments(unused: c)), global: [tilesN * group.x, tilesM * group.y, d.batch], local: [group.x, group.y, 1],
            flops: d.flops, bytes: d.compulsoryBytes)
     }
 }
@@ -64,16 +64,16 @@ extension OpenCLBackend {
         let packedCount = tiles * mr * d.k
         let packed = try workspace(packedCount * packs)
         let (sR, sK) = d.transposeA ? (1, d.lda) : (d.lda, 1)
-        try launch("pack_panels", [d.m, d.k, kc, mr, a, aOffset, sR, sK, d.strideA, packed.memory, packedCount],
+        try launch(PackPanelsKernel(rows: d.m, K: d.k, kc: kc, R: mr, src: KernelTensor(memory: a, offset: aOffset),
+                                    sR: sR, sK: sK, srcStride: d.strideA, dst: packed.memory, dstStride: packedCount),
                    global: [ceilDiv(d.k, kc), tiles, packs], local: [1, 1, 1])
         let (bsK, bsN) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
-        try launch("gemm_local", [
-            d.m, d.n, d.k, d.alpha, d.beta,
-            packed.memory, d.strideA == 0 ? 0 : packedCount,
-            b, bOffset, bsK, bsN, d.strideB,
-            c, cOffset, d.ldc, d.strideC,
-            kc, mcb, ncb,
-        ] + epilogue.arguments(unused: c), global: [ceilDiv(strips, ncb), ceilDiv(tiles, mcb), d.batch], local: [1, 1, 1],
+        try launch(GemmLocalKernel(
+            M: d.m, N: d.n, K: d.k, alpha: d.alpha, beta: d.beta,
+            Ap: packed.memory, apStride: d.strideA == 0 ? 0 : packedCount,
+            B: KernelTensor(memory: b, offset: bOffset), bsK: bsK, bsN: bsN, bStride: d.strideB,
+            C: KernelTensor(memory: c, offset: cOffset), ldc: d.ldc, cStride: d.strideC,
+            kcs: kc, mcb: mcb, ncb: ncb, epilogue: epilogue.arguments(unused: c)), global: [ceilDiv(strips, ncb), ceilDiv(tiles, mcb), d.batch], local: [1, 1, 1],
            flops: d.flops, bytes: d.compulsoryBytes)
     }
 }
@@ -101,8 +101,9 @@ extension OpenCLBackend {
             try enqueuePackedGemm(r, a: a, aOffset + full * length * aStep, b: b, bOffset + full * length * bStep,
                                   c: scratch.memory, full * d.m * d.n, splitting: false)
         }
-        try launch("gemm_sum_parts", [d.m, d.n, used, d.alpha, d.beta, scratch.memory, c, cOffset, d.ldc]
-                       + epilogue.arguments(unused: c), global: [d.m], local: [1])
+        try launch(GemmSumPartsKernel(M: d.m, N: d.n, P: used, alpha: d.alpha, beta: d.beta, parts: scratch.memory,
+                                      C: KernelTensor(memory: c, offset: cOffset), ldc: d.ldc,
+                                      epilogue: epilogue.arguments(unused: c)), global: [d.m], local: [1])
     }
 }
 
@@ -116,4 +117,50 @@ extension GemmDescriptor {
         let c = Double(m * n) * Double(batch) * (beta == 0 ? 1 : 2)
         return 4 * (a + b + c)
     }
+}
+
+// The kernels of gemm.cl and gemm_packed.cl (see `KernelArguments`).
+struct GemmTiledKernel: KernelArguments {
+    static let kernelName = "gemm_tiled"
+    var M, N, K: Int
+    var alpha, beta: Float
+    var A: KernelTensor
+    var rsA, csA, strideA: Int
+    var B: KernelTensor
+    var rsB, csB, strideB: Int
+    var C: KernelTensor
+    var ldc, strideC: Int
+    var epilogue: GemmEpilogue.Arguments
+}
+
+struct PackPanelsKernel: KernelArguments {
+    static let kernelName = "pack_panels"
+    var rows, K, kc, R: Int
+    var src: KernelTensor
+    var sR, sK, srcStride: Int
+    var dst: CLMemory
+    var dstStride: Int
+}
+
+struct GemmLocalKernel: KernelArguments {
+    static let kernelName = "gemm_local"
+    var M, N, K: Int
+    var alpha, beta: Float
+    var Ap: CLMemory
+    var apStride: Int
+    var B: KernelTensor
+    var bsK, bsN, bStride: Int
+    var C: KernelTensor
+    var ldc, cStride, kcs, mcb, ncb: Int
+    var epilogue: GemmEpilogue.Arguments
+}
+
+struct GemmSumPartsKernel: KernelArguments {
+    static let kernelName = "gemm_sum_parts"
+    var M, N, P: Int
+    var alpha, beta: Float
+    var parts: CLMemory
+    var C: KernelTensor
+    var ldc: Int
+    var epilogue: GemmEpilogue.Arguments
 }

@@ -13,15 +13,25 @@ struct GemmEpilogue {
 
     static var none: GemmEpilogue { GemmEpilogue() }
 
-    /// The kernels' (bias, biasOff, biasRowStep, biasColStep, act, actAlpha); without a bias,
-    /// `unused` fills the pointer slot (never read: both steps are 0).
-    func arguments(unused: CLMemory) -> [any KernelArgument] {
+    /// The GEMM kernels' trailing parameters.
+    struct Arguments: KernelArgumentGroup {
+        var bias: KernelTensor
+        var biasRowStep, biasColStep: Int
+        /// The ACT_* code (`ActivationFunction.kernelCode`).
+        var act: Int
+        var actAlpha: Float
+    }
+
+    /// The kernels' trailing arguments; without a bias, `unused` fills the pointer slot
+    /// (never read: both steps are 0).
+    func arguments(unused: CLMemory) -> Arguments {
         let (rowStep, colStep): (Int, Int) = switch bias?.axis {
         case .perRow: (1, 0)
         case .perColumn: (0, 1)
         case nil: (0, 0)
         }
-        return [bias?.memory ?? unused, bias?.offset ?? 0, rowStep, colStep,
-                activation.kernelCode, activation.kernelAlpha]
+        return Arguments(bias: KernelTensor(memory: bias?.memory ?? unused, offset: bias?.offset ?? 0),
+                         biasRowStep: rowStep, biasColStep: colStep, act: activation.kernelCode,
+                         actAlpha: activation.kernelAlpha)
     }
 }

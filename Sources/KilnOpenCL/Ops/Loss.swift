@@ -8,8 +8,8 @@ extension OpenCLBackend {
         precondition(target.count == prediction.count && gradient.count == prediction.count && perSampleLoss.count == n,
                      "loss tensors do not match \(prediction.shape)")
         try locked {
-            try launch("loss_rows", [Self.code(f)] + args(prediction) + args(target) + args(perSampleLoss) + args(gradient)
-                           + [n, k], count: n)
+            try launch(LossRowsKernel(kind: f.kernelCode, p: arg(prediction), t: arg(target), loss: arg(perSampleLoss),
+                                      grad: arg(gradient), N: n, K: k), count: n)
         }
     }
 
@@ -17,7 +17,7 @@ extension OpenCLBackend {
         let n = prediction.shape[0], k = prediction.count / max(n, 1)
         precondition(target.count == prediction.count && correct.count == n, "accuracy tensors do not match")
         try locked {
-            try launch("count_correct", args(prediction) + args(target) + args(correct) + [n, k], count: n)
+            try launch(CountCorrectKernel(p: arg(prediction), t: arg(target), correct: arg(correct), N: n, K: k), count: n)
         }
     }
 
@@ -28,23 +28,35 @@ extension OpenCLBackend {
             // Enough groups to fill a device, few enough that one group finishes the job.
             let groups = min(max((x.count + groupSize - 1) / groupSize, 1), groupSize)
             if groups == 1 {
-                try launch("reduce_sum", args(x) + [x.count] + args(out), groups: 1)
+                try launch(ReduceSumKernel(x: arg(x), count: x.count, out: arg(out)), groups: 1)
             } else {
                 let partials = try workspace(groups)
-                try launch("reduce_sum", args(x) + [x.count, partials.memory, 0], groups: groups)
-                try launch("reduce_sum", [partials.memory, 0, groups] + args(out), groups: 1)
+                let partialSums = KernelTensor(memory: partials.memory, offset: 0)
+                try launch(ReduceSumKernel(x: arg(x), count: x.count, out: partialSums), groups: groups)
+                try launch(ReduceSumKernel(x: partialSums, count: groups, out: arg(out)), groups: 1)
             }
         }
     }
+}
 
-    // The LOSS_* codes of loss.cl.
-    private static func code(_ f: LossFunction) -> Int32 {
-        switch f {
-        case .softmaxCrossEntropy: 0
-        case .binaryCrossEntropy: 1
-        case .meanSquaredError: 2
-        case .meanAbsoluteError: 3
-        case .hinge: 4
-        }
-    }
+// The kernels of loss.cl and reduce.cl (see `KernelArguments`).
+struct LossRowsKernel: KernelArguments {
+    static let kernelName = "loss_rows"
+    /// The LOSS_* code (`LossFunction.kernelCode`).
+    var kind: Int
+    var p, t, loss, grad: KernelTensor
+    var N, K: Int
+}
+
+struct CountCorrectKernel: KernelArguments {
+    static let kernelName = "count_correct"
+    var p, t, correct: KernelTensor
+    var N, K: Int
+}
+
+struct ReduceSumKernel: KernelArguments {
+    static let kernelName = "reduce_sum"
+    var x: KernelTensor
+    var count: Int
+    var out: KernelTensor
 }

@@ -13,10 +13,21 @@ extension OpenCLBackend {
         case .adam: "adam"
         }
         try locked {
-            try launch("optimizer_step_" + kind, [n] + args(params) + args(grads) + args(decayMask) + args(state1) + args(state2)
-                           + [u.learningRate, u.momentum, u.nesterov ? 1 : 0, u.rho, u.beta1, u.beta2, u.epsilon,
-                              u.l1, u.l2, u.weightDecay, u.biasCorrection1, u.biasCorrection2] as [any KernelArgument],
-                       count: n)
+            try launch(OptimizerStepKernel(
+                count: n, params: arg(params), grads: arg(grads), mask: arg(decayMask), state1: arg(state1), state2: arg(state2),
+                lr: u.learningRate, momentum: u.momentum, nesterov: u.nesterov ? 1 : 0, rho: u.rho, beta1: u.beta1,
+                beta2: u.beta2, epsilon: u.epsilon, l1: u.l1, l2: u.l2, weightDecay: u.weightDecay,
+                c1: u.biasCorrection1, c2: u.biasCorrection2), kernel: "optimizer_step_" + kind, count: n)
         }
     }
+}
+
+/// `optimizer_step_<kind>` of optimizer.cl, one kernel per kind (see `KernelArguments`).
+struct OptimizerStepKernel: KernelArguments {
+    static let kernelName = "optimizer_step_sgd"
+    var count: Int
+    var params, grads, mask, state1, state2: KernelTensor
+    var lr, momentum: Float
+    var nesterov: Int
+    var rho, beta1, beta2, epsilon, l1, l2, weightDecay, c1, c2: Float
 }

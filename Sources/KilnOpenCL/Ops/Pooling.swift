@@ -9,11 +9,12 @@ extension OpenCLBackend {
             let planes = output.count / max(g.outHeight * g.outWidth, 1)
             let bytes = 4 * Double(input.count + output.count)  // each read or written once
             if g.isPlain2x2 {
-                return try launch("maxpool2x2_forward", args(input) + args(output) + [g.inHeight, g.inWidth, g.outHeight, g.outWidth, planes],
+                return try launch(MaxPool2x2ForwardKernel(x: arg(input), y: arg(output), H: g.inHeight, W: g.inWidth,
+                                                          OH: g.outHeight, OW: g.outWidth, planes: planes),
                                   global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)),
                                   bytes: bytes)
             }
-            try launch("maxpool_forward", args(input) + args(output) + geometry(g) + [planes],
+            try launch(MaxPoolForwardKernel(x: arg(input), y: arg(output), geometry: PoolKernelGeometry(g), planes: planes),
                        global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)), bytes: bytes)
         }
     }
@@ -25,12 +26,14 @@ extension OpenCLBackend {
             let planes = inputGrad.count / max(g.inHeight * g.inWidth, 1)
             let bytes = 4 * Double(input.count + outputGrad.count + inputGrad.count)
             if g.isPlain2x2 {
-                return try launch("maxpool2x2_backward", args(input) + args(outputGrad) + args(inputGrad)
-                                      + [g.inHeight, g.inWidth, g.outHeight, g.outWidth, planes],
+                return try launch(MaxPool2x2BackwardKernel(x: arg(input), dy: arg(outputGrad), dx: arg(inputGrad),
+                                                           H: g.inHeight, W: g.inWidth, OH: g.outHeight, OW: g.outWidth,
+                                                           planes: planes),
                                   global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)),
                                   bytes: bytes)
             }
-            try launch("maxpool_backward", args(input) + args(outputGrad) + args(inputGrad) + geometry(g) + [planes],
+            try launch(MaxPoolBackwardKernel(x: arg(input), dy: arg(outputGrad), dx: arg(inputGrad),
+                                             geometry: PoolKernelGeometry(g), planes: planes),
                        global: [g.inHeight, planes], local: Array(rowGroup(g.inHeight, planes: planes).prefix(2)), bytes: bytes)
         }
     }
@@ -38,15 +41,16 @@ extension OpenCLBackend {
     public func avgPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws {
         check(g, input: input, output: output)
         try locked {
-            try launch("avgpool_forward", args(input) + args(output) + geometry(g) + [output.count], count: output.count)
+            try launch(AvgPoolForwardKernel(x: arg(input), y: arg(output), geometry: PoolKernelGeometry(g), total: output.count),
+                       count: output.count)
         }
     }
 
     public func avgPoolBackward(_ g: Pool2DGeometry, outputGrad: Tensor, inputGrad: Tensor) throws {
         check(g, input: inputGrad, output: outputGrad)
         try locked {
-            try launch("avgpool_backward", args(outputGrad) + args(inputGrad) + geometry(g) + [inputGrad.count],
-                       count: inputGrad.count)
+            try launch(AvgPoolBackwardKernel(dy: arg(outputGrad), dx: arg(inputGrad), geometry: PoolKernelGeometry(g),
+                                             total: inputGrad.count), count: inputGrad.count)
         }
     }
 
@@ -54,10 +58,6 @@ extension OpenCLBackend {
         precondition(g.isValid, "invalid pooling geometry \(g)")
         precondition(input.count == g.inputShape.count && output.count == g.outputShape.count,
                      "pooling tensors do not match \(g)")
-    }
-
-    private func geometry(_ g: Pool2DGeometry) -> [any KernelArgument] {
-        [g.inHeight, g.inWidth, g.windowH, g.windowW, g.strideH, g.strideW, g.padTop, g.padLeft, g.outHeight, g.outWidth]
     }
 }
 
@@ -68,4 +68,54 @@ extension Pool2DGeometry {
         windowH == 2 && windowW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
             && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth
     }
+}
+
+// The kernels of pool.cl (see `KernelArguments`).
+struct PoolKernelGeometry: KernelArgumentGroup {
+    var H, W, WH, WW, sH, sW, pT, pL, OH, OW: Int
+
+    init(_ g: Pool2DGeometry) {
+        H = g.inHeight; W = g.inWidth; WH = g.windowH; WW = g.windowW; sH = g.strideH; sW = g.strideW
+        pT = g.padTop; pL = g.padLeft; OH = g.outHeight; OW = g.outWidth
+    }
+}
+
+struct MaxPoolForwardKernel: KernelArguments {
+    static let kernelName = "maxpool_forward"
+    var x, y: KernelTensor
+    var geometry: PoolKernelGeometry
+    var planes: Int
+}
+
+struct MaxPoolBackwardKernel: KernelArguments {
+    static let kernelName = "maxpool_backward"
+    var x, dy, dx: KernelTensor
+    var geometry: PoolKernelGeometry
+    var planes: Int
+}
+
+struct MaxPool2x2ForwardKernel: KernelArguments {
+    static let kernelName = "maxpool2x2_forward"
+    var x, y: KernelTensor
+    var H, W, OH, OW, planes: Int
+}
+
+struct MaxPool2x2BackwardKernel: KernelArguments {
+    static let kernelName = "maxpool2x2_backward"
+    var x, dy, dx: KernelTensor
+    var H, W, OH, OW, planes: Int
+}
+
+struct AvgPoolForwardKernel: KernelArguments {
+    static let kernelName = "avgpool_forward"
+    var x, y: KernelTensor
+    var geometry: PoolKernelGeometry
+    var total: Int
+}
+
+struct AvgPoolBackwardKernel: KernelArguments {
+    static let kernelName = "avgpool_backward"
+    var dy, dx: KernelTensor
+    var geometry: PoolKernelGeometry
+    var total: Int
 }
