@@ -29,7 +29,7 @@ struct Eval: ParsableCommand {
             print(note)
             let test = try data.load(.test)
             let model = try ModelZoo.make(name, input: Shape(description.input), classes: description.output.reduce(1, *))
-            try model.compile(backend: backend, optimizer: try Adam(), loss: .softmaxCrossEntropy)
+            try model.compile(backend: backend, optimizer: Adam(), loss: .softmaxCrossEntropy)
             try Checkpoint.load(into: model, from: url)
             let r = try model.evaluate(test, batchSize: batchSize)
             print(String(format: "test: loss %.4f  accuracy %.4f  (%d images, model %@)", r.loss, r.accuracy, test.count, name))

@@ -30,10 +30,10 @@ struct Train: ParsableCommand {
             printNow(note)
             timing.mark("backend")
             var train = try data.load(.train, limit: options.limit)
-            printNow("data: \(data.dataset), \(train.count) training images of \(Shape(train.sampleShape))")
+            printNow("data: \(data.dataset), \(train.count) training images of \(train.sampleShape)")
             timing.mark("training data")
 
-            let model = try ModelZoo.make(options.model, input: Shape(train.sampleShape), classes: max(train.classCount, 2))
+            let model = try ModelZoo.make(options.model, input: train.sampleShape, classes: max(train.classCount, 2))
             if !options.noNormalize {
                 model.normalizer = Normalizer(fitting: train)
             }

@@ -40,12 +40,12 @@ struct SteadyStateMemoryTests {
         let train = stripes(count: stepsPerEpoch * batchSize, seed: 1)
         let validation = stripes(count: 64, seed: 2)
         let model = try Sequential(input: [1, 8, 8]) {
-            Conv2D(4, kernelSize: 3, padding: .same, activation: .relu)
+            try Conv2D(4, kernelSize: 3, padding: .same, activation: .relu)
             BatchNorm()
-            MaxPool2D(2)
+            MaxPool2D()
             Flatten()
-            Dropout(0.25)
-            Dense(3)
+            try Dropout(0.25)
+            try Dense(3)
         }
         try model.compile(backend: backend, optimizer: Adam(), loss: .softmaxCrossEntropy, seed: 3)
         let probe = MemoryProbe(deviceBytes: deviceBytes)

@@ -50,9 +50,9 @@ struct TrainingCrossCheckTests {
 
     static let freeRunningSetups = [
         // No batch norm; dropout 0.5 after the hidden dense layer, so masks must agree.
-        TrainingSetup(model: "simple-cnn", side: 28, optimizer: { try Adam() }, label: "Adam 1e-3"),
+        TrainingSetup(model: "simple-cnn", side: 28, optimizer: { Adam() }, label: "Adam 1e-3"),
         // Batch norm (running statistics), residual adds, a 1×1 strided projection, dropout 0.3.
-        TrainingSetup(model: "resnet-small", side: 14, optimizer: { try Adam() }, label: "Adam 1e-3"),
+        TrainingSetup(model: "resnet-small", side: 14, optimizer: { Adam() }, label: "Adam 1e-3"),
     ]
 
     /// Tolerances, from measurements on PoCL (pthread device, AVX-512) against the CPU:

@@ -10,7 +10,7 @@ struct ProgramCacheTests {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    @Test func secondBuildLoadsTheBinaryAndIsFaster() throws {
+    @Test func secondBuildLoadsTheCachedBinary() throws {
         let context = try TestDevice.backend.context
         let cache = ProgramCache(directory: TestDevice.temporaryDirectory())
         let options = try TestDevice.backend.config.buildOptions

@@ -47,16 +47,15 @@ final class FakeTrainer {
 
 /// Epochs 1… with `metric` taking `values` (loss 1 and accuracy 0.5 otherwise; no
 /// validation metrics unless they are the one given).
-func epochs(_ metric: String, _ values: [Double]) -> [EpochMetrics] {
+func epochs(_ metric: Metric, _ values: [Double]) -> [EpochMetrics] {
     values.enumerated().map { index, value in
         var m = EpochMetrics(epoch: index + 1, loss: 1, accuracy: 0.5, learningRate: 0.1,
                              imagesPerSecond: 1000, seconds: 1)
         switch metric {
-        case "loss": m.loss = value
-        case "accuracy": m.accuracy = value
-        case "val_loss": m.valLoss = value; m.valAccuracy = 0.5
-        case "val_accuracy": m.valAccuracy = value; m.valLoss = 1
-        default: fatalError("unknown metric \(metric)")
+        case .loss: m.loss = value
+        case .accuracy: m.accuracy = value
+        case .valLoss: m.valLoss = value; m.valAccuracy = 0.5
+        case .valAccuracy: m.valAccuracy = value; m.valLoss = 1
         }
         return m
     }

@@ -14,30 +14,30 @@ import Testing
         return history
     }
 
-    @Test func valuesByMetricName() {
+    @Test func valuesByMetric() {
         let history = sample()
-        #expect(history.values(of: "loss") == [0.9, 0.5, 0.4])
-        #expect(history["val_accuracy"] == [0.7, 0.75, 0.75])
-        #expect(history["bogus"] == [nil, nil, nil])
-        #expect(history.points(of: "val_loss").map(\.epoch) == [1, 2, 3])
-        #expect(history.metricNames == ["loss", "accuracy", "val_loss", "val_accuracy"])
+        #expect(history.values(of: .loss) == [0.9, 0.5, 0.4])
+        #expect(history[.valAccuracy] == [0.7, 0.75, 0.75])
+        #expect(history.points(of: .valLoss).map(\.epoch) == [1, 2, 3])
+        #expect(history.metrics == [.loss, .accuracy, .valLoss, .valAccuracy])
+        #expect(history.metrics.map(\.rawValue) == ["loss", "accuracy", "val_loss", "val_accuracy"])
         #expect(history.last?.epoch == 3)
     }
 
     @Test func withoutValidationThereAreNoValidationMetrics() {
-        let history = History(epochs: epochs("loss", [1, 0.5]))
-        #expect(history.metricNames == ["loss", "accuracy"])
-        #expect(history["val_loss"] == [nil, nil])
-        #expect(history.points(of: "val_loss").isEmpty)
-        #expect(history.best("val_loss") == nil)
+        let history = History(epochs: epochs(.loss, [1, 0.5]))
+        #expect(history.metrics == [.loss, .accuracy])
+        #expect(history[.valLoss] == [nil, nil])
+        #expect(history.points(of: .valLoss).isEmpty)
+        #expect(history.best(.valLoss) == nil)
     }
 
     @Test func bestUsesTheMonitorsDirection() {
         let history = sample()
-        #expect(history.best("val_loss")?.epoch == 3)
-        #expect(history.best("loss", mode: .max)?.epoch == 1)
+        #expect(history.best(.valLoss)?.epoch == 3)
+        #expect(history.best(.loss, mode: .max)?.epoch == 1)
         // ties keep the first epoch that reached the value
-        #expect(history.best("val_accuracy")?.epoch == 2)
+        #expect(history.best(.valAccuracy)?.epoch == 2)
     }
 
     @Test func roundTripsThroughJSON() throws {

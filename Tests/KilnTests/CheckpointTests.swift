@@ -11,7 +11,7 @@ struct CheckpointTests {
         let model = try TestData.smallModel()
         let data = TestData.stripes(count: 40)
         model.normalizer = Normalizer(fitting: data)
-        try model.compile(backend: CPUBackend(), optimizer: try Adam(), loss: .softmaxCrossEntropy, seed: 3)
+        try model.compile(backend: CPUBackend(), optimizer: Adam(), loss: .softmaxCrossEntropy, seed: 3)
         _ = try model.fit(data, epochs: 1, batchSize: 8, log: { _ in })
         return model
     }
@@ -21,7 +21,7 @@ struct CheckpointTests {
         let url = dir.appending(path: "m.safetensors")
         try Checkpoint.save(model, to: url)
         let fresh = try TestData.smallModel()
-        try fresh.compile(backend: CPUBackend(), optimizer: try Adam(), loss: .softmaxCrossEntropy, seed: 99)
+        try fresh.compile(backend: CPUBackend(), optimizer: Adam(), loss: .softmaxCrossEntropy, seed: 99)
         try Checkpoint.load(into: fresh, from: url)
         #expect(try fresh.weights() == model.weights())
         #expect(fresh.normalizer == model.normalizer)
@@ -43,8 +43,8 @@ struct CheckpointTests {
     @Test func mismatchedModelIsAClearErrorAndLeavesTheModelUnchanged() throws {
         let url = dir.appending(path: "a.safetensors")
         try Checkpoint.save(try trainedModel(), to: url)
-        let other = try Sequential(input: [1, 8, 8]) { Conv2D(5, kernelSize: 3); Flatten(); Dense(3) }
-        try other.compile(backend: CPUBackend(), optimizer: try Adam(), loss: .softmaxCrossEntropy, seed: 1)
+        let other = try Sequential(input: [1, 8, 8]) { try Conv2D(5, kernelSize: 3); Flatten(); try Dense(3) }
+        try other.compile(backend: CPUBackend(), optimizer: Adam(), loss: .softmaxCrossEntropy, seed: 1)
         let before = try other.weights()
         #expect {
             try Checkpoint.load(into: other, from: url)
@@ -60,7 +60,7 @@ struct CheckpointTests {
         let url = dir.appending(path: "plain.safetensors")
         try SafeTensorsFile(tensors: [(name: "x", shape: [1], values: [1])]).write(to: url)
         let model = try TestData.smallModel()
-        try model.compile(backend: CPUBackend(), optimizer: try Adam(), loss: .softmaxCrossEntropy)
+        try model.compile(backend: CPUBackend(), optimizer: Adam(), loss: .softmaxCrossEntropy)
         #expect { try Checkpoint.load(into: model, from: url) } throws: { "\($0)".contains("not a Kiln checkpoint") }
     }
 }

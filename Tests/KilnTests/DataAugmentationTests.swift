@@ -5,7 +5,7 @@ import KilnCheck
 
 @Suite struct DataAugmentationTests {
     /// One [2, 3, 4] image with distinct values 1…24.
-    let shape = [2, 3, 4]
+    let shape: Shape = [2, 3, 4]
     let image: [Float] = (1...24).map(Float.init)
 
     func pixel(_ img: [Float], _ c: Int, _ y: Int, _ x: Int) -> Float { img[(c * 3 + y) * 4 + x] }

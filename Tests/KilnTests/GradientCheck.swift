@@ -21,7 +21,7 @@ struct GradientCheck {
     /// spacing is kept above 2h.
     var distinct = false
 
-    init(inputShape: Shape, seed: UInt64 = 7, @LayerBuilder _ layers: () -> [any Layer]) throws {
+    init(inputShape: Shape, seed: UInt64 = 7, @LayerBuilder _ layers: () throws -> [any Layer]) throws {
         self.inputShape = inputShape
         model = try Sequential(input: inputShape.sampleShape, layers)
         try model.compile(backend: backend, optimizer: SGD(), loss: .meanSquaredError, seed: seed)

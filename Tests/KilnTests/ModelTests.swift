@@ -24,21 +24,68 @@ struct ModelTests {
 
     @Test func shapeErrorsNameTheLayer() {
         #expect(throws: LayerError("Dense expects a flat input per sample, got [1, 8, 8]; add Flatten() before it")) {
-            _ = try Sequential(input: [1, 8, 8]) { Dense(3) }
+            _ = try Sequential(input: [1, 8, 8]) { try Dense(3) }
         }
-        #expect { _ = try Sequential(input: [1, 4, 4]) { Conv2D(2, kernelSize: 5) } } throws: {
+        #expect { _ = try Sequential(input: [1, 4, 4]) { try Conv2D(2, kernelSize: 5) } } throws: {
             "\($0)".contains("does not fit input [1, 4, 4]")
         }
         #expect(throws: LayerError("Dropout: rate must be in [0, 1), got 1.0")) {
-            _ = try Sequential(input: [4]) { Dropout(1) }
+            _ = try Sequential(input: [4]) { try Dropout(1) }
         }
         #expect { _ = try ModelZoo.make("vgg") } throws: { "\($0)".contains("available: simple-cnn") }
     }
 
+    @Test func layerArgumentsAreCheckedWhenTheLayerIsMade() {
+        #expect(throws: LayerError("Dense: units must be positive, got 0")) { _ = try Dense(0) }
+        #expect(throws: LayerError("Conv2D: filters, kernel size and strides must be positive, got 4 filters, "
+            + "kernel 3x3, stride 0x0")) { _ = try Conv2D(4, kernelSize: 3, stride: 0) }
+        #expect(throws: LayerError("Conv2D: padding must not be negative, got pad(-1,0,0,0)")) {
+            _ = try Conv2D(4, kernelSize: 3, padding: .explicit(top: -1, left: 0, bottom: 0, right: 0))
+        }
+        #expect(throws: LayerError("MaxPool2D: pool size and strides must be positive, got pool 0x0")) {
+            _ = try MaxPool2D(0)
+        }
+        #expect(throws: LayerError("AvgPool2D: pool size and strides must be positive, got pool 2x2, stride 0x1")) {
+            _ = try AvgPool2D(poolSize: (2, 2), strides: (0, 1))
+        }
+        #expect(throws: LayerError("Dropout: rate must be in [0, 1), got -0.5")) { _ = try Dropout(-0.5) }
+        #expect(throws: LayerError("BatchNorm: decay must be in [0, 1] and epsilon positive, got decay 0.99, epsilon 0.0")) {
+            _ = try BatchNorm(epsilon: 0)
+        }
+        #expect(throws: LayerError("Activation: leaky ReLU alpha must be positive, got 0.0")) { _ = try LeakyReLU(alpha: 0) }
+        #expect(throws: LayerError("Residual: leaky ReLU alpha must be positive, got -1.0")) {
+            _ = try Residual(activation: .leakyReLU(alpha: -1)) { Flatten() }
+        }
+    }
+
+    @Test func aLayerInstanceBelongsToOneModel() throws {
+        let shared = try Dense(3)
+        let first = try Sequential(input: [4]) { shared }
+        #expect(throws: LayerError("layer 1 (Dense) already belongs to another model; make a new Dense(...) for each place it is used")) {
+            _ = try Sequential(input: [4]) { ReLU(); shared }
+        }
+        let twice = try Dense(4)
+        #expect(throws: LayerError("layer 1 (Dense) appears twice in the model; make a new Dense(...) for each place it is used")) {
+            _ = try Sequential(input: [4]) { twice; twice }
+        }
+        let nested = try Dense(4)
+        #expect(throws: LayerError.self) {
+            _ = try Sequential(input: [4]) { nested; try Residual { nested } }
+        }
+        #expect(first.layers.count == 1)
+    }
+
+    @Test func aLayerWhoseModelIsGoneMayJoinAnother() throws {
+        let layer = try Dense(3)
+        do { _ = try Sequential(input: [4]) { layer } }
+        let second = try Sequential(input: [4]) { layer }
+        #expect(second.outputShape == [3])
+    }
+
     @Test func sameSeedGivesSameInitialWeightsOnEveryCompile() throws {
         let a = try ModelZoo.make("lenet5"), b = try ModelZoo.make("lenet5")
-        try a.compile(backend: CPUBackend(), optimizer: try Adam(), loss: .softmaxCrossEntropy, seed: 5)
-        try b.compile(backend: CPUBackend(), optimizer: try Adam(), loss: .softmaxCrossEntropy, seed: 5)
+        try a.compile(backend: CPUBackend(), optimizer: Adam(), loss: .softmaxCrossEntropy, seed: 5)
+        try b.compile(backend: CPUBackend(), optimizer: Adam(), loss: .softmaxCrossEntropy, seed: 5)
         #expect(try a.weights() == b.weights())
     }
 }

@@ -4,32 +4,32 @@ import Testing
 
 @Suite struct OptimizerConfigurationTests {
     @Test func kerasDefaults() throws {
-        let sgd = try SGD()
+        let sgd = SGD()
         #expect(sgd.learningRate == 0.01 && sgd.momentum == 0 && !sgd.nesterov)
-        let adagrad = try AdaGrad()
+        let adagrad = AdaGrad()
         #expect(adagrad.learningRate == 0.001 && adagrad.initialAccumulator == 0.1 && adagrad.epsilon == 1e-7)
-        let rmsprop = try RMSprop()
+        let rmsprop = RMSprop()
         #expect(rmsprop.learningRate == 0.001 && rmsprop.rho == 0.9 && rmsprop.epsilon == 1e-7)
-        let adam = try Adam()
+        let adam = Adam()
         #expect(adam.learningRate == 0.001 && adam.beta1 == 0.9 && adam.beta2 == 0.999 && adam.epsilon == 1e-7)
         #expect(adam.weightDecay == 0 && adam.regularization == .none)
-        #expect(try Adam.adamW().weightDecay == 0.004)
+        #expect(Adam.adamW().weightDecay == 0.004)
     }
 
     @Test func stateSlotsAndInitialState() throws {
-        #expect(try SGD().stateSlots == 0)
+        #expect(SGD().stateSlots == 0)
         #expect(try SGD(momentum: 0.9).stateSlots == 1)
-        #expect(try AdaGrad().stateSlots == 1)
-        #expect(try RMSprop().stateSlots == 1)
-        #expect(try Adam().stateSlots == 2)
+        #expect(AdaGrad().stateSlots == 1)
+        #expect(RMSprop().stateSlots == 1)
+        #expect(Adam().stateSlots == 2)
         #expect(try AdaGrad(initialAccumulator: 0.25).initialState1 == 0.25)
-        #expect(try Adam().initialState1 == 0)
-        #expect(try RMSprop().initialState1 == 0)
+        #expect(Adam().initialState1 == 0)
+        #expect(RMSprop().initialState1 == 0)
     }
 
     /// c1 = 1 − β1^t and c2 = 1 − β2^t, computed in Double from the Float β's.
     @Test func adamBiasCorrectionsForTheFirstSteps() throws {
-        let adam = try Adam()
+        let adam = Adam()
         let expected: [(c1: Double, c2: Double)] = [(0.1, 0.001), (0.19, 0.001999), (0.271, 0.002997001)]
         for (index, e) in expected.enumerated() {
             let t = index + 1
@@ -115,8 +115,8 @@ import Testing
     }
 
     @Test func descriptionsNameTheRule() throws {
-        #expect(try Adam.adamW().description.hasPrefix("AdamW(learningRate: 0.001"))
-        #expect(try Adam().description.hasPrefix("Adam(learningRate: 0.001"))
+        #expect(Adam.adamW().description.hasPrefix("AdamW(learningRate: 0.001"))
+        #expect(Adam().description.hasPrefix("Adam(learningRate: 0.001"))
         #expect(try SGD(regularization: .l2(0.5)).description.contains("l2: 0.5"))
     }
 }

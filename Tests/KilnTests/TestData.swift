@@ -19,12 +19,12 @@ enum TestData {
     /// A model with every kind of state: conv, batch norm, dropout, dense.
     static func smallModel(classes: Int = 3, size: Int = 8) throws -> Sequential {
         try Sequential(input: [1, size, size]) {
-            Conv2D(4, kernelSize: 3, padding: .same, activation: .relu)
+            try Conv2D(4, kernelSize: 3, padding: .same, activation: .relu)
             BatchNorm()
-            MaxPool2D(2)
+            MaxPool2D()
             Flatten()
-            Dropout(0.25)
-            Dense(classes)
+            try Dropout(0.25)
+            try Dense(classes)
         }
     }
 }

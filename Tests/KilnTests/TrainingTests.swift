@@ -35,7 +35,7 @@ struct TrainingTests {
 
     @Test func nonFiniteLossStopsTrainingWithAdvice() throws {
         let model = try TestData.smallModel()
-        try model.compile(backend: CPUBackend(), optimizer: try SGD(), loss: .softmaxCrossEntropy, seed: 1)
+        try model.compile(backend: CPUBackend(), optimizer: SGD(), loss: .softmaxCrossEntropy, seed: 1)
         var w = try model.weights()
         w.parameters[w.parameters.count - 1] = .nan  // the last bias: every logit row sees it
         try model.setWeights(w)
@@ -53,7 +53,7 @@ struct TrainingTests {
         let order = data.labels.indices.sorted { data.labels[$0] < data.labels[$1] }
         data = data.subset(order)
         let model = try TestData.smallModel()
-        try model.compile(backend: CPUBackend(), optimizer: try Adam(), loss: .softmaxCrossEntropy, seed: 1)
+        try model.compile(backend: CPUBackend(), optimizer: Adam(), loss: .softmaxCrossEntropy, seed: 1)
         var lines: [String] = []
         _ = try model.fit(data, epochs: 1, batchSize: 8, validationSplit: 0.1, log: { lines.append($0) })
         #expect(lines.contains { $0.hasPrefix("warning:") && $0.contains("only class 2") })
@@ -62,7 +62,7 @@ struct TrainingTests {
     @Test func badArgumentsAreClearErrors() throws {
         let model = try TestData.smallModel()
         #expect(throws: TrainingError.notCompiled) { _ = try model.evaluate(TestData.stripes(count: 4)) }
-        try model.compile(backend: CPUBackend(), optimizer: try Adam(), loss: .softmaxCrossEntropy)
+        try model.compile(backend: CPUBackend(), optimizer: Adam(), loss: .softmaxCrossEntropy)
         let data = TestData.stripes(count: 8)
         #expect(throws: TrainingError.invalidArgument("batch size must be at least 1, got 0")) {
             _ = try model.fit(data, epochs: 1, batchSize: 0, log: { _ in })
@@ -88,10 +88,28 @@ struct TrainingTests {
         let data = TestData.stripes(count: 10, seed: 4)
         #expect(try model.predict(data) == model.predict(data))
         let mc = try model.predictMonteCarlo(data, samples: 8)
-        #expect(mc.std.contains { $0 > 0 })
+        #expect(mc.std.values.contains { $0 > 0 })
+        #expect(mc.mean.shape == [10, 3] && mc.std.shape == [10, 3])
         // Probabilities: each row of the mean sums to 1.
         for row in 0..<10 {
-            #expect(abs(mc.mean[row * 3..<row * 3 + 3].reduce(0, +) - 1) < 1e-5)
+            #expect(abs(mc.mean[row].reduce(0, +) - 1) < 1e-5)
         }
+    }
+
+    @Test func predictTakesUnlabelledSamplesAndGivesOneRowPerSample() throws {
+        let (model, _) = try trained(seed: 5)
+        let data = TestData.stripes(count: 7, seed: 4)
+        let samples = try Samples(data.images, sampleShape: data.sampleShape)
+        let outputs = try model.predict(samples, batchSize: 3)
+        #expect(outputs.shape == [7, 3])
+        #expect(outputs == (try model.predict(data)))
+        #expect(outputs.rows.count == 7 && outputs.rows[6] == Array(outputs[6]))
+        #expect(outputs[2, 1] == outputs.values[2 * 3 + 1])
+        let probabilities = try model.predictProbabilities(samples)
+        for row in 0..<7 { #expect(abs(probabilities[row].reduce(0, +) - 1) < 1e-5) }
+        #expect(throws: TrainingError.inputShapeMismatch(expected: [1, 8, 8], got: [64])) {
+            _ = try model.predict(try Samples(data.images, sampleShape: [64]))
+        }
+        #expect(throws: TrainingError.self) { _ = try Samples([1, 2, 3], sampleShape: [2]) }
     }
 }

@@ -78,9 +78,9 @@ public struct Augmentation: Codable, Sendable, Equatable {
     }
 
     /// Augments `batch` (N samples of `sampleShape` = [C, H, W], NCHW) in place.
-    public func apply(to batch: inout [Float], sampleShape: [Int], using rng: inout SplitMix64) {
-        precondition(sampleShape.count == 3, "augmentation needs [C, H, W] samples, got \(sampleShape)")
-        let size = sampleShape.reduce(1, *)
+    public func apply(to batch: inout [Float], sampleShape: Shape, using rng: inout SplitMix64) {
+        precondition(sampleShape.rank == 3, "augmentation needs [C, H, W] samples, got \(sampleShape)")
+        let size = sampleShape.count
         precondition(size > 0 && batch.count % size == 0, "batch is not whole samples of \(sampleShape)")
         guard !isIdentity else { return }
         var scratch = [Float](repeating: 0, count: size)
@@ -92,7 +92,7 @@ public struct Augmentation: Codable, Sendable, Equatable {
         }
     }
 
-    private func augmentOne(_ image: UnsafeMutableBufferPointer<Float>, shape: [Int], scratch: inout [Float],
+    private func augmentOne(_ image: UnsafeMutableBufferPointer<Float>, shape: Shape, scratch: inout [Float],
                             rng: inout SplitMix64) {
         let (channels, height, width) = (shape[0], shape[1], shape[2])
         let flip = horizontalFlipProbability > 0 && rng.nextUniform() < horizontalFlipProbability

@@ -9,7 +9,7 @@ public enum CIFAR10 {
     public static let classNames = [
         "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
     ]
-    public static let sampleShape = [3, 32, 32]
+    public static let sampleShape: Shape = [3, 32, 32]
     /// Bytes per record: 1 label + 3·32·32 pixels.
     public static let recordSize = 1 + 3 * 32 * 32
 

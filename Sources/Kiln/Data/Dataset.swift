@@ -4,15 +4,15 @@
 public struct Dataset: Sendable, Equatable {
     public var images: [Float]
     /// Shape of one sample, e.g. [1, 28, 28] (C, H, W) or [features] for dense data.
-    public let sampleShape: [Int]
+    public let sampleShape: Shape
     public var labels: [Int]
     public let classCount: Int
     /// Human-readable class names, index = label, when the dataset has them.
     public let classNames: [String]?
 
-    public init(images: [Float], sampleShape: [Int], labels: [Int], classCount: Int, classNames: [String]? = nil) {
-        let size = sampleShape.reduce(1, *)
-        precondition(sampleShape.allSatisfy { $0 > 0 }, "sample shape \(sampleShape) has a non-positive dimension")
+    public init(images: [Float], sampleShape: Shape, labels: [Int], classCount: Int, classNames: [String]? = nil) {
+        let size = sampleShape.count
+        precondition(sampleShape.dims.allSatisfy { $0 > 0 }, "sample shape \(sampleShape) has a non-positive dimension")
         precondition(images.count == labels.count * size,
                      "\(images.count) pixels is not \(labels.count) samples of shape \(sampleShape)")
         precondition(classNames == nil || classNames!.count == classCount, "need one class name per class")
@@ -27,9 +27,11 @@ public struct Dataset: Sendable, Equatable {
     /// Number of samples.
     public var count: Int { labels.count }
     /// Elements per sample: the product of `sampleShape`.
-    public var sampleSize: Int { sampleShape.reduce(1, *) }
+    public var sampleSize: Int { sampleShape.count }
     /// Shape of the whole image array: [count] + sampleShape.
-    public var shape: [Int] { [count] + sampleShape }
+    public var shape: Shape { Shape([count] + sampleShape.dims) }
+    /// The images without their labels (what `predict` takes).
+    public var samples: Samples { Samples(unchecked: images, sampleShape: sampleShape) }
 
     /// The samples at `indices`, in that order (repeats allowed).
     public func subset(_ indices: [Int]) -> Dataset {
@@ -69,13 +71,7 @@ public struct Dataset: Sendable, Equatable {
     }
 
     /// The images of `indices`, concatenated in order: a [indices.count] + sampleShape batch.
-    public func batchImages(_ indices: [Int]) -> [Float] {
-        let size = sampleSize
-        var out = [Float]()
-        out.reserveCapacity(indices.count * size)
-        for i in indices { out.append(contentsOf: images[i * size ..< (i + 1) * size]) }
-        return out
-    }
+    public func batchImages(_ indices: [Int]) -> [Float] { samples.batch(indices) }
 
     /// One-hot targets for `indices`: a [indices.count, classCount] row-major array with
     /// `out[r*classCount + labels[indices[r]]] = 1` and zeros elsewhere.

@@ -15,7 +15,7 @@ public enum IDXDataset {
                                  labelsPath: labels.path, labels: labelFile.dims[0])
         }
         let labelValues = try checkedLabels(labelFile.bytes, classCount: classCount, path: labels.path)
-        let all = Dataset(images: scale.floats(imageFile.bytes), sampleShape: [1] + imageFile.dims[1...],
+        let all = Dataset(images: scale.floats(imageFile.bytes), sampleShape: Shape([1] + imageFile.dims[1...]),
                           labels: labelValues, classCount: classCount, classNames: classNames)
         return all.prefix(limit)
     }

@@ -9,14 +9,14 @@
 /// summed in Double in two passes. `stdFloor` keeps a constant channel from dividing by zero.
 /// Samples of rank 3 are [C, H, W]; any other sample shape is treated as one channel.
 public struct Normalizer: Codable, Sendable, Equatable {
-    public var sampleShape: [Int]
+    public var sampleShape: Shape
     public var mean: [Float]
     public var std: [Float]
 
     /// Default lower bound on std_c: pixels in [0, 1] vary by far more than this in real data.
     public static let defaultStdFloor: Float = 1e-3
 
-    public init(sampleShape: [Int], mean: [Float], std: [Float]) {
+    public init(sampleShape: Shape, mean: [Float], std: [Float]) {
         if let problem = Self.problem(sampleShape: sampleShape, mean: mean, std: std) { preconditionFailure(problem) }
         self.sampleShape = sampleShape; self.mean = mean; self.std = std
     }
@@ -24,7 +24,7 @@ public struct Normalizer: Codable, Sendable, Equatable {
     /// Decodes and checks a saved normalizer, so a damaged checkpoint is an error, not a crash.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let (shape, mean, std) = try (c.decode([Int].self, forKey: .sampleShape), c.decode([Float].self, forKey: .mean),
+        let (shape, mean, std) = try (c.decode(Shape.self, forKey: .sampleShape), c.decode([Float].self, forKey: .mean),
                                       c.decode([Float].self, forKey: .std))
         if let problem = Self.problem(sampleShape: shape, mean: mean, std: std) {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problem))
@@ -33,8 +33,8 @@ public struct Normalizer: Codable, Sendable, Equatable {
     }
 
     /// What is wrong with these numbers, or nil: one mean and one positive std per channel.
-    static func problem(sampleShape: [Int], mean: [Float], std: [Float]) -> String? {
-        if sampleShape.isEmpty || sampleShape.contains(where: { $0 <= 0 }) { return "bad sample shape \(sampleShape)" }
+    static func problem(sampleShape: Shape, mean: [Float], std: [Float]) -> String? {
+        if sampleShape.rank == 0 || sampleShape.dims.contains(where: { $0 <= 0 }) { return "bad sample shape \(sampleShape)" }
         if mean.count != channels(of: sampleShape) || std.count != mean.count {
             return "need one mean and one std per channel of \(sampleShape), got \(mean.count) and \(std.count)"
         }
@@ -78,7 +78,7 @@ public struct Normalizer: Codable, Sendable, Equatable {
 
     /// Standardises a batch of samples of `sampleShape`, laid out NCHW, in place.
     public func apply(toBatch batch: inout [Float]) {
-        let size = sampleShape.reduce(1, *)
+        let size = sampleShape.count
         precondition(batch.count % size == 0, "batch of \(batch.count) is not whole samples of \(sampleShape)")
         batch.withUnsafeMutableBufferPointer { buffer in
             Self.forEachPlaneIndex(total: buffer.count, sampleShape: sampleShape) { c, range in
@@ -93,20 +93,20 @@ public struct Normalizer: Codable, Sendable, Equatable {
         apply(toBatch: &data.images)
     }
 
-    static func channels(of sampleShape: [Int]) -> Int { sampleShape.count == 3 ? sampleShape[0] : 1 }
+    static func channels(of sampleShape: Shape) -> Int { sampleShape.rank == 3 ? sampleShape[0] : 1 }
 
     /// Calls `body(c, range)` for each channel plane of each sample in a flat NCHW array of
     /// `total` elements: the one loop that fitting and applying share.
-    static func forEachPlaneIndex(total: Int, sampleShape: [Int], _ body: (Int, Range<Int>) -> Void) {
+    static func forEachPlaneIndex(total: Int, sampleShape: Shape, _ body: (Int, Range<Int>) -> Void) {
         let channels = channels(of: sampleShape)
-        let plane = sampleShape.reduce(1, *) / channels
+        let plane = sampleShape.count / channels
         guard plane > 0 else { return }
         for (k, start) in stride(from: 0, to: total, by: plane).enumerated() {
             body(k % channels, start ..< start + plane)
         }
     }
 
-    private static func forEachPlane(_ images: [Float], sampleShape: [Int], _ body: (Int, ArraySlice<Float>) -> Void) {
+    private static func forEachPlane(_ images: [Float], sampleShape: Shape, _ body: (Int, ArraySlice<Float>) -> Void) {
         forEachPlaneIndex(total: images.count, sampleShape: sampleShape) { c, range in body(c, images[range]) }
     }
 }

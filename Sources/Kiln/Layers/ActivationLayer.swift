@@ -5,7 +5,14 @@ public final class Activation: Layer {
     private var cache = TensorCache()
     private var lastOutput: Tensor?
 
-    public init(_ function: ActivationFunction) { self.function = function }
+    /// - Throws: `LayerError` for a leaky ReLU whose alpha is not positive.
+    public init(_ function: ActivationFunction) throws {
+        try FusedActivation(function: function).validate(in: "Activation")
+        self.function = function
+    }
+
+    /// A function known to be valid (the spellings below).
+    private init(valid function: ActivationFunction) { self.function = function }
 
     public var typeName: String {
         switch function {
@@ -19,10 +26,7 @@ public final class Activation: Layer {
     }
     public var configuration: String { function.name }
 
-    public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
-        try FusedActivation(function: function).validate(in: typeName)
-        return inputShape
-    }
+    public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape { inputShape }
     public func bind(_ cursor: BindingCursor) {}
 
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
@@ -39,11 +43,14 @@ public final class Activation: Layer {
         try ctx.backend.activationBackward(function, output: y, outputGrad: dy, inputGrad: dx)
         return dx
     }
+
+    fileprivate static func valid(_ function: ActivationFunction) -> Activation { Activation(valid: function) }
 }
 
 /// Keras-style spellings.
-public func ReLU() -> Activation { Activation(.relu) }
-public func LeakyReLU(alpha: Float = 0.01) -> Activation { Activation(.leakyReLU(alpha: alpha)) }
-public func Sigmoid() -> Activation { Activation(.sigmoid) }
-public func Tanh() -> Activation { Activation(.tanh) }
-public func Softmax() -> Activation { Activation(.softmax) }
+public func ReLU() -> Activation { .valid(.relu) }
+/// - Throws: `LayerError` unless `alpha` > 0.
+public func LeakyReLU(alpha: Float = 0.01) throws -> Activation { try Activation(.leakyReLU(alpha: alpha)) }
+public func Sigmoid() -> Activation { .valid(.sigmoid) }
+public func Tanh() -> Activation { .valid(.tanh) }
+public func Softmax() -> Activation { .valid(.softmax) }

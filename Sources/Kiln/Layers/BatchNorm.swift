@@ -16,7 +16,17 @@ public final class BatchNorm: Layer {
     private var cache = TensorCache()
     private var lastInput: Tensor?
 
-    public init(runningAverageDecay: Float = 0.99, epsilon: Float = 1e-3) {
+    /// Keras's defaults (decay 0.99, epsilon 1e-3): cannot fail.
+    public init() {
+        parameters = BatchNormParameters(runningAverageDecay: 0.99, epsilon: 1e-3)
+    }
+
+    /// - Throws: `LayerError` unless the decay is in [0, 1] and epsilon is positive.
+    public init(runningAverageDecay: Float = 0.99, epsilon: Float = 1e-3) throws {
+        guard runningAverageDecay >= 0, runningAverageDecay <= 1, epsilon > 0, epsilon.isFinite else {
+            throw LayerError("BatchNorm: decay must be in [0, 1] and epsilon positive, got decay "
+                + "\(runningAverageDecay), epsilon \(epsilon)")
+        }
         parameters = BatchNormParameters(runningAverageDecay: runningAverageDecay, epsilon: epsilon)
     }
 
@@ -26,9 +36,6 @@ public final class BatchNorm: Layer {
     public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
         guard inputShape.rank == 1 || inputShape.rank == 3 else {
             throw LayerError("BatchNorm expects [features] or [channels, height, width] per sample, got \(inputShape)")
-        }
-        guard parameters.runningAverageDecay >= 0, parameters.runningAverageDecay <= 1, parameters.epsilon > 0 else {
-            throw LayerError("BatchNorm: decay must be in [0, 1] and epsilon positive")
         }
         channels = inputShape[0]
         spatial = inputShape.rank == 3 ? inputShape[1] * inputShape[2] : 1

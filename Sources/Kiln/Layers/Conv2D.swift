@@ -18,9 +18,17 @@ public final class Conv2D: Layer {
     private var lastInput: Tensor?
     private var lastOutput: Tensor?
 
+    /// - Throws: `LayerError` unless filters, kernel sizes and strides are positive, explicit
+    ///   padding is not negative, and a leaky ReLU's alpha is positive.
     public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 activation: ActivationFunction = .linear, useBias: Bool = true,
-                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) {
+                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) throws {
+        guard filters > 0, kernelSize.0 > 0, kernelSize.1 > 0, strides.0 > 0, strides.1 > 0 else {
+            throw LayerError("Conv2D: filters, kernel size and strides must be positive, got \(filters) filters, "
+                + "kernel \(kernelSize.0)x\(kernelSize.1), stride \(strides.0)x\(strides.1)")
+        }
+        try padding.validate(in: "Conv2D")
+        try FusedActivation(function: activation).validate(in: "Conv2D")
         self.filters = filters
         self.kernelSize = (kernelSize.0, kernelSize.1)
         self.strides = (strides.0, strides.1)
@@ -31,8 +39,8 @@ public final class Conv2D: Layer {
     /// Square kernel and stride.
     public convenience init(_ filters: Int, kernelSize: Int, stride: Int = 1, padding: Padding = .valid,
                             activation: ActivationFunction = .linear, useBias: Bool = true,
-                            kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) {
-        self.init(filters, kernelSize: (kernelSize, kernelSize), strides: (stride, stride), padding: padding,
+                            kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) throws {
+        try self.init(filters, kernelSize: (kernelSize, kernelSize), strides: (stride, stride), padding: padding,
                   activation: activation, useBias: useBias,
                   kernelInitializer: kernelInitializer, biasInitializer: biasInitializer)
     }
@@ -46,10 +54,6 @@ public final class Conv2D: Layer {
         guard inputShape.rank == 3 else {
             throw LayerError("Conv2D expects [channels, height, width] per sample, got \(inputShape)")
         }
-        guard filters > 0, kernelSize.height > 0, kernelSize.width > 0, strides.height > 0, strides.width > 0 else {
-            throw LayerError("Conv2D: filters, kernel size and strides must be positive")
-        }
-        try FusedActivation(function: activation).validate(in: "Conv2D")
         let (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
         let (t, l, b, r) = padding.amounts2D(height: h, width: w, window: kernelSize, stride: strides)
         let g = Conv2DGeometry(batch: 1, inChannels: c, inHeight: h, inWidth: w, outChannels: filters,

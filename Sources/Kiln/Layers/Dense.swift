@@ -15,8 +15,11 @@ public final class Dense: Layer {
     private var lastInput: Tensor?
     private var lastOutput: Tensor?
 
+    /// - Throws: `LayerError` unless `units` > 0 and a leaky ReLU's alpha is positive.
     public init(_ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
-                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) {
+                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) throws {
+        guard units > 0 else { throw LayerError("Dense: units must be positive, got \(units)") }
+        try FusedActivation(function: activation).validate(in: "Dense")
         self.units = units; self.activation = activation; self.useBias = useBias
         self.kernelInitializer = kernelInitializer; self.biasInitializer = biasInitializer
     }
@@ -25,11 +28,9 @@ public final class Dense: Layer {
     public var configuration: String { "\(units) units, \(activation.name)" }
 
     public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
-        guard units > 0 else { throw LayerError("Dense: units must be positive, got \(units)") }
         guard inputShape.rank == 1 else {
             throw LayerError("Dense expects a flat input per sample, got \(inputShape); add Flatten() before it")
         }
-        try FusedActivation(function: activation).validate(in: "Dense")
         inFeatures = inputShape[0]
         declarations.parameter("weight", shape: [units, inFeatures], initializer: kernelInitializer,
                                fanIn: inFeatures, fanOut: units, decays: true)

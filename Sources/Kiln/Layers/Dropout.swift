@@ -5,20 +5,23 @@
 /// storing it (see `DropoutKey`).
 public final class Dropout: Layer {
     public let rate: Float
-    private var dropoutRate: DropoutRate!
+    private let dropoutRate: DropoutRate
     private var ordinal: UInt32 = 0
     private var cache = TensorCache()
 
     /// - Parameter rate: the fraction of elements dropped, in [0, 1) (Keras and PyTorch agree).
-    public init(_ rate: Float) { self.rate = rate }
+    /// - Throws: `LayerError` for a rate outside [0, 1).
+    public init(_ rate: Float) throws {
+        guard rate >= 0, rate < 1 else { throw LayerError("Dropout: rate must be in [0, 1), got \(rate)") }
+        self.rate = rate
+        dropoutRate = DropoutRate(rate)
+    }
 
     public var typeName: String { "Dropout" }
     public var configuration: String { "rate \(rate)" }
 
     public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
-        guard rate >= 0, rate < 1 else { throw LayerError("Dropout: rate must be in [0, 1), got \(rate)") }
-        dropoutRate = DropoutRate(rate)
-        return inputShape
+        inputShape
     }
 
     public func bind(_ cursor: BindingCursor) { ordinal = cursor.ordinal() }

@@ -1,11 +1,13 @@
 /// Lets models be written as a list of layers, with `if` and `for` inside:
 ///
-///     Sequential(input: [1, 28, 28]) {
-///         Conv2D(32, kernelSize: 3, activation: .relu)
-///         MaxPool2D(2)
+///     try Sequential(input: [1, 28, 28]) {
+///         try Conv2D(32, kernelSize: 3, activation: .relu)
+///         MaxPool2D()
 ///         Flatten()
-///         Dense(10)
+///         try Dense(10)
 ///     }
+///
+/// Layers whose arguments can be wrong throw when made (`try Dense(0)` fails there).
 @resultBuilder
 public enum LayerBuilder {
     public static func buildExpression(_ layer: any Layer) -> [any Layer] { [layer] }

@@ -7,9 +7,11 @@ public final class LayerStack {
 
     public init(_ layers: [any Layer]) { self.layers = layers }
 
+    /// - Throws: `LayerError` when a layer does not fit its input or already belongs to a model.
     public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
         shapes = [inputShape]
         for (i, layer) in layers.enumerated() {
+            try LayerOwnership.shared.claim(layer, for: declarations, place: "layer \(i) (\(layer.typeName))")
             let out = try declarations.scoped(String(i)) {
                 try layer.build(inputShape: shapes[i], declarations: declarations)
             }

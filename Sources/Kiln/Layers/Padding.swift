@@ -27,6 +27,13 @@ public enum Padding: Hashable, Sendable {
         return (v.before, h.before, v.after, h.after)
     }
 
+    /// Explicit amounts must not be negative.
+    func validate(in layer: String) throws {
+        if case .explicit(let t, let l, let b, let r) = self, min(t, l, b, r) < 0 {
+            throw LayerError("\(layer): padding must not be negative, got \(name)")
+        }
+    }
+
     var name: String {
         switch self {
         case .valid: "valid"

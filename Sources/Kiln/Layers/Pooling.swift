@@ -12,6 +12,17 @@ public class Pool2D: Layer {
     private var cache = TensorCache()
     private var lastInput: Tensor?
 
+    /// The checks of every pooling initialiser that takes sizes.
+    static func validate(_ kind: Kind, poolSize: (Int, Int), strides: (Int, Int)?, padding: Padding) throws {
+        let name = kind == .max ? "MaxPool2D" : "AvgPool2D"
+        guard poolSize.0 > 0, poolSize.1 > 0, (strides?.0 ?? 1) > 0, (strides?.1 ?? 1) > 0 else {
+            throw LayerError("\(name): pool size and strides must be positive, got pool \(poolSize.0)x\(poolSize.1)"
+                + (strides.map { ", stride \($0.0)x\($0.1)" } ?? ""))
+        }
+        try padding.validate(in: name)
+    }
+
+    /// Sizes already checked by `validate`.
     init(kind: Kind, poolSize: (Int, Int), strides: (Int, Int)?, padding: Padding) {
         self.kind = kind
         self.poolSize = (poolSize.0, poolSize.1)
@@ -69,20 +80,36 @@ public class Pool2D: Layer {
 
 /// Max pooling: each output is the largest cell of its window.
 public final class MaxPool2D: Pool2D {
-    public init(_ poolSize: Int = 2, stride: Int? = nil, padding: Padding = .valid) {
-        super.init(kind: .max, poolSize: (poolSize, poolSize), strides: stride.map { ($0, $0) }, padding: padding)
+    /// A 2x2 window, stride 2, `valid`: cannot fail.
+    public init() {
+        super.init(kind: .max, poolSize: (2, 2), strides: nil, padding: .valid)
     }
-    public init(poolSize: (Int, Int), strides: (Int, Int)? = nil, padding: Padding = .valid) {
+    /// - Throws: `LayerError` unless the pool size and stride are positive.
+    public init(_ poolSize: Int, stride: Int? = nil, padding: Padding = .valid) throws {
+        let strides = stride.map { ($0, $0) }
+        try Pool2D.validate(.max, poolSize: (poolSize, poolSize), strides: strides, padding: padding)
+        super.init(kind: .max, poolSize: (poolSize, poolSize), strides: strides, padding: padding)
+    }
+    public init(poolSize: (Int, Int), strides: (Int, Int)? = nil, padding: Padding = .valid) throws {
+        try Pool2D.validate(.max, poolSize: poolSize, strides: strides, padding: padding)
         super.init(kind: .max, poolSize: poolSize, strides: strides, padding: padding)
     }
 }
 
 /// Average pooling: each output is the mean of its window's cells inside the image.
 public final class AvgPool2D: Pool2D {
-    public init(_ poolSize: Int = 2, stride: Int? = nil, padding: Padding = .valid) {
-        super.init(kind: .average, poolSize: (poolSize, poolSize), strides: stride.map { ($0, $0) }, padding: padding)
+    /// A 2x2 window, stride 2, `valid`: cannot fail.
+    public init() {
+        super.init(kind: .average, poolSize: (2, 2), strides: nil, padding: .valid)
     }
-    public init(poolSize: (Int, Int), strides: (Int, Int)? = nil, padding: Padding = .valid) {
+    /// - Throws: `LayerError` unless the pool size and stride are positive.
+    public init(_ poolSize: Int, stride: Int? = nil, padding: Padding = .valid) throws {
+        let strides = stride.map { ($0, $0) }
+        try Pool2D.validate(.average, poolSize: (poolSize, poolSize), strides: strides, padding: padding)
+        super.init(kind: .average, poolSize: (poolSize, poolSize), strides: strides, padding: padding)
+    }
+    public init(poolSize: (Int, Int), strides: (Int, Int)? = nil, padding: Padding = .valid) throws {
+        try Pool2D.validate(.average, poolSize: poolSize, strides: strides, padding: padding)
         super.init(kind: .average, poolSize: poolSize, strides: strides, padding: padding)
     }
 }

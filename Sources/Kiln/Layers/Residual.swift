@@ -19,11 +19,14 @@ public final class Residual: ContainerLayer {
     private var cache = TensorCache()
     private var lastOutput: Tensor?
 
+    /// - Throws: `LayerError` for a leaky ReLU whose alpha is not positive, or what making
+    ///   the body's layers throws.
     public init(shortcut: Shortcut = .automatic, activation: ActivationFunction = .linear,
-                @LayerBuilder _ body: () -> [any Layer]) {
+                @LayerBuilder _ body: () throws -> [any Layer]) throws {
+        try FusedActivation(function: activation).validate(in: "Residual")
         self.shortcutKind = shortcut
         self.activation = activation
-        self.body = LayerStack(body())
+        self.body = LayerStack(try body())
     }
 
     public var typeName: String { "Residual" }
@@ -36,7 +39,6 @@ public final class Residual: ContainerLayer {
     }
 
     public func build(inputShape: Shape, declarations: ParameterDeclarations) throws -> Shape {
-        try FusedActivation(function: activation).validate(in: "Residual")
         let out = try declarations.scoped("body") { try body.build(inputShape: inputShape, declarations: declarations) }
         let needsProjection = shortcutKind == .projection || (shortcutKind == .automatic && out != inputShape)
         if needsProjection {
@@ -55,7 +57,7 @@ public final class Residual: ContainerLayer {
     /// A 1x1 convolution whose stride s gives (in − 1)/s + 1 = out on both axes, or a Dense
     /// layer for flat shapes.
     private static func makeProjection(from input: Shape, to output: Shape) throws -> any Layer {
-        if input.rank == 1 && output.rank == 1 { return Dense(output[0]) }
+        if input.rank == 1 && output.rank == 1 { return try Dense(output[0]) }
         func stride(_ i: Int, _ o: Int) -> Int? {
             guard o > 0 else { return nil }
             let s = max((i + o - 1) / o, 1)
@@ -64,7 +66,7 @@ public final class Residual: ContainerLayer {
         guard input.rank == 3, output.rank == 3, let sh = stride(input[1], output[1]), let sw = stride(input[2], output[2]) else {
             throw LayerError("Residual: no 1x1 projection maps \(input) to \(output)")
         }
-        return Conv2D(output[0], kernelSize: (1, 1), strides: (sh, sw))
+        return try Conv2D(output[0], kernelSize: (1, 1), strides: (sh, sw))
     }
 
     public func bind(_ cursor: BindingCursor) {

@@ -14,58 +14,58 @@ public enum ModelZoo {
         case "simple-cnn":
             // The reference CNN: two conv/pool stages, a hidden dense layer, dropout.
             return try Sequential(input: input) {
-                Conv2D(32, kernelSize: 3, activation: .relu)
-                MaxPool2D(2)
-                Conv2D(64, kernelSize: 3, activation: .relu)
-                MaxPool2D(2)
+                try Conv2D(32, kernelSize: 3, activation: .relu)
+                MaxPool2D()
+                try Conv2D(64, kernelSize: 3, activation: .relu)
+                MaxPool2D()
                 Flatten()
-                Dense(128, activation: .relu)
-                Dropout(0.5)
-                Dense(classes)
+                try Dense(128, activation: .relu)
+                try Dropout(0.5)
+                try Dense(classes)
             }
         case "lenet5":
             // LeCun et al. 1998, with ReLU: 5x5 convs, average-pool subsampling, 120-84 dense.
             return try Sequential(input: input) {
-                Conv2D(6, kernelSize: 5, padding: .same, activation: .relu)
-                AvgPool2D(2)
-                Conv2D(16, kernelSize: 5, activation: .relu)
-                AvgPool2D(2)
+                try Conv2D(6, kernelSize: 5, padding: .same, activation: .relu)
+                AvgPool2D()
+                try Conv2D(16, kernelSize: 5, activation: .relu)
+                AvgPool2D()
                 Flatten()
-                Dense(120, activation: .relu)
-                Dense(84, activation: .relu)
-                Dense(classes)
+                try Dense(120, activation: .relu)
+                try Dense(84, activation: .relu)
+                try Dense(classes)
             }
         case "resnet-small":
             // Batch norm and two residual blocks (identity, then strided projection).
             return try Sequential(input: input) {
-                Conv2D(16, kernelSize: 3, padding: .same, useBias: false)
+                try Conv2D(16, kernelSize: 3, padding: .same, useBias: false)
                 BatchNorm()
                 ReLU()
-                Residual(activation: .relu) {
-                    Conv2D(16, kernelSize: 3, padding: .same, useBias: false)
+                try Residual(activation: .relu) {
+                    try Conv2D(16, kernelSize: 3, padding: .same, useBias: false)
                     BatchNorm()
                     ReLU()
-                    Conv2D(16, kernelSize: 3, padding: .same, useBias: false)
+                    try Conv2D(16, kernelSize: 3, padding: .same, useBias: false)
                     BatchNorm()
                 }
-                Residual(activation: .relu) {
-                    Conv2D(32, kernelSize: 3, stride: 2, padding: .same, useBias: false)
+                try Residual(activation: .relu) {
+                    try Conv2D(32, kernelSize: 3, stride: 2, padding: .same, useBias: false)
                     BatchNorm()
                     ReLU()
-                    Conv2D(32, kernelSize: 3, padding: .same, useBias: false)
+                    try Conv2D(32, kernelSize: 3, padding: .same, useBias: false)
                     BatchNorm()
                 }
-                MaxPool2D(2)
+                MaxPool2D()
                 Flatten()
-                Dropout(0.3)
-                Dense(classes)
+                try Dropout(0.3)
+                try Dense(classes)
             }
         case "mlp":
             return try Sequential(input: input) {
                 Flatten()
-                Dense(256, activation: .relu)
-                Dropout(0.2)
-                Dense(classes)
+                try Dense(256, activation: .relu)
+                try Dropout(0.2)
+                try Dense(classes)
             }
         default:
             throw LayerError("unknown model '\(name)'; available: \(names.joined(separator: ", "))")

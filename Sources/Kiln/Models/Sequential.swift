@@ -1,10 +1,10 @@
 /// A stack of layers trained as one model, Keras-style:
 ///
 ///     let model = try Sequential(input: [1, 28, 28]) {
-///         Conv2D(32, kernelSize: 3, activation: .relu)
-///         MaxPool2D(2)
+///         try Conv2D(32, kernelSize: 3, activation: .relu)
+///         MaxPool2D()
 ///         Flatten()
-///         Dense(10)
+///         try Dense(10)
 ///     }
 ///     try model.compile(backend: CPUBackend(), optimizer: Adam(), loss: .softmaxCrossEntropy, seed: 1)
 ///     let history = try model.fit(train, epochs: 3, batchSize: 32, validationSplit: 0.1)
@@ -25,10 +25,12 @@ public final class Sequential {
     /// Input normalisation fitted on training data; saved with the model.
     public var normalizer: Normalizer?
 
-    public init(input: Shape, @LayerBuilder _ layers: () -> [any Layer]) throws {
+    /// - Throws: `LayerError` when a layer does not fit its input, a layer instance is already
+    ///   part of a model, or what making the layers throws.
+    public init(input: Shape, @LayerBuilder _ layers: () throws -> [any Layer]) throws {
         guard input.rank >= 1, input.count > 0 else { throw LayerError("input shape \(input) is empty") }
         inputShape = input
-        stack = LayerStack(layers())
+        stack = LayerStack(try layers())
         guard !stack.layers.isEmpty else { throw LayerError("a model needs at least one layer") }
         declarations = ParameterDeclarations()
         outputShape = try stack.build(inputShape: input, declarations: declarations)
@@ -43,7 +45,7 @@ public final class Sequential {
         public let backend: any Backend
         public let parameters: ParameterArena
         public let buffers: BufferArena
-        public var optimizer: any Optimizer
+        public let optimizer: any Optimizer
         public let loss: LossFunction
         public let seed: UInt64
         /// Training steps taken so far (keys dropout; Adam's t is `step + 1` for the next step).

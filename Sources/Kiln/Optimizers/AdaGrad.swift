@@ -18,6 +18,12 @@ public struct AdaGrad: Optimizer, Hashable {
     public let regularization: Regularization
     public let weightDecay: Float
 
+    /// Keras's defaults (lr 1e-3, initial accumulator 0.1, ε 1e-7, no regularization): cannot fail.
+    public init() {
+        learningRate = AdaGrad.defaultLearningRate; initialAccumulator = 0.1; epsilon = 1e-7
+        regularization = .none; weightDecay = 0
+    }
+
     /// - Throws: `ConfigurationError` unless 0 < learningRate < ∞, initialAccumulator ≥ 0,
     ///   ε > 0, penalties and weightDecay ≥ 0 (all finite).
     public init(learningRate: Float = AdaGrad.defaultLearningRate, initialAccumulator: Float = 0.1,

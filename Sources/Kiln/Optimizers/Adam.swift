@@ -22,7 +22,13 @@ public struct Adam: Optimizer, Hashable {
     public let beta2: Float
     public let epsilon: Float
     public let regularization: Regularization
-    public let weightDecay: Float
+    public private(set) var weightDecay: Float
+
+    /// Keras's defaults (lr 1e-3, β 0.9/0.999, ε 1e-7), no regularization: cannot fail.
+    public init() {
+        learningRate = Adam.defaultLearningRate; beta1 = 0.9; beta2 = 0.999; epsilon = 1e-7
+        regularization = .none; weightDecay = 0
+    }
 
     /// - Throws: `ConfigurationError` unless 0 < learningRate < ∞, 0 ≤ β1, β2 < 1, ε > 0,
     ///   penalties and weightDecay ≥ 0 (all finite).
@@ -54,6 +60,13 @@ public struct Adam: Optimizer, Hashable {
                              regularization: Regularization = .none) throws -> Adam {
         try Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
                  regularization: regularization, weightDecay: weightDecay)
+    }
+
+    /// AdamW with every default (λ 0.004): cannot fail.
+    public static func adamW() -> Adam {
+        var adam = Adam()
+        adam.weightDecay = defaultAdamWWeightDecay
+        return adam
     }
 
     /// 1 − β^t computed in Double and rounded to Float once.

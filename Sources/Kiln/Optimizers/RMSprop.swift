@@ -18,6 +18,12 @@ public struct RMSprop: Optimizer, Hashable {
     public let regularization: Regularization
     public let weightDecay: Float
 
+    /// Keras's defaults (lr 1e-3, ρ 0.9, ε 1e-7, no regularization): cannot fail.
+    public init() {
+        learningRate = RMSprop.defaultLearningRate; rho = 0.9; epsilon = 1e-7
+        regularization = .none; weightDecay = 0
+    }
+
     /// - Throws: `ConfigurationError` unless 0 < learningRate < ∞, 0 ≤ ρ < 1, ε > 0,
     ///   penalties and weightDecay ≥ 0 (all finite).
     public init(learningRate: Float = RMSprop.defaultLearningRate, rho: Float = 0.9, epsilon: Float = 1e-7,

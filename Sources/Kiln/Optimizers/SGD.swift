@@ -19,6 +19,12 @@ public struct SGD: Optimizer, Hashable {
     public let regularization: Regularization
     public let weightDecay: Float
 
+    /// Keras's defaults (lr 0.01, no momentum, no regularization): cannot fail.
+    public init() {
+        learningRate = SGD.defaultLearningRate; momentum = 0; nesterov = false
+        regularization = .none; weightDecay = 0
+    }
+
     /// - Throws: `ConfigurationError` unless 0 < learningRate < ∞, 0 ≤ momentum < 1, penalties
     ///   and weightDecay ≥ 0; and for `nesterov` without momentum (as PyTorch does).
     public init(learningRate: Float = SGD.defaultLearningRate, momentum: Float = 0, nesterov: Bool = false,

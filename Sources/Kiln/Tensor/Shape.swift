@@ -21,3 +21,20 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByA
 
     public var description: String { "[" + dims.map(String.init).joined(separator: ", ") + "]" }
 }
+
+/// Encoded as its plain dimension list, `[1, 28, 28]`, as checkpoints have always stored it.
+extension Shape: Codable {
+    public init(from decoder: any Decoder) throws {
+        let dims = try decoder.singleValueContainer().decode([Int].self)
+        guard dims.allSatisfy({ $0 >= 0 }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "negative dimension in shape \(dims)"))
+        }
+        self.init(dims)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(dims)
+    }
+}

@@ -1,18 +1,33 @@
-/// Turns dataset rows into device batches: gathers the images, augments (training only),
+/// Turns sample rows into device batches: gathers the images, augments (training only),
 /// normalises, and uploads them with their targets. Reuses its host arrays and device
 /// tensors, so a steady-state step allocates nothing.
 struct BatchFeeder {
-    let dataset: Dataset
+    let samples: Samples
+    /// nil for prediction (no targets).
+    let labels: [Int]?
     let outputs: Int
     let normalizer: Normalizer?
     var augmentation: Augmentation?
     var rng: SplitMix64
 
+    init(dataset: Dataset, outputs: Int, normalizer: Normalizer?, augmentation: Augmentation?, rng: SplitMix64) {
+        samples = dataset.samples
+        labels = dataset.labels
+        self.outputs = outputs; self.normalizer = normalizer; self.augmentation = augmentation; self.rng = rng
+    }
+
+    /// A feeder for prediction: images only, no augmentation.
+    init(samples: Samples, outputs: Int, normalizer: Normalizer?) {
+        self.samples = samples
+        labels = nil
+        self.outputs = outputs; self.normalizer = normalizer; augmentation = nil; rng = SplitMix64(seed: 0)
+    }
+
     /// Checks that the data fits the model before any work starts.
     static func validate(_ data: Dataset, for model: Sequential, role: String) throws {
-        guard Shape(data.sampleShape) == model.inputShape else {
+        guard data.sampleShape == model.inputShape else {
             throw TrainingError.invalidArgument(
-                "\(role) samples have shape \(Shape(data.sampleShape)), the model expects \(model.inputShape)")
+                "\(role) samples have shape \(data.sampleShape), the model expects \(model.inputShape)")
         }
         let outputs = model.outputShape.count
         let maxLabel = data.labels.max() ?? 0
@@ -23,9 +38,10 @@ struct BatchFeeder {
 
     /// Targets for `indices`: one-hot rows for K > 1 outputs, the 0/1 label for one output.
     func targets(_ indices: ArraySlice<Int>) -> [Float] {
-        if outputs == 1 { return indices.map { Float(dataset.labels[$0]) } }
+        guard let labels else { preconditionFailure("a prediction feeder has no targets") }
+        if outputs == 1 { return indices.map { Float(labels[$0]) } }
         var t = [Float](repeating: 0, count: indices.count * outputs)
-        for (row, i) in indices.enumerated() { t[row * outputs + dataset.labels[i]] = 1 }
+        for (row, i) in indices.enumerated() { t[row * outputs + labels[i]] = 1 }
         return t
     }
 
@@ -42,9 +58,9 @@ struct BatchFeeder {
     mutating func uploadImages(_ indices: ArraySlice<Int>, model: Sequential, state: Sequential.CompiledState,
                                training: Bool) throws -> Tensor {
         let n = indices.count
-        var images = dataset.batchImages(Array(indices))
+        var images = samples.batch(Array(indices))
         if training, let augmentation {
-            augmentation.apply(to: &images, sampleShape: dataset.sampleShape, using: &rng)
+            augmentation.apply(to: &images, sampleShape: samples.sampleShape, using: &rng)
         }
         normalizer?.apply(toBatch: &images)
         let input = try state.cache.tensor(ModelSlot.input, Shape([n] + model.inputShape.dims), on: state.backend)

@@ -19,14 +19,31 @@ public struct EpochMetrics: Codable, Sendable, Equatable {
         self.learningRate = learningRate; self.imagesPerSecond = imagesPerSecond; self.seconds = seconds
     }
 
-    /// A metric by its Keras name: "loss", "accuracy", "val_loss", "val_accuracy".
-    public func value(of metric: String) -> Double? {
+    /// The value of `metric`, nil when the epoch did not measure it (no validation data).
+    public func value(of metric: Metric) -> Double? {
         switch metric {
-        case "loss": loss
-        case "accuracy": accuracy
-        case "val_loss": valLoss
-        case "val_accuracy": valAccuracy
-        default: nil
+        case .loss: loss
+        case .accuracy: accuracy
+        case .valLoss: valLoss
+        case .valAccuracy: valAccuracy
         }
     }
+
+    /// The metrics this epoch has a value for, in display order.
+    public var reportedMetrics: [Metric] { Metric.allCases.filter { value(of: $0) != nil } }
+}
+
+/// A metric `fit` reports per epoch; the raw value is its Keras name ("val_loss").
+public enum Metric: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    case loss
+    case accuracy
+    case valLoss = "val_loss"
+    case valAccuracy = "val_accuracy"
+
+    /// Larger is better: what `MetricMonitor.Mode.auto` resolves to (Keras: "acc" in the name).
+    public var higherIsBetter: Bool { self == .accuracy || self == .valAccuracy }
+    /// Measured on validation data, so only reported when `fit` has some.
+    public var needsValidationData: Bool { self == .valLoss || self == .valAccuracy }
+    /// The Keras name.
+    public var description: String { rawValue }
 }

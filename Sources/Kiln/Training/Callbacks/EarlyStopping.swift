@@ -20,9 +20,16 @@ public final class EarlyStopping: Callback {
     public private(set) var stoppedEpoch: Int?
     private var bestWeights: WeightSnapshot?
 
-    /// - Throws: `ConfigurationError` for an unknown metric, negative `minDelta`, `patience`
-    ///   or `startFromEpoch`.
-    public init(monitor metric: String = "val_loss", minDelta: Double = 0, patience: Int = 0,
+    /// Keras's defaults: monitor `.valLoss`, patience 0, no restoring. Cannot fail.
+    public init() {
+        monitor = MetricMonitor(metric: .valLoss, mode: .auto, checkedMinDelta: 0, owner: "EarlyStopping")
+        patience = 0
+        restoreBestWeights = false
+        startFromEpoch = 0
+    }
+
+    /// - Throws: `ConfigurationError` for a negative `minDelta`, `patience` or `startFromEpoch`.
+    public init(monitor metric: Metric = .valLoss, minDelta: Double = 0, patience: Int = 0,
                 mode: MetricMonitor.Mode = .auto, restoreBestWeights: Bool = false,
                 startFromEpoch: Int = 0) throws {
         monitor = try MetricMonitor(metric: metric, mode: mode, minDelta: minDelta, owner: "EarlyStopping")

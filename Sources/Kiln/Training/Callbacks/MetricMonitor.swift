@@ -1,7 +1,7 @@
 import Foundation
 
 /// The one notion of "improved" that `EarlyStopping` and `ReduceLROnPlateau` share
-/// (Keras's `MonitorCallback`): a metric by name, a direction, a minimum change, and the
+/// (Keras's `MonitorCallback`): a metric, a direction, a minimum change, and the
 /// best value seen so far. A value improves on the best when
 ///
 ///     min:  value < best − minDelta
@@ -10,23 +10,22 @@ import Foundation
 /// The first value always improves (there is no best yet); NaN never does.
 public struct MetricMonitor: Sendable, Equatable {
     public enum Mode: String, Sendable, CaseIterable {
-        /// max if the metric's name contains "acc", else min (Keras's rule).
+        /// max for accuracies, else min (Keras's rule: "acc" in the name).
         case auto
         case min
         case max
 
         /// Whether larger values of `metric` are better under this mode.
-        public func maximizes(_ metric: String) -> Bool {
+        public func maximizes(_ metric: Metric) -> Bool {
             switch self {
             case .min: false
             case .max: true
-            case .auto: metric.contains("acc")
+            case .auto: metric.higherIsBetter
             }
         }
     }
 
-    /// The metric's name as `EpochMetrics.value(of:)` knows it ("val_loss", "accuracy", ...).
-    public let metric: String
+    public let metric: Metric
     public let mode: Mode
     /// The mode resolved for this metric.
     public let maximizes: Bool
@@ -36,15 +35,20 @@ public struct MetricMonitor: Sendable, Equatable {
     /// The callback named in messages.
     let owner: String
 
-    /// - Throws: `ConfigurationError` for an unknown metric name, or a negative or
-    ///   non-finite `minDelta`. `owner` names the callback in messages.
-    public init(metric: String, mode: Mode = .auto, minDelta: Double = 0,
-                owner: String = "MetricMonitor") throws {
-        guard EpochMetrics.metricNames.contains(metric) else {
-            throw ConfigurationError(
-                "\(owner): unknown metric \"\(metric)\"; known: \(EpochMetrics.metricNames.joined(separator: ", "))")
-        }
+    /// Any change counts (`minDelta` 0): cannot fail.
+    public init(metric: Metric, mode: Mode = .auto) {
+        self.init(metric: metric, mode: mode, checkedMinDelta: 0, owner: "MetricMonitor")
+    }
+
+    /// - Throws: `ConfigurationError` for a negative or non-finite `minDelta`. `owner` names
+    ///   the callback in messages.
+    public init(metric: Metric, mode: Mode = .auto, minDelta: Double, owner: String = "MetricMonitor") throws {
         try Validate.nonNegative(minDelta, "minDelta", in: owner)
+        self.init(metric: metric, mode: mode, checkedMinDelta: minDelta, owner: owner)
+    }
+
+    /// `minDelta` already known to be finite and ≥ 0.
+    init(metric: Metric, mode: Mode, checkedMinDelta minDelta: Double, owner: String) {
         self.metric = metric
         self.mode = mode
         self.maximizes = mode.maximizes(metric)
@@ -54,11 +58,11 @@ public struct MetricMonitor: Sendable, Equatable {
 
     /// The monitored value in `metrics`.
     /// - Throws: `ConfigurationError` naming the metrics that epoch did report, when this
-    ///   one is missing (typically "val_loss" with no validation data).
+    ///   one is missing (typically `.valLoss` with no validation data).
     public func value(in metrics: EpochMetrics) throws -> Double {
         if let v = metrics.value(of: metric) { return v }
-        let available = metrics.reportedMetricNames.joined(separator: ", ")
-        let hint = metric.hasPrefix("val_") ? "; pass validation data to fit, or monitor another metric" : ""
+        let available = metrics.reportedMetrics.map(\.rawValue).joined(separator: ", ")
+        let hint = metric.needsValidationData ? "; pass validation data to fit, or monitor another metric" : ""
         throw ConfigurationError("\(owner) monitors \"\(metric)\", which epoch \(metrics.epoch) did not report "
             + "(available: \(available))\(hint)")
     }

@@ -21,9 +21,19 @@ public final class ReduceLROnPlateau: Callback {
     /// Cooldown epochs left.
     public private(set) var cooldownRemaining = 0
 
-    /// - Throws: `ConfigurationError` for an unknown metric, a factor outside (0, 1), or a
-    ///   negative `minDelta`, `patience`, `cooldown` or `minLR`.
-    public init(monitor metric: String = "val_loss", factor: Float = 0.1, patience: Int = 10,
+    /// Keras's defaults: monitor `.valLoss`, factor 0.1, patience 10, minDelta 1e-4, no
+    /// cooldown, minLR 0. Cannot fail.
+    public init() {
+        monitor = MetricMonitor(metric: .valLoss, mode: .auto, checkedMinDelta: 1e-4, owner: "ReduceLROnPlateau")
+        factor = 0.1
+        patience = 10
+        cooldown = 0
+        minLR = 0
+    }
+
+    /// - Throws: `ConfigurationError` for a factor outside (0, 1), or a negative `minDelta`,
+    ///   `patience`, `cooldown` or `minLR`.
+    public init(monitor metric: Metric = .valLoss, factor: Float = 0.1, patience: Int = 10,
                 mode: MetricMonitor.Mode = .auto, minDelta: Double = 1e-4, cooldown: Int = 0,
                 minLR: Float = 0) throws {
         monitor = try MetricMonitor(metric: metric, mode: mode, minDelta: minDelta, owner: "ReduceLROnPlateau")
