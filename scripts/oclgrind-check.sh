@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Runs the op check suite (tiny shapes) and the backend's memory tests under oclgrind, the
-# OpenCL simulator, so out-of-bounds accesses, data races and API misuse fail the script.
+# Runs the op check suite (`kiln check --small`), the kernel-configuration checks and the
+# backend's memory tests under oclgrind, the OpenCL simulator, so out-of-bounds accesses,
+# data races and API misuse fail the script.
 #
 #   scripts/oclgrind-check.sh                  API + memory + data-race checks
 #   scripts/oclgrind-check.sh --uninitialized  also oclgrind's uninitialized-value plugin
 #
 # oclgrind always checks memory bounds; it reports problems in its log rather than its exit
 # status, so any log line is a failure. Scratch buffers are NaN-poisoned
-# (KILN_OPENCL_POISON_WORKSPACES=1) and every op output is NaN-poisoned by the suite, so
-# reads of unwritten memory also show up as check failures.
+# (`kiln check --poison-workspaces`; the tests' backends poison theirs) and every op output
+# is NaN-poisoned by the suite, so reads of unwritten memory also show up as check failures.
 #
 # --uninitialized is optional because the plugin in oclgrind 21.10 (Debian 12) is unreliable
 # with current LLVM: it aborts on `freeze` instructions, crashes at -O0, and flags buffers
@@ -22,22 +23,26 @@ if [[ "${1:-}" == "--uninitialized" ]]; then
 fi
 
 swift build --build-tests >/dev/null
-tests="$(swift build --show-bin-path)/KilnPackageTests.xctest"
+bin="$(swift build --show-bin-path)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # A private cache directory: the binary cache's key does not see options oclgrind injects.
-# Only the suites that exist to cover kernels run here: the whole-training and 2,000-step
-# memory tests would drive thousands of simulated launches (minutes each under oclgrind)
-# and add no kernel coverage; they run on PoCL in the main suite.
+# Only what exists to cover kernels runs here: the whole-training and 2,000-step memory tests
+# would drive thousands of simulated launches (minutes each under oclgrind) and add no kernel
+# coverage; they run on PoCL in the main suite.
 # Tests run one at a time: oclgrind's runtime is not thread-safe (jrprice/Oclgrind#28):
 # kernels launched from several threads at once corrupt each other's local memory there
 # (the same tests pass in parallel on PoCL).
 status=0
-KILN_CHECK_SMALL=1 KILN_OPENCL_POISON_WORKSPACES=1 XDG_CACHE_HOME="$work/cache" \
-    oclgrind "${flags[@]}" --log "$work/oclgrind.log" \
-    "$tests" --testing-library swift-testing --no-parallel --filter 'CrossBackendTests.OpCheckTests|CrossBackendTests.KernelConfigCheckTests|KilnOpenCLTests.BackendMemoryTests' \
+XDG_CACHE_HOME="$work/cache" oclgrind "${flags[@]}" --log "$work/oclgrind-check.log" \
+    "$bin/kiln" check --device opencl --small --poison-workspaces >"$work/check.log" 2>&1 || status=$?
+tail -n 1 "$work/check.log"
+XDG_CACHE_HOME="$work/cache" oclgrind "${flags[@]}" --log "$work/oclgrind-tests.log" \
+    "$bin/KilnPackageTests.xctest" --testing-library swift-testing --no-parallel \
+    --filter 'CrossBackendTests.KernelConfigCheckTests|KilnOpenCLTests.BackendMemoryTests' \
     >"$work/tests.log" 2>&1 || status=$?
+cat "$work"/oclgrind-*.log > "$work/oclgrind.log" 2>/dev/null || true
 
 grep -E '✘|passed after|failed after' "$work/tests.log" | grep -v '^. Test ' || true
 if [[ -s "$work/oclgrind.log" ]]; then
@@ -46,7 +51,8 @@ if [[ -s "$work/oclgrind.log" ]]; then
     exit 1
 fi
 if [[ $status -ne 0 ]]; then
-    echo "tests failed under oclgrind (exit $status):" >&2
+    echo "checks or tests failed under oclgrind (exit $status):" >&2
+    grep -v " ok$" "$work/check.log" | tail -n 30 >&2
     tail -n 60 "$work/tests.log" >&2
     exit 1
 fi

@@ -11,23 +11,12 @@ import Foundation
 public enum OpCheckSuite {
     /// Every case, or those whose op starts with one of `only` (e.g. ["conv2d", "gemm"]).
     /// `small` keeps only the tiny shapes (for slow simulators such as oclgrind).
-    public static func cases(small: Bool = OpCheckSuite.smallFromEnvironment,
-                             only: [String] = OpCheckSuite.onlyFromEnvironment) -> [OpCheckCase] {
+    public static func cases(small: Bool = false, only: [String] = []) -> [OpCheckCase] {
         let large = !small
         let all = gemmCases(large: large) + convolutionCases(large: large) + poolingCases(large: large)
             + batchNormCases(large: large) + dropoutCases(large: large) + activationCases(large: large)
             + lossCases(large: large) + optimizerCases(large: large)
         return only.isEmpty ? all : all.filter { c in only.contains { c.op.hasPrefix($0) } }
-    }
-
-    /// True when the environment sets `KILN_CHECK_SMALL=1`.
-    public static var smallFromEnvironment: Bool {
-        ProcessInfo.processInfo.environment["KILN_CHECK_SMALL"] == "1"
-    }
-
-    /// Op prefixes from `KILN_CHECK_ONLY` (comma-separated), empty when unset.
-    public static var onlyFromEnvironment: [String] {
-        (ProcessInfo.processInfo.environment["KILN_CHECK_ONLY"] ?? "").split(separator: ",").map(String.init)
     }
 
     /// Runs every case (or `cases`) and returns one row per case.

@@ -20,8 +20,7 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     public let programBuild: ProgramBuildReport
     /// Fill every scratch buffer with NaN before use, so a kernel that reads scratch it did
     /// not write shows up in results (checks and oclgrind runs; costs one fill per use).
-    /// Defaults to on when the environment sets `KILN_OPENCL_POISON_WORKSPACES=1`.
-    public var poisonsWorkspaces = ProcessInfo.processInfo.environment["KILN_OPENCL_POISON_WORKSPACES"] == "1"
+    public let poisonsWorkspaces: Bool
     /// Run-time blocking of the packed (CPU) GEMM: tuned winners when `kiln tune` stored some
     /// for this device and driver, the defaults otherwise (see `GemmTuning`).
     public var gemmBlocking = PackedGemmBlocking.default
@@ -35,6 +34,8 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     let pool: BufferPool
     private let program: CLProgram
     private var kernels: [String: CLKernel] = [:]
+    /// Programs built apart from the ops' one (the peak probes), kept while their kernels are.
+    private var adoptedPrograms: [CLProgram] = []
     let lock = NSRecursiveLock()
     /// Host copies of uploads in flight; freed once the queue has drained past them.
     private var staging: [UnsafeMutableRawPointer] = []
@@ -43,17 +44,21 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
 
     /// Opens the device named by `spec` ("opencl" or "opencl:P:D", see `OpenCLDeviceSpec`).
     public convenience init(spec: String = "opencl", profiling: Bool = false, config: KernelConfig? = nil,
+                            poisonWorkspaces: Bool = false,
                             cacheDirectory: URL? = OpenCLBackend.defaultCacheDirectory) throws {
         try self.init(try OpenCLDeviceSpec(parsing: spec), profiling: profiling, config: config,
-                      cacheDirectory: cacheDirectory)
+                      poisonWorkspaces: poisonWorkspaces, cacheDirectory: cacheDirectory)
     }
 
     /// - Parameters:
     ///   - profiling: record an event per kernel launch; read them with `kernelTimings()`.
     ///   - config: tile and group sizes; nil chooses them from the device's limits.
+    ///   - poisonWorkspaces: NaN-fill every scratch buffer before use (see `poisonsWorkspaces`).
     ///   - cacheDirectory: where compiled programs are kept; nil disables the disk cache.
     public init(_ spec: OpenCLDeviceSpec, profiling: Bool = false, config: KernelConfig? = nil,
+                poisonWorkspaces: Bool = false,
                 cacheDirectory: URL? = OpenCLBackend.defaultCacheDirectory) throws {
+        poisonsWorkspaces = poisonWorkspaces
         let clDevice = try spec.resolve()
         device = Self.info(of: clDevice)
         name = "opencl: \(device.name) (\(device.spec))"
@@ -83,9 +88,12 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     /// `$XDG_CACHE_HOME/kiln` or `~/.cache/kiln`.
     public static var defaultCacheDirectory: URL? { ProgramCache.defaultDirectory }
 
-    /// `common.cl` first, then every other kernel file by name: one program, one build.
+    /// Kernel files that are not ops, built on their own only when used (`measurePeak`).
+    static let probeFiles: Set<String> = ["peak.cl"]
+
+    /// `common.cl` first, then every other op kernel file by name: one program, one build.
     static var programSource: String {
-        let files = EmbeddedKernels.sources.keys.sorted { a, b in
+        let files = EmbeddedKernels.sources.keys.filter { !probeFiles.contains($0) }.sorted { a, b in
             a == "common.cl" ? b != "common.cl" : (b == "common.cl" ? false : a < b)
         }
         return files.map { "// ---- \($0)\n" + EmbeddedKernels.sources[$0]! }.joined(separator: "\n")
@@ -114,6 +122,15 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
         lock.lock()
         defer { lock.unlock() }
         return try body()
+    }
+
+    /// Whether `name` is launchable already (made once, or adopted).
+    func hasKernel(_ name: String) -> Bool { kernels[name] != nil }
+
+    /// Makes `names` of `program` (built apart from the ops' program) launchable by name.
+    func adopt(_ names: [String], of program: CLProgram) throws {
+        for name in names where kernels[name] == nil { kernels[name] = try CLKernel(program: program, name: name) }
+        adoptedPrograms.append(program)
     }
 
     func kernel(_ name: String) throws -> CLKernel {

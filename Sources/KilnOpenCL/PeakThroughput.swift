@@ -20,6 +20,7 @@ public struct PeakThroughput: Hashable, Sendable {
 
 extension OpenCLBackend {
     /// Runs the probes of `Kernels/peak.cl`: FMA chains on float4/8/16 and a large copy.
+    /// The probes are not in the ops' program: the first call builds `peak.cl` on its own.
     ///
     /// Each probe is launched once to compile it (PoCL compiles at first launch), then sized
     /// to take about `seconds` per run, and the best of `runs` timed runs is kept. Times are
@@ -30,6 +31,7 @@ extension OpenCLBackend {
         precondition(seconds > 0 && runs >= 1 && copyBytes >= 16, "invalid peak probe settings")
         return try locked {
             defer { pool.trim() }
+            try buildProbes()
             var fma: [Int: Double] = [:]
             // Enough items to give every compute unit many groups (a GPU needs thousands).
             let items = max(device.computeUnits, 1) * 2048
@@ -73,6 +75,16 @@ extension OpenCLBackend {
             return PeakThroughput(fmaGFLOPS: fma, copyKernelGBps: bytesMoved / kernelBest / 1e9,
                                   copyBufferGBps: bytesMoved / bufferBest / 1e9, copyBytes: count4 * 16)
         }
+    }
+
+    /// Builds `Kernels/peak.cl` as a program of its own (no disk cache: it runs rarely) and
+    /// adopts its kernels, once per backend.
+    private func buildProbes() throws {
+        let names = [4, 8, 16].map { "peak_fma_float\($0)" } + [PeakCopyKernel.kernelName]
+        guard !hasKernel(names[0]) else { return }
+        let source = OpenCLBackend.probeFiles.sorted().map { EmbeddedKernels.sources[$0]! }.joined(separator: "\n")
+        let (program, _) = try ProgramCache(directory: nil).program(context: context, source: source, options: "")
+        try adopt(names, of: program)
     }
 
     /// Wall seconds from before `enqueue` until the queue has drained.

@@ -3,24 +3,24 @@ import KilnOpenCL
 
 /// Turns a device string into a backend (one place, shared by every command).
 enum BackendFactory {
-    static func make(_ spec: String) throws -> (backend: any Backend, note: String) {
+    static func make(_ spec: String, poisonWorkspaces: Bool = false) throws -> (backend: any Backend, note: String) {
         let s = spec.lowercased()
         if s == "cpu" { return (CPUBackend(), "device: cpu (Kiln's CPU reference backend)") }
-        if s == "auto" { return try best() }
-        let backend = try OpenCLBackend(spec: s)
+        if s == "auto" { return try best(poisonWorkspaces: poisonWorkspaces) }
+        let backend = try OpenCLBackend(spec: s, poisonWorkspaces: poisonWorkspaces)
         return (backend, "device: \(describe(backend.device)) [\(backend.device.spec)]")
     }
 
     /// The first OpenCL GPU, else the first OpenCL device (PoCL on a CPU), else the CPU
     /// reference backend; the note says which and why.
-    private static func best() throws -> (backend: any Backend, note: String) {
+    private static func best(poisonWorkspaces: Bool) throws -> (backend: any Backend, note: String) {
         let platforms = (try? OpenCLDeviceList.platforms()) ?? []
         let devices = platforms.flatMap(\.devices)
         guard !devices.isEmpty else {
             return (CPUBackend(), "device: cpu (Kiln's CPU reference backend; no OpenCL device found — install pocl-opencl-icd or a GPU driver)")
         }
         do {
-            let backend = try OpenCLBackend(spec: "opencl")
+            let backend = try OpenCLBackend(spec: "opencl", poisonWorkspaces: poisonWorkspaces)
             let why = backend.device.type == "GPU" ? "the first OpenCL GPU" : "no OpenCL GPU found, using the first OpenCL device"
             return (backend, "device: \(describe(backend.device)) [\(backend.device.spec)] — \(why)")
         } catch {

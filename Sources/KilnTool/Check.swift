@@ -16,13 +16,15 @@ struct Check: ParsableCommand {
     @Option(help: "Only these ops, comma-separated (e.g. gemm,conv2d).")
     var only: String?
 
+    @Flag(help: "Fill OpenCL scratch buffers with NaN before each use, so a kernel reading scratch it did not write fails its check.")
+    var poisonWorkspaces = false
+
     mutating func run() throws {
         try runReportingErrors {
-            let (backend, note) = try device.makeBackend()
+            let (backend, note) = try device.makeBackend(poisonWorkspaces: poisonWorkspaces)
             print(note)
             let ops = only.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-            let cases = OpCheckSuite.cases(small: small || OpCheckSuite.smallFromEnvironment,
-                                           only: ops ?? OpCheckSuite.onlyFromEnvironment)
+            let cases = OpCheckSuite.cases(small: small, only: ops ?? [])
             guard !cases.isEmpty else { throw ValidationError("no op matches --only \(only ?? "")") }
             let rows = try OpCheckSuite.run(reference: CPUBackend(), candidate: backend, cases: cases)
             print(OpCheckSuite.report(rows), terminator: "")

@@ -19,8 +19,9 @@ struct DeviceOptions: ParsableArguments {
         }
     }
 
-    /// The backend, and a line saying which device was chosen and why.
-    func makeBackend() throws -> (backend: any Backend, note: String) {
-        try BackendFactory.make(device)
+    /// The backend, and a line saying which device was chosen and why. `poisonWorkspaces`
+    /// applies to OpenCL devices (see `OpenCLBackend.poisonsWorkspaces`).
+    func makeBackend(poisonWorkspaces: Bool = false) throws -> (backend: any Backend, note: String) {
+        try BackendFactory.make(device, poisonWorkspaces: poisonWorkspaces)
     }
 }

@@ -5,11 +5,8 @@ import KilnCheck
 
 /// The OpenCL device every cross-check runs on (PoCL here), opened once for the target.
 enum Device {
-    static let result = Result {
-        let backend = try OpenCLBackend(spec: "opencl")
-        backend.poisonsWorkspaces = true  // scratch read before written turns into NaN
-        return backend
-    }
+    // Scratch read before written turns into NaN.
+    static let result = Result { try OpenCLBackend(spec: "opencl", poisonWorkspaces: true) }
 }
 
 extension OpCheckCase: CustomTestStringConvertible {
@@ -17,7 +14,8 @@ extension OpCheckCase: CustomTestStringConvertible {
 }
 
 /// Every op of the check suite, device against the CPU reference, one test per case so a
-/// failure names its op and shape class. `KILN_CHECK_SMALL=1` keeps only the tiny shapes.
+/// failure names its op and shape class. (`scripts/oclgrind-check.sh` runs the same cases
+/// with small shapes through `kiln check --small`.)
 @Suite("Op cross-checks: OpenCL against the CPU reference")
 struct OpCheckTests {
     @Test(arguments: OpCheckSuite.cases())
@@ -44,8 +42,7 @@ struct KernelConfigCheckTests {
 
     @Test(arguments: configs)
     func tiledAndReducingOpsMatchReference(_ config: KernelConfig) throws {
-        let device = try OpenCLBackend(spec: "opencl", config: config)
-        device.poisonsWorkspaces = true
+        let device = try OpenCLBackend(spec: "opencl", config: config, poisonWorkspaces: true)
         let cases = OpCheckSuite.cases(small: true, only: ["gemm", "conv2d", "batchNorm", "biasGrad", "sum", "optimizer"])
         #expect(cases.count > 50)
         for check in cases {

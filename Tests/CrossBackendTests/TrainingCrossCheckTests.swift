@@ -43,9 +43,8 @@ struct TrainingCrossCheckTests {
     static let steps = 20, batchSize = 16
 
     static func device() throws -> OpenCLBackend {
-        let device = try OpenCLBackend(spec: "opencl")
-        device.poisonsWorkspaces = true  // scratch read before written turns into NaN and fails
-        return device
+        // Scratch read before written turns into NaN and fails.
+        try OpenCLBackend(spec: "opencl", poisonWorkspaces: true)
     }
 
     static let freeRunningSetups = [

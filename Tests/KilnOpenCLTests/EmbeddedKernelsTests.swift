@@ -20,10 +20,13 @@ struct EmbeddedKernelsTests {
         }
     }
 
-    @Test func programPutsCommonFirst() {
+    @Test func programPutsCommonFirstAndLeavesOutTheProbes() {
         #expect(OpenCLBackend.programSource.hasPrefix("// ---- common.cl\n"))
         for file in EmbeddedKernels.sources.keys {
-            #expect(OpenCLBackend.programSource.contains("// ---- \(file)\n"))
+            let inProgram = !OpenCLBackend.probeFiles.contains(file)
+            #expect(OpenCLBackend.programSource.contains("// ---- \(file)\n") == inProgram, "\(file)")
         }
+        #expect(OpenCLBackend.probeFiles == ["peak.cl"])
+        #expect(!OpenCLBackend.programSource.contains("peak_fma_float"))
     }
 }

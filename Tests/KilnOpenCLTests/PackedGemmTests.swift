@@ -12,8 +12,7 @@ struct PackedGemmTests {
     /// C and ragged edges everywhere, on the same op checks the cross-backend suite runs.
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
     func smallBlocksMatchReference() throws {
-        let backend = try OpenCLBackend(spec: "opencl")
-        backend.poisonsWorkspaces = true
+        let backend = try OpenCLBackend(spec: "opencl", poisonWorkspaces: true)
         backend.gemmBlocking = PackedGemmBlocking(maxKC: 7, maxMCB: 2, ncbAllRows: 3, ncbPartRows: 1, groupsPerUnit: 1)
         for check in OpCheckSuite.cases(small: false, only: ["gemm", "conv2d"]) {
             let row = try check.run(reference: CPUBackend(threads: 1), candidate: backend)

@@ -3,7 +3,9 @@ import Foundation
 
 /// One backend shared by the tests of this target, so the program is built (or loaded) once.
 enum TestDevice {
-    static let result = Result { try OpenCLBackend(spec: "opencl") }
+    /// Scratch buffers are NaN-poisoned, so a kernel reading scratch it did not write fails
+    /// (as under `scripts/oclgrind-check.sh`, which runs the memory tests).
+    static let result = Result { try OpenCLBackend(spec: "opencl", poisonWorkspaces: true) }
     static var backend: OpenCLBackend {
         get throws { try result.get() }
     }
