@@ -10,6 +10,7 @@ struct Train: ParsableCommand {
     @OptionGroup var device: DeviceOptions
     @OptionGroup var data: DatasetOptions
     @OptionGroup var options: TrainOptions
+    @OptionGroup var resumeOptions: ResumeOptions
 
     @Option(help: "Save the trained model (safetensors checkpoint) to this path.")
     var save: String?
@@ -22,6 +23,10 @@ struct Train: ParsableCommand {
 
     @Option(help: "Write the loss and accuracy curves as an SVG.")
     var curve: String?
+
+    func validate() throws {
+        if resumeOptions.saveEvery != nil, save == nil { throw ValidationError("--save-every needs --save PATH") }
+    }
 
     mutating func run() throws {
         try runReportingErrors {
@@ -39,7 +44,14 @@ struct Train: ParsableCommand {
             }
             timing.mark("normalizer")
             let optimizer = try options.makeOptimizer()
-            try model.compile(backend: backend, optimizer: optimizer, loss: .softmaxCrossEntropy, seed: options.seed)
+            let resume = try resumeOptions.source()
+            try resume?.check(matches: model)
+            try model.compile(backend: backend, optimizer: optimizer, loss: .softmaxCrossEntropy,
+                              seed: resume?.state.seed ?? options.seed)
+            if let resume {
+                try Checkpoint.load(into: model, from: resume.url)
+                printNow("resuming: \(resume.url.path) after epoch \(resume.state.progress.epoch), step \(resume.state.step)")
+            }
             printNow("model: \(options.model), \(model.parameterCount) parameters; optimizer: \(optimizer)")
             timing.mark("compile")
 
@@ -51,7 +63,8 @@ struct Train: ParsableCommand {
             let started = Date()
             let history = try model.fit(train, epochs: options.epochs, batchSize: options.batchSize,
                                         validationSplit: options.validationSplit, augmentation: options.augmentation,
-                                        callbacks: callbacks, log: printNow)
+                                        callbacks: callbacks, resume: resume?.state,
+                                        checkpoint: resumeOptions.periodic(save: save), log: printNow)
             let trainSeconds = Date().timeIntervalSince(started)
             train = Dataset(images: [], sampleShape: train.sampleShape, labels: [], classCount: train.classCount)
 

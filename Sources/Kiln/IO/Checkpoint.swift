@@ -10,7 +10,8 @@ import Foundation
 ///     training    JSON: optimizer, learning rate, step, seed
 ///
 /// Layer indices count Kiln layers: an activation fused into Conv2D/Dense takes no index
-/// (PyTorch's `nn.Sequential` gives `nn.ReLU` one). Optimizer moments are not saved.
+/// (PyTorch's `nn.Sequential` gives `nn.ReLU` one). A checkpoint saved after `fit` also
+/// holds the resume state (`resume` metadata, `optimizer.*` tensors; see `ResumeState`).
 /// PyTorch's batch-norm `num_batches_tracked` is not stored.
 public enum Checkpoint {
     public static let format = "kiln-checkpoint-1"
@@ -21,6 +22,16 @@ public enum Checkpoint {
         public var input: [Int]
         public var output: [Int]
         public var layers: [String]
+
+        /// Same layers and shapes (the zoo name aside: a zoo model saved as a file is the same).
+        public func sameArchitecture(as other: ModelDescription) -> Bool {
+            input == other.input && output == other.output && layers == other.layers
+        }
+
+        /// "model simple-cnn [1, 28, 28] → [10], 8 layers" for messages.
+        public var summary: String {
+            "\(name.map { "model \($0)" } ?? "a custom model") \(input) → \(output), \(layers.count) layers"
+        }
     }
 
     struct TrainingState: Codable {
@@ -30,14 +41,16 @@ public enum Checkpoint {
         var seed: UInt64
     }
 
-    static func describe(_ model: Sequential) -> ModelDescription {
+    public static func describe(_ model: Sequential) -> ModelDescription {
         ModelDescription(name: model.name, input: model.inputShape.dims, output: model.outputShape.dims,
                          layers: model.layers.map { "\($0.typeName)(\($0.configuration))" })
     }
 
     /// Writes the model atomically (temporary file, then rename): a crash never leaves a
-    /// half-written checkpoint at `url`.
-    public static func save(_ model: Sequential, to url: URL) throws {
+    /// half-written checkpoint at `url`. After `fit`, the run's resume state (optimizer
+    /// moments, step, epoch, callbacks; `CheckpointResume.swift`) goes in too, unless
+    /// `includeResumeState` is false.
+    public static func save(_ model: Sequential, to url: URL, includeResumeState: Bool = true) throws {
         let state = try model.requireCompiled()
         let w = try model.weights()
         var tensors: [SafeTensorsFile.Entry] = []
@@ -57,6 +70,11 @@ public enum Checkpoint {
                                                step: state.step, seed: state.seed)),
         ]
         if let n = model.normalizer { metadata["normalizer"] = try json(n) }
+        if includeResumeState, let r = try model.resumeState() {
+            let (extra, text) = try encode(r)
+            tensors += extra
+            metadata[resumeKey] = text
+        }
         try SafeTensorsFile(tensors: tensors, metadata: metadata).write(to: url)
     }
 
@@ -87,7 +105,7 @@ public enum Checkpoint {
             if t.shape != e.shape.dims { problems.append("\(e.name) is \(Shape(t.shape)) in the file, \(e.shape) in the model") }
         }
         let known = Set(expected.map(\.name))
-        problems += file.tensors.filter { !known.contains($0.name) }.map { "unexpected \($0.name) \(Shape($0.shape))" }
+        problems += file.tensors.filter { !known.contains($0.name) && !isResumeTensor($0.name) }.map { "unexpected \($0.name) \(Shape($0.shape))" }
         guard problems.isEmpty else {
             throw CheckpointError("\(url.path) does not match the model: " + problems.prefix(8).joined(separator: "; ")
                                   + (problems.count > 8 ? "; and \(problems.count - 8) more" : ""))

@@ -52,6 +52,8 @@ public final class Sequential {
         public internal(set) var step: UInt64 = 0
         /// The learning rate in force (callbacks change it).
         public internal(set) var learningRate: Float
+        /// Where `fit` stands (epochs done, history, callback state); nil before any `fit`.
+        public internal(set) var progress: TrainingProgress?
         var cache = TensorCache()
 
         init(backend: any Backend, parameters: ParameterArena, buffers: BufferArena,
@@ -101,6 +103,7 @@ public final class Sequential {
         try state.backend.fill(state.parameters.state1, with: state.optimizer.initialState1)
         try state.backend.fill(state.parameters.state2, with: 0)
         state.step = 0
+        state.progress = nil
     }
 
     func requireCompiled() throws -> CompiledState {

@@ -11,9 +11,13 @@ extension Sequential {
     /// - Losses are per-sample means; the loss does not include the L1/L2 penalty.
     /// - A NaN or infinite loss stops training with `TrainingError.nonFiniteLoss`.
     /// - The host waits on the device only every `syncEvery` steps (to read losses).
+    /// - `resume` continues a saved run (`Checkpoint.resumeState(at:)`): `epochs` counts the
+    ///   whole run (Keras's `initial_epoch`), so epochs `resume.epoch + 1 … epochs` run, and
+    ///   the returned history holds the earlier epochs too. `checkpoint` saves every N epochs.
     public func fit(_ data: Dataset, epochs: Int, batchSize: Int = 32, validationSplit: Double = 0,
                     validationData: Dataset? = nil, shuffle: Bool = true, augmentation: Augmentation? = nil,
                     callbacks: [any Callback] = [], syncEvery: Int = 50,
+                    resume: ResumeState? = nil, checkpoint: PeriodicCheckpoint? = nil,
                     log: @escaping (String) -> Void = { print($0) }) throws -> History {
         let state = try requireCompiled()
         guard epochs >= 1 else { throw TrainingError.invalidArgument("epochs must be at least 1, got \(epochs)") }
@@ -33,17 +37,26 @@ extension Sequential {
         try BatchFeeder.validate(train, for: self, role: "training")
         if let validation, validation.count > 0 { try BatchFeeder.validate(validation, for: self, role: "validation") }
 
+        let firstEpoch = (resume?.progress.epoch ?? 0) + 1
+        guard firstEpoch <= epochs else {
+            throw TrainingError.invalidArgument("the checkpoint has trained \(firstEpoch - 1) epoch\(firstEpoch == 2 ? "" : "s") already; ask for more epochs than that")
+        }
+        if let resume { try apply(resume) }
         let control = TrainingControl(
             learningRate: state.learningRate,
             snapshot: { [unowned self] in try self.weights() },
             restore: { [unowned self] in try self.setWeights($0) },
             log: log)
-        var history = History()
+        var history = History(epochs: resume?.progress.history ?? [])
         let batches = BatchIterator(count: train.count, batchSize: batchSize, shuffle: shuffle, seed: state.seed)
         var feeder = BatchFeeder(dataset: train, outputs: outputShape.count, normalizer: normalizer,
                                  augmentation: augmentation, rng: SplitMix64(seed: state.seed))
         for c in callbacks { try c.trainingWillBegin(control: control) }
-        for epoch in 1...epochs {
+        let resumable = Self.stateKeys(callbacks)
+        if let saved = resume?.progress.callbacks {
+            for (key, c) in resumable { if let s = saved[key] { try c.restoreState(s) } }
+        }
+        for epoch in firstEpoch...epochs {
             for c in callbacks { try c.epochWillBegin(epoch, control: control) }
             state.learningRate = control.learningRate
             let order = batches.order(epoch: epoch)
@@ -63,6 +76,11 @@ extension Sequential {
             history.append(metrics)
             log(Self.progressLine(metrics, of: epochs))
             for c in callbacks { try c.epochDidEnd(metrics, control: control) }
+            state.progress = TrainingProgress(epoch: epoch, learningRate: control.learningRate, history: history.epochs,
+                                              callbacks: Dictionary(uniqueKeysWithValues: resumable.map { ($0.0, $0.1.saveState()) }))
+            if let checkpoint, epoch % checkpoint.every == 0 || epoch == epochs || control.stopRequested {
+                try Checkpoint.save(self, to: checkpoint.url)
+            }
             if let reason = control.stopReason {
                 log(reason)
                 break

@@ -77,3 +77,17 @@ public final class EarlyStopping: Callback {
         return "early stopping: \(monitor.metric) has not \(direction)\(delta) for \(epochs) (\(best))"
     }
 }
+
+extension EarlyStopping: ResumableCallback {
+    public func saveState() -> CallbackState {
+        CallbackState(values: monitor.savedState.merging(["wait": Double(wait), "stoppedEpoch": stoppedEpoch.map(Double.init)]) { a, _ in a },
+                      weights: bestWeights)
+    }
+
+    public func restoreState(_ state: CallbackState) throws {
+        monitor.restore(state)
+        wait = state.int("wait") ?? 0
+        stoppedEpoch = state.int("stoppedEpoch")
+        bestWeights = state.weights
+    }
+}

@@ -28,3 +28,12 @@ public final class LearningRateScheduler: Callback {
         control.learningRate = rate
     }
 }
+
+extension LearningRateScheduler: ResumableCallback {
+    /// η0, the rate the run began with (a resumed run begins at a later, scheduled rate).
+    public func saveState() -> CallbackState { CallbackState(values: ["initial": Double(initial)]) }
+
+    public func restoreState(_ state: CallbackState) throws {
+        if let v = state.double("initial") { initial = Float(v) }
+    }
+}

@@ -88,6 +88,15 @@ public struct MetricMonitor: Sendable, Equatable {
         bestEpoch = nil
     }
 
+    /// The best so far, for a checkpoint's callback state.
+    var savedState: [String: Double?] { ["best": best, "bestEpoch": bestEpoch.map(Double.init)] }
+
+    /// Puts back what `savedState` gave (resuming a run).
+    mutating func restore(_ state: CallbackState) {
+        best = state.double("best")
+        bestEpoch = state.int("bestEpoch")
+    }
+
     /// A metric value for messages: 4 significant digits, "-" for none.
     static func format(_ value: Double?) -> String {
         guard let value else { return "-" }

@@ -76,3 +76,15 @@ public final class ReduceLROnPlateau: Callback {
         wait = 0
     }
 }
+
+extension ReduceLROnPlateau: ResumableCallback {
+    public func saveState() -> CallbackState {
+        CallbackState(values: monitor.savedState.merging(["wait": Double(wait), "cooldownRemaining": Double(cooldownRemaining)]) { a, _ in a })
+    }
+
+    public func restoreState(_ state: CallbackState) throws {
+        monitor.restore(state)
+        wait = state.int("wait") ?? 0
+        cooldownRemaining = state.int("cooldownRemaining") ?? 0
+    }
+}
