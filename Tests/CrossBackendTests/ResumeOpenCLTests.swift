@@ -12,9 +12,9 @@ struct ResumeOpenCLTests {
     static let installed = FileManager.default.fileExists(atPath: FashionMNIST.defaultDirectory.path)
 
     func model(_ data: Dataset) throws -> Sequential {
-        let m = try ModelZoo.make("simple-cnn", input: Shape(data.sampleShape), classes: 10)
+        let m = try ModelZoo.make("simple-cnn", input: data.sampleShape, classes: 10)
         m.normalizer = Normalizer(fitting: data)
-        try m.compile(backend: try TrainingCrossCheckTests.device(), optimizer: try Adam(), loss: .softmaxCrossEntropy, seed: 4)
+        try m.compile(backend: try TrainingCrossCheckTests.device(), optimizer: Adam(), loss: .softmaxCrossEntropy, seed: 4)
         return m
     }
 

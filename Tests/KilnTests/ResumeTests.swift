@@ -101,7 +101,7 @@ struct ResumeTests {
     /// ReduceLROnPlateau that never sees an improvement after epoch 1 (huge minDelta) halves
     /// the rate after epoch 2.
     static var plateau: Scenario { Scenario(callbacks: {
-        [try ReduceLROnPlateau(monitor: "loss", factor: 0.5, patience: 1, mode: .max, minDelta: 1e9)]
+        [try ReduceLROnPlateau(monitor: .loss, factor: 0.5, patience: 1, mode: .max, minDelta: 1e9)]
     }, epochs: 3, split: 2) }
 
     @Test func learningRateChangedByACallbackResumes() throws {
@@ -121,7 +121,7 @@ struct ResumeTests {
 
     /// Early stopping (patience 2, restore-best) stops after epoch 3 and restores epoch 1.
     static var early: Scenario { Scenario(callbacks: {
-        [try EarlyStopping(monitor: "loss", minDelta: 1e9, patience: 2, mode: .max, restoreBestWeights: true)]
+        [try EarlyStopping(monitor: .loss, minDelta: 1e9, patience: 2, mode: .max, restoreBestWeights: true)]
     }, epochs: 4, split: 2) }
 
     @Test func earlyStoppingStateResumes() throws {
@@ -149,7 +149,7 @@ struct ResumeTests {
         let r = try #require(try Checkpoint.resumeState(at: url))
         #expect(throws: TrainingError.self) { try fit(try model(s), s, epochs: 1, resume: r) }
         var other = s
-        other.optimizer = { try SGD() }
+        other.optimizer = { SGD() }
         #expect(throws: TrainingError.self) { try fit(try model(other), other, epochs: 2, resume: r) }
         var seed = r
         seed.seed = 6
