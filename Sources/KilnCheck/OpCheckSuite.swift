@@ -14,6 +14,7 @@ public enum OpCheckSuite {
     public static func cases(small: Bool = false, only: [String] = []) -> [OpCheckCase] {
         let large = !small
         let all = gemmCases(large: large) + convolutionCases(large: large) + poolingCases(large: large)
+            + localResponseNormCases(large: large)
             + batchNormCases(large: large) + dropoutCases(large: large) + activationCases(large: large)
             + lossCases(large: large) + optimizerCases(large: large)
         return only.isEmpty ? all : all.filter { c in only.contains { c.op.hasPrefix($0) } }

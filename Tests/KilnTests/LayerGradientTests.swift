@@ -43,6 +43,22 @@ struct LayerGradientTests {
     @Test func avgPoolOverlappingSame() throws {
         try GradientCheck(inputShape: [1, 3, 6, 5]) { try AvgPool2D(3, stride: 2, padding: .same) }.run()
     }
+    @Test func localResponseNorm() throws {
+        // alpha 0.5 (not 1e-4) so the cross-channel term of the gradient is not negligible.
+        try GradientCheck(inputShape: [2, 7, 3, 2]) { LocalResponseNorm(size: 5, alpha: 0.5, beta: 0.75, k: 1) }.run()
+    }
+    @Test func localResponseNormEvenSizeFewChannels() throws {
+        try GradientCheck(inputShape: [1, 3, 2, 3]) { LocalResponseNorm(size: 4, alpha: 0.8, beta: 0.6, k: 2) }.run()
+    }
+    @Test func globalAvgPool() throws {
+        try GradientCheck(inputShape: [2, 3, 5, 4]) { GlobalAvgPool2D(); Dense(2) }.run()
+    }
+    @Test func globalMaxPool() throws {
+        var check = try GradientCheck(inputShape: [2, 3, 3, 5]) { GlobalMaxPool2D() }
+        check.distinct = true
+        check.h = 2e-3
+        try check.run()
+    }
     @Test func flatten() throws {
         try GradientCheck(inputShape: [2, 3, 2, 3]) { Flatten(); try Dense(2) }.run()
     }

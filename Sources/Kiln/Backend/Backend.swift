@@ -88,6 +88,14 @@ public protocol Backend: AnyObject {
                            savedMean: Tensor, savedInvStd: Tensor,
                            inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws
 
+    // MARK: Local response normalisation (see `LocalResponseNormGeometry` for the formulas)
+
+    /// Writes y = x·d^(−beta), d = k + (alpha/size)·Σ x² over the zero-padded channel window.
+    func localResponseNormForward(_ g: LocalResponseNormGeometry, input: Tensor, output: Tensor) throws
+    /// Writes `inputGrad` from the forward's input and `outputGrad` (d is recomputed).
+    func localResponseNormBackward(_ g: LocalResponseNormGeometry, input: Tensor, outputGrad: Tensor,
+                                   inputGrad: Tensor) throws
+
     // MARK: Dropout (see `DropoutKey`, `DropoutRate`)
 
     /// Writes y = x·scale where the Philox word is ≥ threshold, else 0.
