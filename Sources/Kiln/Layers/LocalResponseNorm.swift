@@ -15,7 +15,11 @@ public final class LocalResponseNorm: Layer {
     private var cache = TensorCache()
     private var lastInput: Tensor?
 
-    public init(size: Int, alpha: Float = 1e-4, beta: Float = 0.75, k: Float = 1) {
+    /// - Throws: `LayerError` unless size is positive and alpha, beta, k are finite.
+    public init(size: Int, alpha: Float = 1e-4, beta: Float = 0.75, k: Float = 1) throws {
+        guard size > 0, alpha.isFinite, beta.isFinite, k.isFinite else {
+            throw LayerError("LocalResponseNorm: size must be positive and alpha, beta, k finite, got size \(size), alpha \(alpha), beta \(beta), k \(k)")
+        }
         self.size = size; self.alpha = alpha; self.beta = beta; self.k = k
     }
 
@@ -28,7 +32,6 @@ public final class LocalResponseNorm: Layer {
         }
         let g = LocalResponseNormGeometry(batch: 1, channels: inputShape[0], spatial: inputShape.count / inputShape[0],
                                           size: size, alpha: alpha, beta: beta, k: k)
-        guard g.isValid else { throw LayerError("LocalResponseNorm: size must be positive and alpha, beta, k finite") }
         geometry = g
         return inputShape
     }

@@ -3,7 +3,8 @@
 /// The shortcut is the identity when the body keeps the shape; otherwise (or when asked)
 /// a projection: a 1x1 convolution with the stride that matches the body's downsampling
 /// (image inputs) or a Dense layer (flat inputs). Parameters are named "body.i.…" and
-/// "shortcut.…".
+/// "shortcut.…". A custom shortcut (torchvision's downsample: a 1x1 convolution without bias,
+/// then batch norm) is a list of layers named "shortcut.i.…".
 public final class Residual: ContainerLayer {
     public enum Shortcut: Sendable {
         /// Identity if shapes match, else a projection.
@@ -16,6 +17,7 @@ public final class Residual: ContainerLayer {
     public let activation: ActivationFunction
     public let body: LayerStack
     public private(set) var projection: (any Layer)?
+    private let customShortcut: [any Layer]?
     private var cache = TensorCache()
     private var lastOutput: Tensor?
 
@@ -27,6 +29,19 @@ public final class Residual: ContainerLayer {
         self.shortcutKind = shortcut
         self.activation = activation
         self.body = LayerStack(try body())
+        customShortcut = nil
+    }
+
+    /// A block whose shortcut is the given layers (applied to x, their output added to the
+    /// body's), e.g. `Conv2D(c, kernelSize: 1, stride: 2, useBias: false); BatchNorm()`.
+    /// - Throws: as the other initialiser, or what making the shortcut's layers throws.
+    public init(activation: ActivationFunction = .linear, @LayerBuilder _ body: () throws -> [any Layer],
+                @LayerBuilder shortcut: () throws -> [any Layer]) throws {
+        try FusedActivation(function: activation).validate(in: "Residual")
+        shortcutKind = .projection
+        self.activation = activation
+        self.body = LayerStack(try body())
+        customShortcut = try shortcut()
     }
 
     public var typeName: String { "Residual" }
@@ -42,7 +57,7 @@ public final class Residual: ContainerLayer {
         let out = try declarations.scoped("body") { try body.build(inputShape: inputShape, declarations: declarations) }
         let needsProjection = shortcutKind == .projection || (shortcutKind == .automatic && out != inputShape)
         if needsProjection {
-            let p = try Self.makeProjection(from: inputShape, to: out)
+            let p = try customShortcut.map { LayerSequence(LayerStack($0)) } ?? Self.makeProjection(from: inputShape, to: out)
             let projected = try declarations.scoped("shortcut") { try p.build(inputShape: inputShape, declarations: declarations) }
             guard projected == out else {
                 throw LayerError("Residual: the projection maps \(inputShape) to \(projected), but the body gives \(out)")

@@ -1,74 +1,124 @@
-/// Named reference models for the command line and the benchmarks.
+/// Named reference models for the command line and the benchmarks. Every model takes the
+/// per-sample input shape and the class count; its output is logits.
+///
+/// Checkpoint names are "<layer index>.<parameter>" (PyTorch's names: weight, bias,
+/// running_mean, running_var), with "<i>.body.<j>.…" and "<i>.shortcut.…" inside residual
+/// blocks; each model's doc comment lists its layer indices. `kiln summary --model NAME`
+/// prints them with their shapes.
 public enum ModelZoo {
-    public static let names = ["simple-cnn", "lenet5", "resnet-small", "mlp"]
+    /// A zoo entry: how to build it and the line its summary shows.
+    struct Entry: Sendable {
+        let name: String
+        let note: String
+        let build: @Sendable (Shape, Int) throws -> Sequential
+    }
+
+    static let entries: [Entry] = [
+        Entry(name: "simple-cnn", note: "Two conv/pool stages, a hidden dense layer, dropout.", build: simpleCNN),
+        Entry(name: "bn-cnn", note: "Two conv/batch-norm/pool stages, dense 256, dropout 0.5 (Zalando's \"2 Conv + pooling + BN\" row).",
+              build: batchNormCNN),
+        Entry(name: "lenet5", note: LeNet.classicNote, build: LeNet.classic),
+        Entry(name: "lenet5-relu", note: "LeNet-5's layout with ReLU, average pooling and dense 120-84 (not the paper's network).",
+              build: LeNet.relu),
+        Entry(name: "alexnet", note: AlexNet.note, build: AlexNet.imageNet),
+        Entry(name: "alexnet-small", note: AlexNet.smallNote, build: AlexNet.small),
+        Entry(name: "vgg16", note: VGG.note, build: VGG.vgg16),
+        Entry(name: "vgg16-small", note: VGG.smallNote, build: VGG.vgg16Small),
+        Entry(name: "resnet18", note: ResNet.resnet18Note, build: ResNet.resnet18),
+        Entry(name: "resnet18-small", note: ResNet.resnet18SmallNote, build: ResNet.resnet18Small),
+        Entry(name: "resnet20", note: ResNet.resnet20Note, build: ResNet.resnet20),
+        Entry(name: "resnet-small", note: "Batch norm and two residual blocks (identity, then strided projection).",
+              build: resnetSmall),
+        Entry(name: "mlp", note: "Flatten, dense 256, dropout 0.2.", build: mlp),
+    ]
+
+    public static let names = entries.map(\.name)
 
     /// Builds the named model for samples of `input` shape and `classes` outputs (logits).
     public static func make(_ name: String, input: Shape = [1, 28, 28], classes: Int = 10) throws -> Sequential {
-        let model = try build(name, input: input, classes: classes)
+        guard let entry = entries.first(where: { $0.name == name }) else {
+            throw LayerError("unknown model '\(name)'; available: \(names.joined(separator: ", "))")
+        }
+        let model = try entry.build(input, classes)
         model.name = name
+        model.note = entry.note
         return model
     }
 
-    private static func build(_ name: String, input: Shape, classes: Int) throws -> Sequential {
-        switch name {
-        case "simple-cnn":
-            // The reference CNN: two conv/pool stages, a hidden dense layer, dropout.
-            return try Sequential(input: input) {
-                try Conv2D(32, kernelSize: 3, activation: .relu)
-                MaxPool2D()
-                try Conv2D(64, kernelSize: 3, activation: .relu)
-                MaxPool2D()
-                Flatten()
-                try Dense(128, activation: .relu)
-                try Dropout(0.5)
-                try Dense(classes)
-            }
-        case "lenet5":
-            // LeCun et al. 1998, with ReLU: 5x5 convs, average-pool subsampling, 120-84 dense.
-            return try Sequential(input: input) {
-                try Conv2D(6, kernelSize: 5, padding: .same, activation: .relu)
-                AvgPool2D()
-                try Conv2D(16, kernelSize: 5, activation: .relu)
-                AvgPool2D()
-                Flatten()
-                try Dense(120, activation: .relu)
-                try Dense(84, activation: .relu)
-                try Dense(classes)
-            }
-        case "resnet-small":
-            // Batch norm and two residual blocks (identity, then strided projection).
-            return try Sequential(input: input) {
+    /// Layers: 0 conv 32 3x3 relu, 1 max 2, 2 conv 64 3x3 relu, 3 max 2, 4 flatten,
+    /// 5 dense 128 relu, 6 dropout 0.5, 7 dense classes.
+    static func simpleCNN(_ input: Shape, _ classes: Int) throws -> Sequential {
+        try Sequential(input: input) {
+            try Conv2D(32, kernelSize: 3, activation: .relu)
+            MaxPool2D()
+            try Conv2D(64, kernelSize: 3, activation: .relu)
+            MaxPool2D()
+            Flatten()
+            try Dense(128, activation: .relu)
+            try Dropout(0.5)
+            try Dense(classes)
+        }
+    }
+
+    /// The model of the `fashion-bn` recipe. Layers: 0 conv 32 3x3 same (no bias), 1 batch
+    /// norm, 2 relu, 3 max 2, 4 conv 64 3x3 same (no bias), 5 batch norm, 6 relu, 7 max 2,
+    /// 8 flatten, 9 dense 256 relu, 10 dropout 0.5, 11 dense classes.
+    static func batchNormCNN(_ input: Shape, _ classes: Int) throws -> Sequential {
+        try Sequential(input: input) {
+            try Conv2D(32, kernelSize: 3, padding: .same, useBias: false)
+            BatchNorm()
+            ReLU()
+            MaxPool2D()
+            try Conv2D(64, kernelSize: 3, padding: .same, useBias: false)
+            BatchNorm()
+            ReLU()
+            MaxPool2D()
+            Flatten()
+            try Dense(256, activation: .relu)
+            try Dropout(0.5)
+            try Dense(classes)
+        }
+    }
+
+    /// Layers: 0 conv 16 3x3 same, 1 batch norm, 2 relu, 3 and 4 residual blocks, 5 max 2,
+    /// 6 flatten, 7 dropout 0.3, 8 dense classes.
+    static func resnetSmall(_ input: Shape, _ classes: Int) throws -> Sequential {
+        try Sequential(input: input) {
+            try Conv2D(16, kernelSize: 3, padding: .same, useBias: false)
+            BatchNorm()
+            ReLU()
+            try Residual(activation: .relu) {
                 try Conv2D(16, kernelSize: 3, padding: .same, useBias: false)
                 BatchNorm()
                 ReLU()
-                try Residual(activation: .relu) {
-                    try Conv2D(16, kernelSize: 3, padding: .same, useBias: false)
-                    BatchNorm()
-                    ReLU()
-                    try Conv2D(16, kernelSize: 3, padding: .same, useBias: false)
-                    BatchNorm()
-                }
-                try Residual(activation: .relu) {
-                    try Conv2D(32, kernelSize: 3, stride: 2, padding: .same, useBias: false)
-                    BatchNorm()
-                    ReLU()
-                    try Conv2D(32, kernelSize: 3, padding: .same, useBias: false)
-                    BatchNorm()
-                }
-                MaxPool2D()
-                Flatten()
-                try Dropout(0.3)
-                try Dense(classes)
+                try Conv2D(16, kernelSize: 3, padding: .same, useBias: false)
+                BatchNorm()
             }
-        case "mlp":
-            return try Sequential(input: input) {
-                Flatten()
-                try Dense(256, activation: .relu)
-                try Dropout(0.2)
-                try Dense(classes)
+            try Residual(activation: .relu) {
+                try Conv2D(32, kernelSize: 3, stride: 2, padding: .same, useBias: false)
+                BatchNorm()
+                ReLU()
+                try Conv2D(32, kernelSize: 3, padding: .same, useBias: false)
+                BatchNorm()
             }
-        default:
-            throw LayerError("unknown model '\(name)'; available: \(names.joined(separator: ", "))")
+            MaxPool2D()
+            Flatten()
+            try Dropout(0.3)
+            try Dense(classes)
+        }
+    }
+
+    /// Layers: 0 flatten, 1 dense 256 relu, 2 dropout 0.2, 3 dense classes.
+    static func mlp(_ input: Shape, _ classes: Int) throws -> Sequential {
+        try Sequential(input: input) {
+            Flatten()
+            try Dense(256, activation: .relu)
+            try Dropout(0.2)
+            try Dense(classes)
         }
     }
 }
+
+/// Padding 1 on every side: the 3x3 convolutions and 3x3/2 max pools of torchvision's models
+/// (`.same` would put TensorFlow's extra row at the bottom only on stride-2 layers).
+let padOne = Padding.explicit(top: 1, left: 1, bottom: 1, right: 1)

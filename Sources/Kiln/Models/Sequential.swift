@@ -22,6 +22,9 @@ public final class Sequential {
     /// The model-zoo name this model was made from, if any (stored in checkpoints so a
     /// checkpoint can rebuild its model).
     public var name: String?
+    /// A line `summary()` prints under the title: what a zoo model is and where it departs
+    /// from its source.
+    public var note: String?
     /// Input normalisation fitted on training data; saved with the model.
     public var normalizer: Normalizer?
 

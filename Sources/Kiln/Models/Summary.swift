@@ -19,7 +19,9 @@ extension Sequential {
         let w0 = max(30, rows.map(\.0.count).max() ?? 0) + 2, w1 = 22
         let rule = String(repeating: "─", count: w0 + w1 + 12)
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
-        var out = "Model: Sequential, input \(inputShape)\n\(rule)\n"
+        var out = "Model: \(name ?? "Sequential"), input \(inputShape)\n"
+        if let note { out += note + "\n" }
+        out += rule + "\n"
         out += pad("Layer", w0) + pad("Output shape", w1) + "Param #\n" + rule + "\n"
         for r in rows { out += pad(r.0, w0) + pad(r.1, w1) + "\(r.2)\n" }
         out += rule + "\n"
