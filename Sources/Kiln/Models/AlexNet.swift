@@ -33,12 +33,7 @@ enum AlexNet {
             try Conv2D(384, kernelSize: 3, padding: padOne, activation: .relu)
             try Conv2D(256, kernelSize: 3, padding: padOne, activation: .relu)
             try MaxPool2D(3, stride: 2)
-            Flatten()
-            try Dense(4096, activation: .relu)
-            try Dropout(0.5)
-            try Dense(4096, activation: .relu)
-            try Dropout(0.5)
-            try Dense(classes)
+            try dropoutClassifier(width: 4096, classes: classes)
         }
     }
 
@@ -58,12 +53,7 @@ enum AlexNet {
             try Conv2D(256, kernelSize: 3, padding: padOne, activation: .relu)
             try Conv2D(256, kernelSize: 3, padding: padOne, activation: .relu)
             try MaxPool2D(3, stride: 2, padding: padOne)
-            Flatten()
-            try Dense(1024, activation: .relu)
-            try Dropout(0.5)
-            try Dense(1024, activation: .relu)
-            try Dropout(0.5)
-            try Dense(classes)
+            try dropoutClassifier(width: 1024, classes: classes)
         }
     }
 }

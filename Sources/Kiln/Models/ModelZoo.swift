@@ -119,6 +119,13 @@ public enum ModelZoo {
     }
 }
 
+/// The classifier of AlexNet and VGG: flatten, two hidden dense layers of `width` (ReLU, each
+/// followed by dropout 0.5), then the logits: 6 layers.
+func dropoutClassifier(width: Int, classes: Int) throws -> [any Layer] {
+    [Flatten(), try Dense(width, activation: .relu), try Dropout(0.5), try Dense(width, activation: .relu), try Dropout(0.5),
+     try Dense(classes)]
+}
+
 /// Padding 1 on every side: the 3x3 convolutions and 3x3/2 max pools of torchvision's models
 /// (`.same` would put TensorFlow's extra row at the bottom only on stride-2 layers).
 let padOne = Padding.explicit(top: 1, left: 1, bottom: 1, right: 1)

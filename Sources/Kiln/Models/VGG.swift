@@ -25,12 +25,7 @@ enum VGG {
     static func vgg16(_ input: Shape, _ classes: Int) throws -> Sequential {
         try Sequential(input: input) {
             try features(poolPadding: .valid)
-            Flatten()
-            try Dense(4096, activation: .relu)
-            try Dropout(0.5)
-            try Dense(4096, activation: .relu)
-            try Dropout(0.5)
-            try Dense(classes)
+            try dropoutClassifier(width: 4096, classes: classes)
         }
     }
 
@@ -39,12 +34,7 @@ enum VGG {
     static func vgg16Small(_ input: Shape, _ classes: Int) throws -> Sequential {
         try Sequential(input: input) {
             try features(poolPadding: .same)
-            Flatten()
-            try Dense(512, activation: .relu)
-            try Dropout(0.5)
-            try Dense(512, activation: .relu)
-            try Dropout(0.5)
-            try Dense(classes)
+            try dropoutClassifier(width: 512, classes: classes)
         }
     }
 }
