@@ -6,7 +6,7 @@ extension OpenCLBackend {
     public func localResponseNormForward(_ g: LocalResponseNormGeometry, input: Tensor, output: Tensor) throws {
         g.check(input, output)
         try locked {
-            try launch("lrn_forward", args(input) + args(output) + constants(g), count: g.count)
+            try launch(LRNForwardKernel(x: arg(input), y: arg(output), constants: LRNKernelConstants(g)), count: g.count)
         }
     }
 
@@ -14,11 +14,33 @@ extension OpenCLBackend {
                                           inputGrad: Tensor) throws {
         g.check(input, outputGrad, inputGrad)
         try locked {
-            try launch("lrn_backward", args(input) + args(outputGrad) + args(inputGrad) + constants(g), count: g.count)
+            try launch(LRNBackwardKernel(x: arg(input), dy: arg(outputGrad), dx: arg(inputGrad),
+                                         constants: LRNKernelConstants(g)), count: g.count)
         }
     }
+}
 
-    private func constants(_ g: LocalResponseNormGeometry) -> [any KernelArgument] {
-        [g.channels, g.spatial, g.size, g.alpha / Float(g.size), g.beta, g.k, g.count]
+// The kernels of local_response_norm.cl (see `KernelArguments`).
+struct LRNKernelConstants: KernelArgumentGroup {
+    var C, S, size: Int
+    var alphaOverSize, beta, k: Float
+    var total: Int
+
+    init(_ g: LocalResponseNormGeometry) {
+        C = g.channels; S = g.spatial; size = g.size
+        alphaOverSize = g.alpha / Float(g.size); beta = g.beta; k = g.k
+        total = g.count
     }
+}
+
+struct LRNForwardKernel: KernelArguments {
+    static let kernelName = "lrn_forward"
+    var x, y: KernelTensor
+    var constants: LRNKernelConstants
+}
+
+struct LRNBackwardKernel: KernelArguments {
+    static let kernelName = "lrn_backward"
+    var x, dy, dx: KernelTensor
+    var constants: LRNKernelConstants
 }
