@@ -1,5 +1,5 @@
 import Testing
-import Kiln
+@testable import Kiln
 
 /// The CPU reference against values worked out by hand from PyTorch's definition (pad
 /// size/2 channels before, (size − 1)/2 after, average the squares over `size`).
@@ -30,8 +30,9 @@ import Kiln
         for (a, b) in zip(got, want) { #expect(abs(a - b) < 1e-6, "\(got) vs \(want)") }
     }
 
-    @Test func layerDefaultsArePyTorchs() {
-        let l = LocalResponseNorm(size: 5)
+    @Test func layerDefaultsArePyTorchs() throws {
+        let l = try LocalResponseNorm(size: 5)
         #expect(l.alpha == 1e-4 && l.beta == 0.75 && l.k == 1)
+        #expect(throws: LayerError.self) { _ = try LocalResponseNorm(size: 0) }
     }
 }

@@ -45,13 +45,13 @@ struct LayerGradientTests {
     }
     @Test func localResponseNorm() throws {
         // alpha 0.5 (not 1e-4) so the cross-channel term of the gradient is not negligible.
-        try GradientCheck(inputShape: [2, 7, 3, 2]) { LocalResponseNorm(size: 5, alpha: 0.5, beta: 0.75, k: 1) }.run()
+        try GradientCheck(inputShape: [2, 7, 3, 2]) { try LocalResponseNorm(size: 5, alpha: 0.5, beta: 0.75, k: 1) }.run()
     }
     @Test func localResponseNormEvenSizeFewChannels() throws {
-        try GradientCheck(inputShape: [1, 3, 2, 3]) { LocalResponseNorm(size: 4, alpha: 0.8, beta: 0.6, k: 2) }.run()
+        try GradientCheck(inputShape: [1, 3, 2, 3]) { try LocalResponseNorm(size: 4, alpha: 0.8, beta: 0.6, k: 2) }.run()
     }
     @Test func globalAvgPool() throws {
-        try GradientCheck(inputShape: [2, 3, 5, 4]) { GlobalAvgPool2D(); Dense(2) }.run()
+        try GradientCheck(inputShape: [2, 3, 5, 4]) { GlobalAvgPool2D(); try Dense(2) }.run()
     }
     @Test func globalMaxPool() throws {
         var check = try GradientCheck(inputShape: [2, 3, 3, 5]) { GlobalMaxPool2D() }
