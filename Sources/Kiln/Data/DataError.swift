@@ -23,6 +23,11 @@ public enum DataError: Error, Equatable, Sendable, LocalizedError, CustomStringC
     /// Byte counts include the header and are of decompressed data; for a claim no gzip file of
     /// this size could hold, `availableBytes` is the compressed size.
     case truncated(path: String, expectedBytes: Int, availableBytes: Int)
+    /// An IDX header with a dimension of 0 (such a file holds no usable sample).
+    case zeroDimension(path: String, dims: [Int])
+    /// The data would need more memory than the process can get; `neededBytes` is nil when
+    /// the size overflows.
+    case exceedsMemory(path: String, dims: [Int], neededBytes: Int?, availableBytes: Int)
     /// Bytes follow the data the header describes.
     case trailingData(path: String, expectedBytes: Int)
     /// A CIFAR-10 batch whose size is not a whole number of 3073-byte records.
@@ -49,6 +54,11 @@ public enum DataError: Error, Equatable, Sendable, LocalizedError, CustomStringC
         case let .truncated(path, expected, available):
             return "\(path): truncated file: its header implies \(expected) bytes (after decompression) "
                 + "but only \(available) are there"
+        case let .zeroDimension(path, dims):
+            return "\(path): dimensions \(dims.map(String.init).joined(separator: "×")) include a 0; every dimension must be at least 1"
+        case let .exceedsMemory(path, dims, needed, available):
+            return "\(path): loading its \(dims.map(String.init).joined(separator: "×")) values needs ~\(ByteCount(needed)) of memory "
+                + "but \(ByteCount(available)) is available; load fewer samples (kiln: --limit N)"
         case let .trailingData(path, expected):
             return "\(path): trailing garbage after the \(expected) bytes of data the header describes"
         case let .recordSize(path, size, recordSize):

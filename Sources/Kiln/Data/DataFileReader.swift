@@ -6,7 +6,7 @@ import Foundation
 /// and passes plain files through unchanged.
 ///
 /// The readers use it in two steps: `require(_:)` checks that a header's claimed payload can
-/// exist before anything is allocated, then `read(exactly:)` fills it in 1 MiB chunks, so memory
+/// exist before anything is allocated, then `read(exactly:)` fills it in 64 KiB chunks, so memory
 /// grows only with bytes actually present. A short stream is `DataError.truncated`.
 final class DataFileReader {
     let url: URL
@@ -22,22 +22,20 @@ final class DataFileReader {
     /// The most a deflate stream can expand: 1032:1 (zlib technical details), plus slack for
     /// tiny files. A header claiming more than this from a gzip file cannot be satisfied.
     static let maxDeflateRatio = 1032
-    private static let chunk = 1 << 20
+    private static let chunk = 1 << 16
 
+    /// Opens `url`; anything but a regular file (a FIFO, a device, a directory) is refused
+    /// with its kind named, without blocking.
     init(_ url: URL) throws(DataError) {
         self.url = url
-        let path = url.path
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? Int
-        else { throw .unreadable(path: path, reason: "no such file") }
-        guard attributes[.type] as? FileAttributeType != .typeDirectory else {
-            throw .unreadable(path: path, reason: "is a directory")
-        }
-        fileSize = size
-        let magic = (try? FileHandle(forReadingFrom: url).read(upToCount: 2)).map { [UInt8]($0) }
-        isCompressed = magic == [0x1F, 0x8B]
-        guard let gz = gzopen(path, "rb") else {
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        let opened: (fd: Int32, size: Int)
+        do { opened = try InputFile.open(url.path) } catch { throw .unreadable(path: url.path, reason: error.reason) }
+        fileSize = opened.size
+        var magic: [UInt8] = [0, 0]
+        isCompressed = pread(opened.fd, &magic, 2, 0) == 2 && magic == [0x1F, 0x8B]
+        guard let gz = gzdopen(opened.fd, "rb") else {
+            close(opened.fd)
+            throw .unreadable(path: url.path, reason: "zlib cannot open it")
         }
         handle = gz
     }

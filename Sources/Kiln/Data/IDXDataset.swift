@@ -4,15 +4,17 @@ import Foundation
 /// Images become [N, 1, H, W] (one channel).
 public enum IDXDataset {
     /// Reads and checks both files: IDX format errors, equal counts, every label < `classCount`.
-    /// - Parameter limit: keep only the first `limit` samples (the whole files are still read
-    ///   and checked, so a damaged file is never half used).
+    /// - Parameter limit: read only the first `limit` samples: the rest of each file is neither
+    ///   read nor decompressed (so a huge or damaged tail costs nothing and is not checked;
+    ///   without a limit the whole files are read and checked, so a damaged file is never half used).
     public static func load(images: URL, labels: URL, classCount: Int, classNames: [String]? = nil,
                             limit: Int? = nil, scale: PixelScale = .unit) throws(DataError) -> Dataset {
-        let imageFile = try IDXFile.read(images, dimensionCount: 3)
-        let labelFile = try IDXFile.read(labels, dimensionCount: 1)
-        guard imageFile.dims[0] == labelFile.dims[0] else {
-            throw .countMismatch(imagesPath: images.path, images: imageFile.dims[0],
-                                 labelsPath: labels.path, labels: labelFile.dims[0])
+        // Per pixel byte: the byte, its float, and a float copy while batches are cut.
+        let imageFile = try IDXFile.read(images, dimensionCount: 3, maxItems: limit, memoryPerByte: 9)
+        let labelFile = try IDXFile.read(labels, dimensionCount: 1, maxItems: limit, memoryPerByte: 9)
+        guard imageFile.headerCount == labelFile.headerCount else {
+            throw .countMismatch(imagesPath: images.path, images: imageFile.headerCount,
+                                 labelsPath: labels.path, labels: labelFile.headerCount)
         }
         let labelValues = try checkedLabels(labelFile.bytes, classCount: classCount, path: labels.path)
         let all = Dataset(images: scale.floats(imageFile.bytes), sampleShape: Shape([1] + imageFile.dims[1...]),

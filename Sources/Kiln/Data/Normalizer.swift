@@ -34,7 +34,9 @@ public struct Normalizer: Codable, Sendable, Equatable {
 
     /// What is wrong with these numbers, or nil: one mean and one positive std per channel.
     static func problem(sampleShape: Shape, mean: [Float], std: [Float]) -> String? {
-        if sampleShape.rank == 0 || sampleShape.dims.contains(where: { $0 <= 0 }) { return "bad sample shape \(sampleShape)" }
+        if sampleShape.rank == 0 || sampleShape.dims.contains(where: { $0 <= 0 }) || CheckedSize.product(sampleShape.dims) == nil {
+            return "bad sample shape \(sampleShape)"
+        }
         if mean.count != channels(of: sampleShape) || std.count != mean.count {
             return "need one mean and one std per channel of \(sampleShape), got \(mean.count) and \(std.count)"
         }

@@ -78,25 +78,57 @@ public enum Checkpoint {
         try SafeTensorsFile(tensors: tensors, metadata: metadata).write(to: url)
     }
 
-    /// The model description stored in a checkpoint (to rebuild the model before `load`).
+    /// The model description stored in a checkpoint (to rebuild the model before `load`),
+    /// checked as strictly as `kiln`'s flags (see `validatedDescription(of:path:)`).
     public static func description(at url: URL) throws -> ModelDescription {
-        let file = try SafeTensorsFile.read(from: url)
-        guard file.metadata["format"] == format, let text = file.metadata["model"],
-              let d = try? JSONDecoder().decode(ModelDescription.self, from: Data(text.utf8)) else {
-            throw CheckpointError("\(url.path): not a Kiln checkpoint (no model description in its metadata)")
+        try validatedDescription(of: SafeTensorsFile.read(from: url), path: url.path)
+    }
+
+    /// The description in `file`'s metadata, refused (naming `path`) unless it is a Kiln
+    /// checkpoint whose input and output shapes are within `ShapeLimits` and whose layer list
+    /// is not empty.
+    static func validatedDescription(of file: SafeTensorsFile, path: String) throws(CheckpointError) -> ModelDescription {
+        guard file.metadata["format"] == format, let text = file.metadata["model"] else {
+            throw CheckpointError("\(path): not a Kiln checkpoint (no model description in its metadata)")
         }
+        let d: ModelDescription
+        do { d = try JSONDecoder().decode(ModelDescription.self, from: Data(text.utf8)) } catch {
+            throw CheckpointError("\(path): the model description in its metadata is not valid: \(DecodingProblem.text(error))")
+        }
+        if let problem = ShapeLimits.inputProblem(d.input) {
+            throw CheckpointError("\(path): the model's input shape \(d.input) is not valid (\(problem))")
+        }
+        if let problem = ShapeLimits.outputProblem(d.output) {
+            throw CheckpointError("\(path): the model's output shape \(d.output) is not valid (\(problem))")
+        }
+        guard !d.layers.isEmpty else { throw CheckpointError("\(path): the model description lists no layers") }
         return d
+    }
+
+    /// Throws for the first tensor holding a NaN or an infinity, naming it: such weights make
+    /// every prediction meaningless, so loading them is an error unless asked for explicitly.
+    static func checkFinite(_ file: SafeTensorsFile, path: String) throws(CheckpointError) {
+        for t in file.tensors {
+            guard let index = t.values.firstIndex(where: { !$0.isFinite }) else { continue }
+            let bad = t.values.lazy.filter { !$0.isFinite }.count
+            throw CheckpointError("\(path): tensor \(JSONText.quoted(t.name)) holds \(t.values[index]) at index \(index) "
+                                  + "(\(bad) of \(t.values.count) values are not finite); the weights are damaged "
+                                  + "(kiln: --allow-non-finite loads them anyway)")
+        }
     }
 
     /// Loads weights, running statistics and the normaliser into a compiled model built
     /// the same way. Any missing, extra or differently shaped tensor is an error that lists
-    /// the differences, and the model is left unchanged.
-    public static func load(into model: Sequential, from url: URL) throws {
+    /// the differences, and the model is left unchanged. So is a tensor holding NaN or
+    /// infinity (unless `allowNonFinite`), and a normaliser whose sample shape is not the
+    /// model's input shape.
+    public static func load(into model: Sequential, from url: URL, allowNonFinite: Bool = false) throws {
         let state = try model.requireCompiled()
         let file = try SafeTensorsFile.read(from: url)
         guard file.metadata["format"] == format else {
             throw CheckpointError("\(url.path): not a Kiln checkpoint (metadata format is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"))")
         }
+        if !allowNonFinite { try checkFinite(file, path: url.path) }
         let byName = Dictionary(file.tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let expected = state.parameters.entries + state.buffers.entries
         var problems: [String] = []
@@ -113,7 +145,11 @@ public enum Checkpoint {
         var normalizer: Normalizer? = nil
         if let text = file.metadata["normalizer"] {
             do { normalizer = try JSONDecoder().decode(Normalizer.self, from: Data(text.utf8)) } catch {
-                throw CheckpointError("\(url.path): the normalizer metadata is not valid: \(error)")
+                throw CheckpointError("\(url.path): the normalizer metadata is not valid: \(DecodingProblem.text(error))")
+            }
+            if let n = normalizer, n.sampleShape != model.inputShape.dims {
+                throw CheckpointError("\(url.path): the normalizer is for samples of \(Shape(n.sampleShape)) "
+                                      + "but the model's input is \(model.inputShape)")
             }
         }
         var w = WeightSnapshot(parameters: [Float](repeating: 0, count: state.parameters.count),

@@ -24,8 +24,8 @@ enum JSONText {
 
     /// The keys of the top-level object of `json`, in the order written, duplicates included.
     /// Assumes `json` is valid JSON (check it with JSONSerialization first); returns nil if a key
-    /// cannot be decoded.
-    static func topLevelKeys(_ json: [UInt8]) -> [String]? {
+    /// cannot be decoded. Stops after `limit` keys.
+    static func topLevelKeys(_ json: [UInt8], limit: Int = .max) -> [String]? {
         var keys: [String] = []
         var depth = 0, expectKey = false
         var i = 0
@@ -47,6 +47,7 @@ enum JSONText {
                     guard let key = try? JSONSerialization.jsonObject(with: literal, options: .fragmentsAllowed) as? String
                     else { return nil }
                     keys.append(key)
+                    if keys.count >= limit { return keys }
                     expectKey = false
                 }
             default: break

@@ -25,6 +25,8 @@ public enum SafeTensorsError: Error, Equatable, Sendable, LocalizedError, Custom
     case unusedBytes(path: String, begin: Int, end: Int)
     /// The same tensor name appears twice (in a header being read, or in tensors being written).
     case duplicateName(path: String, name: String)
+    /// The header lists more tensors than `SafeTensorsFile.maxTensorCount`.
+    case tooManyTensors(path: String, limit: Int)
     /// A tensor handed to the writer whose values do not match its shape, or has a reserved name.
     case invalidTensor(name: String, reason: String)
 
@@ -50,7 +52,9 @@ public enum SafeTensorsError: Error, Equatable, Sendable, LocalizedError, Custom
             return "\(path): tensors \(JSONText.quoted(other)) and \(JSONText.quoted(name)) have overlapping data_offsets"
         case let .shapeMismatch(path, name, shape, bytes):
             return "\(path): tensor \(JSONText.quoted(name)) shape \(shape) needs "
-                + "\(shape.reduce(1, *) * 4) bytes but data_offsets span \(bytes)"
+                + "\(CheckedSize.text(CheckedSize.product(shape + [4]))) bytes but data_offsets span \(bytes)"
+        case let .tooManyTensors(path, limit):
+            return "\(path): the header lists more than \(limit) tensors; Kiln reads at most \(limit)"
         case let .unusedBytes(path, begin, end):
             return "\(path): data bytes [\(begin), \(end)) belong to no tensor"
         case let .duplicateName(path, name):

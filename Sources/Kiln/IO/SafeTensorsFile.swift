@@ -28,6 +28,10 @@ public struct SafeTensorsFile: Sendable, Equatable {
 
     /// The format's limit on N, which readers enforce against hostile files.
     public static let maxHeaderSize = 100_000_000
+    /// The most tensors a file read by Kiln may hold. A Kiln checkpoint holds a few per
+    /// layer; the bound keeps a hostile header of millions of empty tensors from taking
+    /// gigabytes while its JSON is parsed.
+    public static let maxTensorCount = 100_000
     static let metadataKey = "__metadata__"
 
     public init(tensors: [Entry], metadata: [String: String] = [:]) {
@@ -77,7 +81,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
     private static func validate(_ t: Entry) throws(SafeTensorsError) {
         if t.name == metadataKey { throw .invalidTensor(name: t.name, reason: "the name is reserved for metadata") }
         if t.shape.contains(where: { $0 < 0 }) { throw .invalidTensor(name: t.name, reason: "negative dimension in \(t.shape)") }
-        if elementCount(t.shape) != t.values.count {
+        if CheckedSize.product(t.shape) != t.values.count {
             throw .invalidTensor(name: t.name, reason: "shape \(t.shape) does not hold \(t.values.count) values")
         }
     }

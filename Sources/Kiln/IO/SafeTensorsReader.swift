@@ -8,12 +8,14 @@ extension SafeTensorsFile {
     /// begin ≤ end ≤ data size; end − begin = 4·prod(shape); ranges do not overlap; and every
     /// data byte belongs to some tensor (no gaps, nothing after the last), as the reference
     /// implementation requires. Tensors come back in header order.
+    /// Anything but a regular file is refused with its kind named; a file larger than the
+    /// memory available for it (its bytes and the tensors built from them) is refused unread.
     public static func read(from url: URL) throws(SafeTensorsError) -> SafeTensorsFile {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw .unreadable(path: url.path, reason: error.localizedDescription)
+        let bytes: [UInt8]
+        do { bytes = try InputFile.readAll(url.path, memoryFactor: 2) } catch {
+            throw .unreadable(path: url.path, reason: error.reason)
         }
-        return try decode([UInt8](data), path: url.path)
+        return try decode(bytes, path: url.path)
     }
 
     /// Parses the bytes of a safetensors file; `path` names it in errors.
@@ -54,6 +56,11 @@ extension SafeTensorsFile {
         guard String(validating: header, as: UTF8.self) != nil else {
             throw .invalidJSON(path: path, reason: "the header is not UTF-8")
         }
+        // Counted before JSONSerialization builds a dictionary per entry: a header of a
+        // million tiny entries would otherwise take gigabytes.
+        if let keys = JSONText.topLevelKeys(header, limit: maxTensorCount + 2), keys.count > maxTensorCount + 1 {
+            throw .tooManyTensors(path: path, limit: maxTensorCount)
+        }
         let parsed: Any
         do { parsed = try JSONSerialization.jsonObject(with: Data(header)) } catch {
             throw .invalidJSON(path: path, reason: "\(error.localizedDescription)")
@@ -84,7 +91,7 @@ extension SafeTensorsFile {
         guard begin >= 0, begin <= end, end <= dataSize else {
             throw .offsetsOutOfRange(path: path, name: name, begin: begin, end: end, dataSize: dataSize)
         }
-        guard let count = elementCount(shape), count.multipliedReportingOverflow(by: 4) == (end - begin, false) else {
+        guard let count = CheckedSize.product(shape), count.multipliedReportingOverflow(by: 4) == (end - begin, false) else {
             throw .shapeMismatch(path: path, name: name, shape: shape, bytes: end - begin)
         }
         return (shape, begin ..< end)
@@ -99,17 +106,6 @@ extension SafeTensorsFile {
             if !range.isEmpty { (cursor, previous) = (range.upperBound, name) }
         }
         if cursor != dataSize { throw .unusedBytes(path: path, begin: cursor, end: dataSize) }
-    }
-
-    /// prod(shape), or nil on overflow.
-    static func elementCount(_ shape: [Int]) -> Int? {
-        var n = 1
-        for d in shape {
-            let (p, overflow) = n.multipliedReportingOverflow(by: d)
-            if overflow { return nil }
-            n = p
-        }
-        return n
     }
 
     private static func integers(_ value: Any?) -> [Int]? {
