@@ -39,7 +39,7 @@ if withOpenCL {
             path: "Sources/KilnTool"),
         .testTarget(name: "KilnOpenCLTests", dependencies: ["KilnOpenCL", "KilnCheck"]),
         .testTarget(name: "CrossBackendTests", dependencies: ["Kiln", "KilnCheck", "KilnOpenCL"]),
-        .testTarget(name: "kilnToolTests", dependencies: ["kiln"]),
+        .testTarget(name: "kilnToolTests", dependencies: ["kiln", "Kiln"], exclude: ["Hostile"]),
     ]
     products += [
         .library(name: "KilnOpenCL", targets: ["KilnOpenCL"]),

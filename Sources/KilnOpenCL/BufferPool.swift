@@ -29,11 +29,11 @@ final class BufferPool: @unchecked Sendable {  // every mutable field is guarded
         if let memory = lock.withLock({ free[size]?.popLast() }) { return memory }
         let memory: CLMemory
         do {
-            memory = try CLMemory(context: context, bytes: size)
+            memory = try CLMemory(context: context, bytes: size, inUseBytes: deviceBytesAllocated)
         } catch {
             // Out of memory with blocks parked in other classes: give them back and try once more.
             trim()
-            memory = try CLMemory(context: context, bytes: size)
+            memory = try CLMemory(context: context, bytes: size, inUseBytes: deviceBytesAllocated)
         }
         lock.withLock { allocated += size }
         return memory

@@ -64,7 +64,7 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
         name = "opencl: \(device.name) (\(device.spec))"
         // Tuned winners (kiln tune) for this device and driver; an explicit config wins.
         tuningLoad = GemmTuning.load(directory: cacheDirectory, device: device.name, driver: device.driverVersion)
-        if let warning = tuningLoad.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+        if let warning = tuningLoad.warning { StandardError.write(warning + "\n") }
         self.config = config ?? KernelConfig.forDevice(clDevice).applying(tuningLoad.tuning)
         if let packed = tuningLoad.tuning?.packed { gemmBlocking = packed }
         context = try CLContext(device: clDevice)

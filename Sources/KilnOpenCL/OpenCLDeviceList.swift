@@ -1,6 +1,9 @@
 /// What `kiln devices` prints: every platform and device on this machine.
 public enum OpenCLDeviceList {
     /// All platforms with their devices; empty when no ICD is installed.
+    /// Why PoCL lists no devices, when the cause is its unwritable kernel cache (see `PoCLCache`).
+    public static func poclCacheProblem() -> String? { PoCLCache.problem() }
+
     public static func platforms() throws -> [OpenCLPlatformInfo] {
         try CLPlatform.all().enumerated().map { p, platform in
             OpenCLPlatformInfo(
@@ -33,6 +36,8 @@ public struct OpenCLDeviceInfo: Hashable, Sendable {
     public var driverVersion: String
     public var computeUnits: Int
     public var globalMemoryBytes: Int
+    /// CL_DEVICE_MAX_MEM_ALLOC_SIZE: the largest single buffer the device allocates.
+    public var maxAllocationBytes: Int
     public var localMemoryBytes: Int
     public var maxWorkGroupSize: Int
 
@@ -49,6 +54,7 @@ public struct OpenCLDeviceInfo: Hashable, Sendable {
         driverVersion = device.driverVersion
         computeUnits = device.computeUnits
         globalMemoryBytes = device.globalMemoryBytes
+        maxAllocationBytes = device.maxAllocationBytes
         localMemoryBytes = device.localMemoryBytes
         maxWorkGroupSize = device.maxWorkGroupSize
     }

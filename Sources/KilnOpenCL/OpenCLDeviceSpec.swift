@@ -48,7 +48,7 @@ public struct OpenCLDeviceSpec: Hashable, Sendable, CustomStringConvertible {
             guard let device = devices.first(where: \.isGPU) ?? devices.first else {
                 throw OpenCLError.noSuchDevice(
                     "no OpenCL device found on \(platforms.count) platform(s): "
-                        + platforms.map(\.name).joined(separator: ", "))
+                        + platforms.map(\.name).joined(separator: ", ") + (PoCLCache.problem().map { "; " + $0 } ?? ""))
             }
             return device
         case .index(let p, let d):
@@ -62,7 +62,7 @@ public struct OpenCLDeviceSpec: Hashable, Sendable, CustomStringConvertible {
                 let found = devices.enumerated().map { "\($0.offset): \($0.element.name)" }
                 throw OpenCLError.noSuchDevice(
                     "OpenCL device \(d) does not exist on platform \(p) (\(platforms[p].name)); found \(devices.count)"
-                        + (found.isEmpty ? "" : ": " + found.joined(separator: ", ")))
+                        + (found.isEmpty ? (PoCLCache.problem().map { "; " + $0 } ?? "") : ": " + found.joined(separator: ", ")))
             }
             return devices[d]
         }

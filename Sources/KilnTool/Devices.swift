@@ -12,6 +12,10 @@ struct Devices: ParsableCommand {
             if platforms.isEmpty {
                 print("no OpenCL platform found: install an ICD such as pocl-opencl-icd (CPU) or a GPU driver")
             }
+            if platforms.contains(where: { $0.name.contains("Portable Computing Language") && $0.devices.isEmpty }),
+               let problem = OpenCLDeviceList.poclCacheProblem() {
+                print("note: " + problem)
+            }
             for p in platforms {
                 print("platform \(p.index): \(p.name) (\(p.vendor), \(p.version))")
                 for d in p.devices {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Kiln
 
 /// Runs a command body; any error becomes one line on standard error and exit status 1
 /// (argument errors are reported by ArgumentParser itself, with status 64).
@@ -9,9 +10,17 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch let error as ExitCode {
         throw error
     } catch {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        StandardError.write("error: \(oneLine(error))\n")
         throw ExitCode.failure
     }
+}
+
+/// An error's text on one line: Kiln's errors already are; anything else (a Foundation error
+/// that slipped through) is flattened rather than dumped with its userInfo.
+func oneLine(_ error: any Error) -> String {
+    let text = String(describing: error)
+    let source = text.contains("NSCocoaErrorDomain") || text.contains("Error Domain=") ? error.localizedDescription : text
+    return source.split(whereSeparator: \.isNewline).joined(separator: " ")
 }
 
 /// Prints a line and flushes, so progress shows up as it happens even when standard output

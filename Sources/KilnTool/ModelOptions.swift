@@ -18,7 +18,9 @@ struct ModelOptions: ParsableArguments {
             throw ValidationError("unknown model '\(model)'; available: \(ModelZoo.names.joined(separator: ", "))")
         }
         _ = try inputShape()
-        guard classes >= 2 else { throw ValidationError("--classes must be at least 2, got \(classes)") }
+        guard classes >= 2, classes <= ShapeLimits.maxOutputs else {
+            throw ValidationError("--classes must be in 2...\(ShapeLimits.maxOutputs), got \(classes)")
+        }
     }
 
     /// The parsed `--input`.
@@ -26,6 +28,9 @@ struct ModelOptions: ParsableArguments {
         let dims = input.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !dims.isEmpty, dims.allSatisfy({ ($0 ?? 0) > 0 }) else {
             throw ValidationError("--input must be positive integers separated by commas, got '\(input)'")
+        }
+        if let problem = ShapeLimits.inputProblem(dims.map { $0! }) {
+            throw ValidationError("--input \(input) is too large (\(problem))")
         }
         return Shape(dims.map { $0! })
     }

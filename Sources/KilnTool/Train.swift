@@ -18,7 +18,7 @@ struct Train: ParsableCommand {
     @Option(help: "Write a JSON report (test loss and accuracy, per-epoch history, timings).")
     var report: String?
 
-    @Option(help: "Append per-epoch metrics to this file (.csv or .jsonl).")
+    @Option(help: "Append per-epoch metrics to this file (.csv or .jsonl; an existing file is kept and added to).")
     var metrics: String?
 
     @Option(help: "Write the loss and accuracy curves as an SVG.")
@@ -30,12 +30,16 @@ struct Train: ParsableCommand {
 
     mutating func run() throws {
         try runReportingErrors {
+            // Every output path is checked before any work, so none is found bad after training.
+            try Preflight(outputs: [("--save", save), ("--report", report), ("--metrics", metrics), ("--curve", curve)]
+                .compactMap { flag, path in path.map { (flag, $0) } }).check()
             let timing = SetupTiming()
             let (backend, note) = try device.makeBackend()
             printNow(note)
             timing.mark("backend")
             var train = try data.load(.train, limit: options.limit)
             printNow("data: \(data.dataset), \(train.count) training images of \(train.sampleShape)")
+            try options.check(against: train)
             timing.mark("training data")
 
             let model = try ModelZoo.make(options.model, input: train.sampleShape, classes: max(train.classCount, 2))
@@ -46,6 +50,7 @@ struct Train: ParsableCommand {
             let optimizer = try options.makeOptimizer()
             let resume = try resumeOptions.source()
             try resume?.check(matches: model)
+            try MemoryPreflight.check(model, batchSize: min(options.batchSize, train.count), training: true, on: backend)
             try model.compile(backend: backend, optimizer: optimizer, loss: .softmaxCrossEntropy,
                               seed: resume?.state.seed ?? options.seed)
             if let resume {
@@ -59,7 +64,7 @@ struct Train: ParsableCommand {
             if let patience = options.earlyStoppingPatience {
                 callbacks.append(try EarlyStopping(patience: patience, restoreBestWeights: true))
             }
-            if let metrics { callbacks.append(MetricsLogger(try MetricsLog(url: URL(fileURLWithPath: metrics)))) }
+            if let metrics { callbacks.append(MetricsLogger(try MetricsLog(url: URL(fileURLWithPath: metrics), append: true))) }
             let started = Date()
             let history = try model.fit(train, epochs: options.epochs, batchSize: options.batchSize,
                                         validationSplit: options.validationSplit, augmentation: options.augmentation,

@@ -70,7 +70,29 @@ struct TrainOptions: ParsableArguments {
             throw ValidationError("--augment-flip must be in [0, 1], got \(flipProbability)")
         }
         guard maxShift >= 0 else { throw ValidationError("--augment-shift must be at least 0, got \(maxShift)") }
+        guard maxShift <= Self.maxShiftLimit else {
+            throw ValidationError("--augment-shift must be at most \(Self.maxShiftLimit) pixels, got \(maxShift)")
+        }
         _ = try makeOptimizer()
+    }
+
+    /// Augmentation's own bound on the translation (`Augmentation.problem`).
+    static let maxShiftLimit = 1 << 20
+
+    /// The checks that need the data: a shift smaller than the images, a validation split
+    /// that leaves samples to train on.
+    func check(against data: Dataset) throws {
+        let dims = data.sampleShape
+        if maxShift > 0, dims.count == 3, maxShift >= min(dims[1], dims[2]) {
+            throw ValidationError("--augment-shift \(maxShift) must be smaller than the \(dims[1])×\(dims[2]) images")
+        }
+        if validationSplit > 0 {
+            let kept = Int((Double(data.count) * (1 - validationSplit)).rounded(.down))
+            if kept < 1 {
+                throw ValidationError("--validation-split \(validationSplit) of \(data.count) images leaves none for training; "
+                                      + "use a smaller split (at most \(String(format: "%.4g", 1 - 1 / Double(max(data.count, 1))))) or more images")
+            }
+        }
     }
 
     func makeOptimizer() throws -> any Optimizer {

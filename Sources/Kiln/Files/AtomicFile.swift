@@ -18,13 +18,17 @@ public struct FileWriteError: Error, Equatable, Sendable, LocalizedError, Custom
 /// 4. `fsync` the directory, so the rename itself survives a power loss (best effort).
 ///
 /// On any failure before step 3 the temporary file is removed and the destination is unchanged.
-enum AtomicFile {
+/// The destination must be nothing yet or a regular file (`OutputFile.checkReplaceable`,
+/// checked first and again just before the rename); temporaries left by killed writers are
+/// removed first.
+public enum AtomicFile {
     /// - Parameter beforeRename: runs after the data is synced and before the rename; tests
     ///   throw from it to simulate a failure at the last moment.
-    static func write(_ data: Data, to url: URL, beforeRename: () throws -> Void = {}) throws(FileWriteError) {
+    static func write(_ data: Data, to url: URL, beforeRename: () throws -> Void) throws(FileWriteError) {
+        try OutputFile.checkReplaceable(url)
+        OutputFile.removeStaleTemporaries(of: url)
         let directory = url.deletingLastPathComponent()
-        let temp = directory.appendingPathComponent(
-            ".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: .min ... .max)).tmp")
+        let temp = temporaryURL(for: url)
         func fail(_ reason: String) -> FileWriteError {
             unlink(temp.path)
             return FileWriteError(path: url.path, reason: reason)
@@ -45,13 +49,25 @@ enum AtomicFile {
         if fsync(fd) != 0 { let e = errnoText(); close(fd); throw fail("fsync failed: \(e)") }
         if close(fd) != 0 { throw fail("close failed: \(errnoText())") }
         do { try beforeRename() } catch { throw fail("\(error)") }
+        do { try OutputFile.checkReplaceable(url) } catch { throw fail(error.reason) }
         if rename(temp.path, url.path) != 0 { throw fail("rename failed: \(errnoText())") }
         let dirFD = open(directory.path, O_RDONLY | O_CLOEXEC)
         if dirFD >= 0 { _ = fsync(dirFD); close(dirFD) }
     }
 
+    /// Writes `data` to `url` atomically (see above).
+    public static func write(_ data: Data, to url: URL) throws(FileWriteError) {
+        try write(data, to: url, beforeRename: {})
+    }
+
+    /// `.<name>.<pid>.<random>.tmp` beside `url`.
+    static func temporaryURL(for url: URL) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: .min ... .max)).tmp")
+    }
+
     /// Same, for text written as UTF-8.
-    static func write(_ text: String, to url: URL) throws(FileWriteError) {
+    public static func write(_ text: String, to url: URL) throws(FileWriteError) {
         try write(Data(text.utf8), to: url)
     }
 

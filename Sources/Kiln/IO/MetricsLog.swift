@@ -14,7 +14,7 @@ public final class MetricsLog {
 
     public let url: URL
     public let format: Format
-    private let handle: FileHandle
+    private let fd: Int32
 
     /// The columns, in file order, and how each is read from an epoch's metrics.
     static let columns: [(name: String, value: @Sendable (EpochMetrics) -> Double?)] = [
@@ -25,7 +25,8 @@ public final class MetricsLog {
     ]
 
     /// Opens `url` for logging. Without `append` the file is started afresh; with it, lines are
-    /// added to an existing file (the CSV header is written only if the file is empty).
+    /// added to an existing file (the CSV header is written only if the file is empty). Only a
+    /// regular file (or a new path) is accepted.
     /// Throws `FileWriteError` for an extension other than .csv or .jsonl, or if it cannot open.
     public init(url: URL, append: Bool = false) throws {
         guard let format = Format(rawValue: url.pathExtension.lowercased()) else {
@@ -33,20 +34,14 @@ public final class MetricsLog {
         }
         self.url = url
         self.format = format
-        let exists = FileManager.default.fileExists(atPath: url.path)
-        if !append || !exists {
-            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                throw FileWriteError(path: url.path, reason: "cannot create the file")
-            }
-        }
-        do { handle = try FileHandle(forWritingTo: url) } catch {
-            throw FileWriteError(path: url.path, reason: error.localizedDescription)
-        }
-        let end = try handle.seekToEnd()
-        if format == .csv && end == 0 { try writeLine(Self.columns.map(\.name).joined(separator: ",")) }
+        // A device node, FIFO or link is refused, never truncated or appended to.
+        try OutputFile.checkReplaceable(url)
+        fd = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0o644)
+        guard fd >= 0 else { throw FileWriteError(path: url.path, reason: FileProblem.errnoText()) }
+        if format == .csv && lseek(fd, 0, SEEK_END) == 0 { try writeLine(Self.columns.map(\.name).joined(separator: ",")) }
     }
 
-    deinit { try? handle.close() }
+    deinit { close(fd) }
 
     /// Appends the line for one epoch and syncs it to disk.
     public func log(_ metrics: EpochMetrics) throws {
@@ -74,8 +69,15 @@ public final class MetricsLog {
         return "\(x)"
     }
 
-    private func writeLine(_ line: String) throws {
-        try handle.write(contentsOf: Data((line + "\n").utf8))
-        try handle.synchronize()
+    private func writeLine(_ line: String) throws(FileWriteError) {
+        let bytes = Array((line + "\n").utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw FileWriteError(path: url.path, reason: "write failed: \(FileProblem.errnoText())") }
+            done += n
+        }
+        guard fsync(fd) == 0 else { throw FileWriteError(path: url.path, reason: "fsync failed: \(FileProblem.errnoText())") }
     }
 }

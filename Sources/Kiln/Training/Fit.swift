@@ -33,7 +33,11 @@ extension Sequential {
                 log("warning: the validation split (the last \(v.count) samples) holds only class \(v.classesPresent[0]); shuffle the data first")
             }
         }
-        guard train.count > 0 else { throw TrainingError.invalidArgument("no training samples") }
+        guard train.count > 0 else {
+            throw TrainingError.invalidArgument(data.count > 0 && validationSplit > 0
+                ? "validation split \(validationSplit) of \(data.count) samples leaves none for training; use a smaller split or more samples"
+                : "no training samples")
+        }
         try BatchFeeder.validate(train, for: self, role: "training")
         if let validation, validation.count > 0 { try BatchFeeder.validate(validation, for: self, role: "validation") }
 

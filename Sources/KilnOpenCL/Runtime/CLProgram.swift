@@ -56,6 +56,16 @@ final class CLProgram {
         return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
     }
 
+    /// The kernels the program holds (CL_PROGRAM_KERNEL_NAMES), empty if the driver cannot say.
+    var kernelNames: Set<String> {
+        var size = 0
+        guard clGetProgramInfo(id, cl_program_info(CL_PROGRAM_KERNEL_NAMES), 0, nil, &size) == CL_SUCCESS, size > 0
+        else { return [] }
+        var bytes = [UInt8](repeating: 0, count: size)
+        guard clGetProgramInfo(id, cl_program_info(CL_PROGRAM_KERNEL_NAMES), size, &bytes, nil) == CL_SUCCESS else { return [] }
+        return Set(String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self).split(separator: ";").map(String.init))
+    }
+
     /// The driver's binary for the (single) device, for the disk cache.
     func binary() throws -> [UInt8] {
         var size = 0

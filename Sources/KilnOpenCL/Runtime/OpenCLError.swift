@@ -1,4 +1,5 @@
 import COpenCL
+import Kiln
 
 /// Everything the OpenCL backend throws. API failures name the call and the status code
 /// (`clCreateBuffer failed: CL_OUT_OF_RESOURCES (-5)`); a failed build carries the full log.
@@ -13,6 +14,10 @@ public enum OpenCLError: Error, Equatable, CustomStringConvertible {
     case noSuchDevice(String)
     /// A device spec string that does not parse.
     case invalidSpec(String)
+    /// A buffer the device cannot hold: `code` is the driver's status (0 when Kiln refused it
+    /// before asking, being over the device's maximum allocation); the message gives the
+    /// size, the device's memory and limits, what Kiln holds already, and the advice.
+    case allocationFailed(bytes: Int, code: Int32, device: String, deviceBytes: Int, maxAllocationBytes: Int, inUseBytes: Int)
 
     public var description: String {
         switch self {
@@ -24,6 +29,11 @@ public enum OpenCLError: Error, Equatable, CustomStringConvertible {
             "no OpenCL platform found: install an ICD such as pocl-opencl-icd"
         case .noSuchDevice(let message), .invalidSpec(let message):
             message
+        case let .allocationFailed(bytes, code, device, deviceBytes, maxAllocation, inUse):
+            "cannot allocate \(ByteCount(bytes)) on \(device)"
+                + (code == 0 ? " (over its maximum allocation)" : " (clCreateBuffer: \(Self.name(of: code)))")
+                + ": the device has \(ByteCount(deviceBytes)), allocates at most \(ByteCount(maxAllocation)) at once, "
+                + "and Kiln holds \(ByteCount(inUse)) already; lower --batch-size"
         }
     }
 
