@@ -69,4 +69,35 @@ struct ProgramCacheTests {
         #expect(try cache.program(context: context, source: source, options: "").1 == .rebuiltCorrupt)
         #expect(try cache.program(context: context, source: source, options: "").1 == .loaded)
     }
+
+    /// A valid cache file of another program under this program's name (a copied cache, a
+    /// name clash): it would load but lack this source's kernels. Its key is not this
+    /// program's, so it is rebuilt and replaced instead of failing every run with
+    /// CL_INVALID_KERNEL_NAME. A matching key with a binary that lacks a listed kernel is
+    /// rebuilt too.
+    @Test func anotherProgramsBinaryIsRebuilt() throws {
+        let context = try TestDevice.backend.context
+        let cache = ProgramCache(directory: TestDevice.temporaryDirectory())
+        let mine = "__kernel void mine(__global float* x) { x[get_global_id(0)] += 1.0f; }"
+        let other = "__kernel void other(__global float* x) { x[get_global_id(0)] *= 2.0f; }"
+        #expect(try cache.program(context: context, source: other, options: "").1 == .built)
+        let otherFile = try #require(cache.file(device: context.device, source: other, options: ""))
+        let mineFile = try #require(cache.file(device: context.device, source: mine, options: ""))
+        try FileManager.default.copyItem(at: otherFile, to: mineFile)
+
+        let (program, outcome) = try cache.program(context: context, source: mine, options: "")
+        #expect(outcome == .rebuiltCorrupt)
+        #expect(program.kernelNames == ["mine"])
+        #expect(try cache.program(context: context, source: mine, options: "").1 == .loaded)
+        #expect(try Data(contentsOf: mineFile) != Data(contentsOf: otherFile))
+
+        // Right key, but the entry lists a kernel its binary does not have.
+        let good = try #require(ProgramCache.payload(of: Data(contentsOf: mineFile)).flatMap(ProgramCache.entry))
+        let lying = ProgramCache.entryBytes(key: good.key, kernels: good.kernels.union(["absent"]), binary: good.binary)
+        var file = Array("KILNCLB2".utf8)
+        for value in [UInt64(lying.count), FNV1a.hash(lying)] { file += (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+        try Data(file + lying).write(to: mineFile)
+        #expect(try cache.program(context: context, source: mine, options: "").1 == .rebuiltCorrupt)
+        #expect(try cache.program(context: context, source: mine, options: "").1 == .loaded)
+    }
 }

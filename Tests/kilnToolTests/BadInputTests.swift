@@ -23,7 +23,9 @@ struct BadInputTests {
         (["train", "--device", "cpu", "--dataset", "cifar10"], "cifar10 needs --data DIR"),
         (["train", "--device", "cpu", "--early-stopping", "2"], "--early-stopping needs --validation-split"),
         (["summary", "--model", "simple-cnn", "--input", "1,x,28"], "--input must be positive integers"),
-        (["eval", "--device", "cpu", "/nonexistent.safetensors"], "/nonexistent.safetensors"),
+        (["eval", "--device", "cpu", "/nonexistent.safetensors"], "/nonexistent.safetensors: cannot read: no such file"),
+        (["train", "--device", "cpu", "--augment-shift", "2147483647"], "--augment-shift must be at most 1048576 pixels, got 2147483647"),
+        (["summary", "--classes", "2000000000"], "--classes must be in 2...1048576, got 2000000000"),
     ]
 
     @Test(arguments: cases)

@@ -26,9 +26,24 @@ enum KilnBinary {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }()
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// The address-space limit (`ulimit -v`, KiB) the hostile-input tests run kiln under: a
+    /// reader that believed a hostile size would fail to allocate instead of answering.
+    static let addressSpaceLimitKiB = 4 << 20
+
+    /// Runs kiln under `ulimit -v addressSpaceLimitKiB` and `timeout 120` (a hang fails, not blocks).
+    static func runLimited(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        try shell("ulimit -v \(addressSpaceLimitKiB) && exec timeout 120 \"$0\" \"$@\"", arguments, environment: environment)
+    }
+
+    /// Runs `/bin/sh -c script` with $0 = the kiln binary and $1… = `arguments`, for
+    /// redirections and limits that Process cannot express.
+    static func shell(_ script: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws -> Result {
+        try run(["-c", script, url.path] + arguments, executable: URL(fileURLWithPath: "/bin/sh"), environment: environment)
+    }
+
+    static func run(_ arguments: [String], executable: URL = url, environment: [String: String] = [:]) throws -> Result {
         let p = Process()
-        p.executableURL = url
+        p.executableURL = executable
         p.arguments = arguments
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
