@@ -1,0 +1,13 @@
+// libFuzzer entry: safetensors bytes → the reader, then the checkpoint metadata checks.
+// Built by scripts/fuzz.sh together with Sources/Kiln as one module.
+import Foundation
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSafeTensors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    guard let file = try? SafeTensorsFile.decode(bytes, path: "fuzz.safetensors") else { return 0 }
+    _ = try? Checkpoint.validatedDescription(of: file, path: "fuzz.safetensors")
+    _ = try? Checkpoint.checkFinite(file, path: "fuzz.safetensors")
+    if let text = file.metadata["normalizer"] { _ = try? JSONDecoder().decode(Normalizer.self, from: Data(text.utf8)) }
+    return 0
+}
