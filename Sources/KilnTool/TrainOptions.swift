@@ -82,7 +82,7 @@ struct TrainOptions: ParsableArguments {
     /// The checks that need the data: a shift smaller than the images, a validation split
     /// that leaves samples to train on.
     func check(against data: Dataset) throws {
-        let dims = data.sampleShape
+        let dims = data.sampleShape.dims
         if maxShift > 0, dims.count == 3, maxShift >= min(dims[1], dims[2]) {
             throw ValidationError("--augment-shift \(maxShift) must be smaller than the \(dims[1])×\(dims[2]) images")
         }

@@ -147,8 +147,8 @@ public enum Checkpoint {
             do { normalizer = try JSONDecoder().decode(Normalizer.self, from: Data(text.utf8)) } catch {
                 throw CheckpointError("\(url.path): the normalizer metadata is not valid: \(DecodingProblem.text(error))")
             }
-            if let n = normalizer, n.sampleShape != model.inputShape.dims {
-                throw CheckpointError("\(url.path): the normalizer is for samples of \(Shape(n.sampleShape)) "
+            if let n = normalizer, n.sampleShape != model.inputShape {
+                throw CheckpointError("\(url.path): the normalizer is for samples of \(n.sampleShape) "
                                       + "but the model's input is \(model.inputShape)")
             }
         }
