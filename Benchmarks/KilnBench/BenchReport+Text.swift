@@ -49,16 +49,29 @@ extension BenchReport {
     }
 
     var gemmText: String {
-        var t = TextTable(["M x N x K", "ms", "GFLOP/s", "check vs CPU reference"])
+        let yardstick = gemm.contains { $0.clblast != nil }
+        var t = TextTable(["M x N x K", "ms", "GFLOP/s", "check vs CPU reference"]
+            + (yardstick ? ["CLBlast ms", "CLBlast GFLOP/s", "Kiln/CLBlast", "CLBlast check"] : []))
         for g in gemm {
-            let check = g.check.map {
-                String(format: "%@ nRMS %.1e ≤ %.1e (%d rows)", $0.passed ? "ok" : "FAILED", $0.normalizedRMS,
-                       $0.tolerance, $0.rows.count)
-            } ?? "n/a (the CPU backend is the reference)"
-            t.add([g.shape.description, String(format: "%.2f", 1000 * g.seconds),
-                   Self.number(g.gflopsPerSecond) + ofPeak(g.gflopsPerSecond, peak?.bestFMAGFLOPS), check])
+            var row = [g.shape.description, String(format: "%.2f", 1000 * g.seconds),
+                       Self.number(g.gflopsPerSecond) + ofPeak(g.gflopsPerSecond, peak?.bestFMAGFLOPS),
+                       g.check.map(Self.checkText) ?? "n/a (the CPU backend is the reference)"]
+            if yardstick {
+                if let y = g.clblast, let seconds = y.seconds, let gflops = y.gflopsPerSecond {
+                    row += [String(format: "%.2f", 1000 * seconds), Self.number(gflops) + ofPeak(gflops, peak?.bestFMAGFLOPS),
+                            String(format: "%.2fx", seconds / g.seconds), y.check.map(Self.checkText) ?? ""]
+                } else {
+                    row += ["failed", "", "", g.clblast?.error ?? ""]
+                }
+            }
+            t.add(row)
         }
         return "GEMM, C = A·B row-major (best of \(gemm.first?.runs ?? 0) runs after warm-up):\n" + t.rendered
+            + (clblast.map { "CLBlast: \($0)\n" } ?? "")
+    }
+
+    static func checkText(_ c: GemmResult.Check) -> String {
+        String(format: "%@ nRMS %.1e ≤ %.1e (%d rows)", c.passed ? "ok" : "FAILED", c.normalizedRMS, c.tolerance, c.rows.count)
     }
 
     func peakText(_ p: PeakReport) -> String {

@@ -16,6 +16,8 @@ public struct BenchReport: Codable, Sendable {
     public var throughput: [ThroughputRow]
     public var kernels: KernelBreakdown?
     public var gemm: [GemmResult]
+    /// With `--gemm` on OpenCL: the CLBlast library timed beside Kiln, or why it is absent.
+    public var clblast: String?
     public var peak: PeakReport?
     /// Sections that could not run on this device, with the reason.
     public var unsupported: [String: String]

@@ -1,5 +1,6 @@
 import Kiln
 import KilnCheck
+import KilnOpenCL
 
 /// One `--gemm` shape's result.
 public struct GemmResult: Codable, Sendable {
@@ -10,6 +11,8 @@ public struct GemmResult: Codable, Sendable {
     public var runs: Int
     /// The check against the CPU reference; nil on the CPU backend (it is the reference).
     public var check: Check?
+    /// CLBlast's SGEMM on the same operands, device and run (OpenCL with CLBlast installed).
+    public var clblast: Yardstick?
 
     public struct Check: Codable, Sendable {
         /// Rows of C recomputed by the CPU reference (evenly spaced, first and last included).
@@ -18,6 +21,14 @@ public struct GemmResult: Codable, Sendable {
         /// `OpTolerance.sum(of: K + 2, multiple: 4)`, the bound `kiln check` uses for GEMM.
         public var tolerance: Double
         public var passed: Bool
+    }
+
+    /// Another library's GEMM timed and checked like Kiln's, or why it could not run.
+    public struct Yardstick: Codable, Sendable {
+        public var seconds: Double?
+        public var gflopsPerSecond: Double?
+        public var check: Check?
+        public var error: String?
     }
 }
 
@@ -57,7 +68,29 @@ public enum GemmBenchmark {
         if !isReference {
             result.check = try check(s, c: c, on: b, hostA: hostA, hostB: hostB, rows: checkRows)
         }
+        if let openCL = b as? OpenCLBackend, case .success = CLBlastLibrary.shared {
+            result.clblast = try clblast(s, d, a: a, b: bt, c: c, on: openCL, loop: loop, runs: runs,
+                                         hostA: hostA, hostB: hostB, checkRows: checkRows)
+        }
         return result
+    }
+
+    /// CLBlast's SGEMM into the same C, first filled with a huge finite value (beta is 0, so
+    /// an element it leaves unwritten fails the check, one it reads as beta·C does not).
+    /// A failing call is reported in the result, not thrown: Kiln's figure still stands.
+    static func clblast(_ s: GemmShape, _ d: GemmDescriptor, a: Tensor, b bt: Tensor, c: Tensor, on b: OpenCLBackend,
+                        loop: TimedLoop, runs: Int, hostA: [Float], hostB: [Float], checkRows: Int) throws -> GemmResult.Yardstick {
+        try b.fill(c, with: 1e30)
+        do {
+            let seconds = try loop.best(of: runs) {
+                try b.clblastGemm(d, a: a, b: bt, c: c)
+                _ = try b.download(c.view(at: 0, shape: [1]))
+            }
+            return GemmResult.Yardstick(seconds: seconds, gflopsPerSecond: s.flops / seconds / 1e9,
+                                        check: try check(s, c: c, on: b, hostA: hostA, hostB: hostB, rows: checkRows))
+        } catch let error as CLBlastError {
+            return GemmResult.Yardstick(error: error.description)
+        }
     }
 
     /// Recomputes `rows` rows of C on the CPU reference and compares.

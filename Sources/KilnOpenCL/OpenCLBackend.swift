@@ -26,6 +26,9 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     public var gemmBlocking = PackedGemmBlocking.default
     /// The tuning file found at start-up (nil tuning: none, or unusable, then with a warning).
     public let tuningLoad: GemmTuning.Loaded
+    /// Who runs the plain GEMMs: the tuning file's choice when CLBlast loads here, else Kiln
+    /// (see `GemmProvider`; tests and `kiln check --gemm-provider` set it).
+    public var gemmProvider = GemmProvider.kiln
     /// When set, every GEMM the backend runs is appended here (the tuner learns a model's shapes).
     var recordedGemms: [GemmDescriptor]?
 
@@ -67,6 +70,13 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
         if let warning = tuningLoad.warning { StandardError.write(warning + "\n") }
         self.config = config ?? KernelConfig.forDevice(clDevice).applying(tuningLoad.tuning)
         if let packed = tuningLoad.tuning?.packed { gemmBlocking = packed }
+        if tuningLoad.tuning?.provider == .clblast {
+            switch CLBlastLibrary.shared {
+            case .success: gemmProvider = .clblast
+            case .failure(let error):
+                FileHandle.standardError.write(Data("warning: the tuning file names CLBlast as GEMM provider, but CLBlast \(error); using Kiln's GEMM\n".utf8))
+            }
+        }
         context = try CLContext(device: clDevice)
         queue = try CLQueue(context: context, profiling: profiling)
         pool = BufferPool(context: context)

@@ -94,7 +94,17 @@ struct Bench: ParsableCommand {
                 } else { report.unsupported["kernels"] = needsOpenCL }
             }
             report.gemm = try GemmBenchmark.run(try parsedGemmShapes(), on: backend, isReference: openCL == nil,
-                                                loop: loop, runs: quick ? 2 : gemmRuns, seed: seed)
+                                                loop: loop, runs: quick ? 2 : gemmRuns, seed: seed) { g in
+                // One line per shape as it finishes, so a run cut short still shows what it measured.
+                print(String(format: "gemm %@: %.1f GFLOP/s", g.shape.description, g.gflopsPerSecond)
+                      + (g.clblast?.gflopsPerSecond.map { String(format: ", CLBlast %.1f GFLOP/s", $0) } ?? ""))
+            }
+            if openCL != nil && !report.gemm.isEmpty {
+                report.clblast = switch CLBlastLibrary.shared {
+                case .success(let library): "\(library.path), SGEMM on the same device beside Kiln's"
+                case .failure(let error): "\(error.description); Kiln's GEMM only"
+                }
+            }
             report.loadAverageAtEnd = MachineInfo.loadAverage()
 
             print("\n" + report.text, terminator: "")

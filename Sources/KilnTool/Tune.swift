@@ -65,6 +65,7 @@ struct Tune: ParsableCommand {
             }
             print(String(format: "defaults %.2f ms, best %.2f ms (%.2fx)", result.defaultSeconds * 1e3,
                          result.bestSeconds * 1e3, result.defaultSeconds / result.bestSeconds))
+            if result.tuning.provider == .clblast { print("GEMM provider: CLBlast (faster than Kiln's best on this workload)") }
             for line in result.tuning.measurements { print("  " + line) }
             guard !dryRun else { return }
             guard let directory = OpenCLBackend.defaultCacheDirectory else {

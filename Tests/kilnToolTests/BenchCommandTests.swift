@@ -60,6 +60,15 @@ struct BenchCommandTests {
         try Self.checkCommon(json, backend: "opencl")
         let check = try #require((json["gemm"] as? [[String: Any]])?.first?["check"] as? [String: Any])
         #expect(check["passed"] as? Bool == true)
+        // CLBlast beside Kiln when it is installed (Debian's libclblast-dev here); said absent otherwise.
+        let clblast = try #require(json["clblast"] as? String)
+        if clblast.hasPrefix("libclblast") {
+            let yardstick = try #require((json["gemm"] as? [[String: Any]])?.first?["clblast"] as? [String: Any])
+            #expect(Self.positive(yardstick["gflopsPerSecond"]), "\(yardstick)")
+            #expect((yardstick["check"] as? [String: Any])?["passed"] as? Bool == true, "\(yardstick)")
+        } else {
+            #expect(clblast.hasPrefix("not found"), "\(clblast)")
+        }
         let kernels = try #require(json["kernels"] as? [String: Any])
         let rows = try #require(kernels["rows"] as? [[String: Any]])
         // gemm_tiled on GPUs, the packed gemm_local on CPU devices such as PoCL.

@@ -26,7 +26,7 @@ mkdir -p "$1" || exit 2
 out=$(cd "$1" && pwd)
 quick=${BUNDLE_QUICK:-0}
 scale=${BUNDLE_SCALE:-1}
-all_steps="machine devices check-gpu check-cpu bench-gemm bench-kernels throughput-simple-cnn throughput-resnet-small train torch"
+all_steps="machine devices check-gpu check-cpu check-clblast bench-gemm bench-kernels throughput-simple-cnn throughput-resnet-small train torch"
 steps=${BUNDLE_STEPS:-$all_steps}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kiln-bundle.XXXXXX") || exit 1
@@ -153,14 +153,14 @@ machine_info() {  # run directly: `timeout` cannot run a function
 }
 
 # One step: its time limit (seconds, before BUNDLE_SCALE) and command. The limits add up to
-# 470 s, 8 minutes less the time the machine step and the unpacking take.
+# 475 s, 8 minutes less the time the machine step and the unpacking take.
 step() {
     case $1 in
     machine) machine_info > "$out/machine.txt" 2>&1 ;;
     devices) run_step devices 20 "$kiln" devices ;;
     check-gpu | check-cpu)
         local family=${1#check-} limit=60
-        [[ $family == cpu ]] && limit=40
+        [[ $family == cpu ]] && limit=35
         if has_kernel_families; then
             run_step "$1" "$limit" "$kiln" check --device opencl --kernels "$family" "${check_size[@]}"
         elif [[ $family == gpu ]]; then
@@ -170,6 +170,10 @@ step() {
         else
             skip_step "$1" "this kiln has no --kernels flag (one kernel family only; see check-gpu)"
         fi ;;
+    check-clblast)
+        # CLBlast as the GEMM provider, cross-checked like Kiln's GEMM (small shapes: the
+        # CPU reference dominates the time).
+        run_step check-clblast 20 "$kiln" check --device opencl --gemm-provider clblast --only gemm,conv2d --small ;;
     bench-gemm)
         run_step bench-gemm 60 "$kiln" bench --device opencl --peak --gemm "$gemm_shapes" "${bench_time[@]}" \
             --json "$out/bench-gemm.json" ;;
@@ -182,14 +186,14 @@ step() {
         run_step "$1" "$limit" "$kiln" bench --device opencl --model "$model" --batch-sizes "$sweep" "${bench_time[@]}" \
             --json "$out/$1.json" ;;
     train)
-        run_step train 80 "$kiln" train --device opencl --model simple-cnn --batch-size 128 "${train_size[@]}" \
+        run_step train 75 "$kiln" train --device opencl --model simple-cnn --batch-size 128 "${train_size[@]}" \
             --data "$here/data/fashion-mnist" --report "$out/train.json" ;;
     torch)
         local py
         if py=$(python_with_torch); then
             local quick_args=()
             [[ "$quick" == 1 ]] && quick_args=(--min-time 0.05)
-            run_step torch 70 "$py" "$here/peer/torch_peer.py" --batch-sizes "$sweep" "${quick_args[@]}" \
+            run_step torch 65 "$py" "$here/peer/torch_peer.py" --batch-sizes "$sweep" "${quick_args[@]}" \
                 --json "$out/torch.json"
         else
             skip_step torch "no python3 with torch and CUDA found"

@@ -27,6 +27,7 @@ extension OpenCLBackend {
                      c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue = .none) throws {
         guard d.m > 0, d.n > 0, d.batch > 0 else { return }
         recordedGemms?.append(d)
+        if try enqueueThroughProvider(d, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue) { return }
         // K = 0 still scales C by beta, which the tiled kernel does and the packed one does not.
         if config.gemmPacked && d.k > 0 {
             return try enqueuePackedGemm(d, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue)

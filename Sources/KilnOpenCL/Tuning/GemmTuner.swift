@@ -71,10 +71,11 @@ public enum GemmTuner {
                 if best == nil || t < best!.1 { best = (candidate, t) }
             }
             base.gemmBlocking = best!.0
+            let provider = try clblastIfFaster(base, workload, operands, runs: runs, than: best!.1, trials: &trials, progress)
             measurements = try perShape(base, workload, operands, runs: runs)
             return Result(tuning: GemmTuning(device: info.name, driver: info.driverVersion, packed: best!.0,
-                                             tiled: nil, measurements: measurements),
-                          trials: trials, defaultSeconds: trials[0].seconds, bestSeconds: best!.1)
+                                             tiled: nil, provider: provider, measurements: measurements),
+                          trials: trials, defaultSeconds: trials[0].seconds, bestSeconds: provider == .clblast ? trials.last!.seconds : best!.1)
         }
         var best: ([Int], Double)?
         let fits = tiledCandidates.filter { t in (t[0] / t[3]) * (t[1] / t[4]) <= info.maxWorkGroupSize
@@ -93,10 +94,32 @@ public enum GemmTuner {
         let w = best!.0
         (config.gemmTileM, config.gemmTileN, config.gemmTileK, config.gemmWorkM, config.gemmWorkN) = (w[0], w[1], w[2], w[3], w[4])
         let winner = try OpenCLBackend(spec: spec, config: config)
-        measurements = try perShape(winner, workload, try Operands(winner, workload), runs: runs)
+        let operands = try Operands(winner, workload)
+        let provider = try clblastIfFaster(winner, workload, operands, runs: runs, than: best!.1, trials: &trials, progress)
+        measurements = try perShape(winner, workload, operands, runs: runs)
         return Result(tuning: GemmTuning(device: info.name, driver: info.driverVersion, packed: nil, tiled: w,
-                                         measurements: measurements),
-                      trials: trials, defaultSeconds: trials[0].seconds, bestSeconds: best!.1)
+                                         provider: provider, measurements: measurements),
+                      trials: trials, defaultSeconds: trials[0].seconds, bestSeconds: provider == .clblast ? trials.last!.seconds : best!.1)
+    }
+
+    /// CLBlast is tried last, on the backend that holds Kiln's winner: `.clblast` (and the
+    /// backend left using it, for the per-shape lines) when it is loaded, runs, and takes
+    /// under 0.95× Kiln's best time; nil otherwise (the backend back on Kiln's kernels).
+    /// The workload's GEMMs are timed without their epilogues, which CLBlast cannot do.
+    static func clblastIfFaster(_ backend: OpenCLBackend, _ workload: [GemmDescriptor], _ o: Operands, runs: Int,
+                                than kilnSeconds: Double, trials: inout [Trial], _ progress: (Trial) -> Void) throws -> GemmProvider? {
+        guard case .success(let library) = CLBlastLibrary.shared else { return nil }
+        backend.gemmProvider = .clblast
+        let t = try time(backend, workload, o, runs: runs)
+        // A failed CLBlast call hands the backend back to Kiln: then `t` timed Kiln.
+        guard backend.gemmProvider == .clblast else { return nil }
+        let trial = Trial(label: "CLBlast SGEMM (\(library.path))", seconds: t)
+        trials.append(trial); progress(trial)
+        guard t < 0.95 * kilnSeconds else {
+            backend.gemmProvider = .kiln
+            return nil
+        }
+        return .clblast
     }
 
     /// Random A, B and C big enough for every descriptor of the workload (shared: a workload

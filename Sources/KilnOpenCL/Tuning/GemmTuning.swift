@@ -16,13 +16,17 @@ public struct GemmTuning: Codable, Hashable, Sendable {
     public var packed: PackedGemmBlocking?
     /// Winner for the tiled (GPU) kernel's compile-time tile: M, N, K, work per item M, N.
     public var tiled: [Int]?
+    /// `.clblast` where CLBlast measured faster than the winner above; nil (or absent in
+    /// older files): Kiln's kernels.
+    public var provider: GemmProvider?
     /// What the winners were measured on, for the reader: "MxNxK gflops" lines.
     public var measurements: [String]
 
-    public init(device: String, driver: String, packed: PackedGemmBlocking?, tiled: [Int]?, measurements: [String]) {
+    public init(device: String, driver: String, packed: PackedGemmBlocking?, tiled: [Int]?, provider: GemmProvider? = nil,
+                measurements: [String]) {
         version = Self.formatVersion
         self.device = device; self.driver = driver
-        self.packed = packed; self.tiled = tiled; self.measurements = measurements
+        self.packed = packed; self.tiled = tiled; self.provider = provider; self.measurements = measurements
     }
 
     /// The file for a device and driver under `directory` (nil directory: no file).
