@@ -1,8 +1,10 @@
 // Packed, cache-blocked GEMM for CPU devices (PoCL), BLIS/GotoBLAS style. Same contract as
 // gemm_tiled (gemm.cl): C[b] = alpha · op(A[b]) · op(B[b]) + beta · C[b], row-major, and with
 // beta == 0 C is only written. Compiled only when the host defines GEMM_PACKED (KernelConfig
-// does for CPU devices): its 655 KB __local block would not build on a GPU, whose local memory
-// is a small on-chip scratchpad; on PoCL "local" memory is ordinary cached RAM.
+// does for CPU devices): its __local B block (GEMM_KC x GEMM_NCB x GEMM_NR floats, sized by the
+// host from the device's reported local memory, PackedGemmCapacity: 480 KiB of PoCL's 512)
+// would not fit a GPU's small on-chip scratchpad; on a CPU driver "local" memory is ordinary
+// cached RAM.
 //
 // Why this shape (measured on a 2-core AVX-512 Xeon, see Benchmarks/NOTES.md):
 //   * Work-groups of ONE work-item. PoCL's pthread device runs a work-group as one call on one
@@ -33,11 +35,12 @@
 #ifndef GEMM_NV
 #define GEMM_NV 2          // vectors per row of the register tile
 #endif
+// The __local block's capacity; the host always defines both (KernelConfig.buildOptions).
 #ifndef GEMM_KC
-#define GEMM_KC 320        // capacity: deepest K slice the host may ask for (kc <= GEMM_KC)
+#define GEMM_KC 320        // deepest K slice the host may ask for (kc <= GEMM_KC)
 #endif
 #ifndef GEMM_NCB
-#define GEMM_NCB 16        // capacity: most NR-strips per work-item block (ncb <= GEMM_NCB)
+#define GEMM_NCB 16        // most NR-strips per work-item block (ncb <= GEMM_NCB)
 #endif
 
 #define GEMM_NR (GEMM_VW * GEMM_NV)

@@ -20,9 +20,11 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
     /// Largest im2col workspace one convolution uses; bigger batches are done in chunks.
     public var workspaceBytes: Int
     /// GEMM through the packed, cache-blocked kernels of `gemm_packed.cl` (work-items of one,
-    /// a 655 KB `__local` B block) instead of `gemm_tiled`: the CPU (PoCL) design, where local
-    /// memory is cached RAM and a work-item is a sequential task. GPUs keep the tiled kernel.
-    public var gemmPacked: Bool
+    /// a `__local` B block of this capacity) instead of `gemm_tiled` (nil): the CPU (PoCL)
+    /// design, where local memory is cached RAM and a work-item is a sequential task. GPUs keep
+    /// the tiled kernel.
+    public var packedGemm: PackedGemmCapacity?
+    public var gemmPacked: Bool { packedGemm != nil }
     /// Per-channel reductions (batch norm) give each work-item one contiguous run of the
     /// channel instead of every RED_WG-th element. On a CPU driver the items of a group run one
     /// after another, so the strided order touched a new cache line per element; GPUs keep
@@ -31,7 +33,7 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
 
     public init(gemmTileM: Int, gemmTileN: Int, gemmTileK: Int, gemmWorkM: Int, gemmWorkN: Int,
                 reductionGroupSize: Int, elementwiseGroupSize: Int,
-                correctlyRoundedDivideSqrt: Bool, workspaceBytes: Int, gemmPacked: Bool = false,
+                correctlyRoundedDivideSqrt: Bool, workspaceBytes: Int, packedGemm: PackedGemmCapacity? = nil,
                 contiguousReductions: Bool = false) {
         precondition(gemmTileM % gemmWorkM == 0 && gemmTileN % gemmWorkN == 0, "tiles must divide by work per item")
         precondition(reductionGroupSize > 0 && reductionGroupSize & (reductionGroupSize - 1) == 0,
@@ -41,7 +43,7 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         self.reductionGroupSize = reductionGroupSize; self.elementwiseGroupSize = elementwiseGroupSize
         self.correctlyRoundedDivideSqrt = correctlyRoundedDivideSqrt
         self.workspaceBytes = workspaceBytes
-        self.gemmPacked = gemmPacked
+        self.packedGemm = packedGemm
         self.contiguousReductions = contiguousReductions
     }
 
@@ -50,8 +52,9 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
 
     /// Defaults for `device`: 64×64×16 tiles of 4×4 per item (256 work-items) on GPUs with
     /// room for them, 32×32×16 (64 work-items) elsewhere; groups of 256 (or the device's
-    /// maximum, if smaller; element-wise groups of 1024 on CPUs). CPU devices with room for the
-    /// packed kernel's `__local` block use the packed GEMM.
+    /// maximum, if smaller; element-wise groups of 1024 on CPUs). CPU devices use the packed
+    /// GEMM with a `__local` block sized to their local memory (`PackedGemmCapacity`), unless
+    /// they have less than 16 KiB of it or cannot run long work-items (`runsLongWorkItems`).
     static func forDevice(_ device: CLDevice) -> KernelConfig {
         let maxGroup = device.maxWorkGroupSize
         let largestPowerOfTwo = 1 << (Int.bitWidth - 1 - max(maxGroup, 1).leadingZeroBitCount)
@@ -70,16 +73,24 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
             reductionGroupSize: group, elementwiseGroupSize: elementwise,
             correctlyRoundedDivideSqrt: device.hasCorrectlyRoundedDivideSqrt,
             workspaceBytes: min(64 << 20, memory / 8, allocation),
-            gemmPacked: !device.isGPU && device.localMemoryBytes >= PackedGemmBlocking.localBytes,
+            packedGemm: device.isGPU || !runsLongWorkItems(device) ? nil
+                : PackedGemmCapacity(localMemoryBytes: device.localMemoryBytes),
             contiguousReductions: !device.isGPU)
     }
+
+    /// False for Mesa's llvmpipe (rusticl): a work-item there stops computing after a fixed
+    /// amount of looping (gallivm's loop limiter, a guard against hung shaders), and a packed
+    /// GEMM work-item runs a whole C block. Measured with Mesa 22.3.6: one 8x32 tile is right at
+    /// K = 1700 and wrong at K = 2000; 104x32x200 is wrong from row 72 on when one work-item
+    /// owns all 13 row tiles, right with 9 per work-item. Such devices keep the tiled kernel.
+    static func runsLongWorkItems(_ device: CLDevice) -> Bool { !device.name.hasPrefix("llvmpipe") }
 
     /// The `clBuildProgram` options (part of the binary cache key).
     public var buildOptions: String {
         var options = "-cl-std=CL1.2 -DGEMM_TSM=\(gemmTileM) -DGEMM_TSN=\(gemmTileN) -DGEMM_TSK=\(gemmTileK)"
         options += " -DGEMM_WPTM=\(gemmWorkM) -DGEMM_WPTN=\(gemmWorkN) -DRED_WG=\(reductionGroupSize)"
         if correctlyRoundedDivideSqrt { options += " -cl-fp32-correctly-rounded-divide-sqrt" }
-        if gemmPacked { options += " -DGEMM_PACKED" }
+        if let p = packedGemm { options += " -DGEMM_PACKED -DGEMM_KC=\(p.kc) -DGEMM_NCB=\(p.ncb)" }
         if contiguousReductions { options += " -DRED_CONTIGUOUS" }
         // Argument names and types for the launch-time check of each kernel's description
         // (KernelArguments), and the kernels' enum codes.
@@ -87,8 +98,8 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        (gemmPacked ? "gemm packed \(PackedGemmBlocking.mr)x\(PackedGemmBlocking.nr) register tile, "
-            : "gemm \(gemmTileM)x\(gemmTileN)x\(gemmTileK) (\(gemmWorkM)x\(gemmWorkN) per item), ")
+        (packedGemm.map { "gemm packed \(PackedGemmBlocking.mr)x\(PackedGemmBlocking.nr) register tile, \($0), " }
+            ?? "gemm \(gemmTileM)x\(gemmTileN)x\(gemmTileK) (\(gemmWorkM)x\(gemmWorkN) per item), ")
             + "reduction group \(reductionGroupSize)" + (contiguousReductions ? " (contiguous runs)" : "")
             + ", element-wise group \(elementwiseGroupSize)"
     }

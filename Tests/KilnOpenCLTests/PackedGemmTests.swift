@@ -10,10 +10,12 @@ import KilnCheck
 struct PackedGemmTests {
     /// Tiny caps force many K slices (the last one short), several row and column blocks per
     /// C and ragged edges everywhere, on the same op checks the cross-backend suite runs.
+    static let tinyCaps = PackedGemmBlocking(maxKC: 7, maxMCB: 2, ncbAllRows: 3, ncbPartRows: 1, groupsPerUnit: 1)
+
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
     func smallBlocksMatchReference() throws {
         let backend = try OpenCLBackend(spec: "opencl", poisonWorkspaces: true)
-        backend.gemmBlocking = PackedGemmBlocking(maxKC: 7, maxMCB: 2, ncbAllRows: 3, ncbPartRows: 1, groupsPerUnit: 1)
+        backend.gemmBlocking = Self.tinyCaps
         for check in OpCheckSuite.cases(small: false, only: ["gemm", "conv2d"]) {
             let row = try check.run(reference: CPUBackend(threads: 1), candidate: backend)
             #expect(row.passed, "\(row)")
@@ -26,9 +28,58 @@ struct PackedGemmTests {
           arguments: [(false, false), (true, false), (false, true), (true, true)])
     func splitKMatchesReference(_ transposes: (Bool, Bool)) throws {
         let backend = try TestDevice.backend
+        try expectLongKMatchesReference(backend, transposes)
+    }
+
+    /// A device with little local memory gets a smaller `__local` block (shallower K slices,
+    /// fewer strips per block), and the caps are fitted to it on every call: the op checks
+    /// (small shapes) with the default and the tiny caps and the long-K products, on the test
+    /// device's driver built as if it reported only `localBytes`. Forced on, so oclgrind, whose
+    /// device calls itself a GPU, runs the packed kernels too (scripts/oclgrind-check.sh).
+    @Test(arguments: blocksThatFit)
+    func smallLocalMemoryMatchesReference(_ localBytes: Int) throws {
+        let backend = try Self.backend(localBytes: localBytes)
+        try checkOps(backend, small: true)
+        backend.gemmBlocking = .default
+        for transposes in [(false, false), (true, true)] { try expectLongKMatchesReference(backend, transposes) }
+    }
+
+    /// The same builds on the full-size op checks (several K slices at the default caps).
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"), arguments: blocksThatFit)
+    func smallLocalMemoryLargeShapesMatchReference(_ localBytes: Int) throws {
+        try checkOps(Self.backend(localBytes: localBytes), small: false)
+    }
+
+    /// Blocks the device can hold (not a GPU's scratchpad beyond its size, nor oclgrind's 32 KiB).
+    static let blocksThatFit = [16 << 10, 32 << 10, 100 << 10].filter { bytes in
+        PackedGemmCapacity(localMemoryBytes: bytes)!.bytes <= ((try? TestDevice.backend.device.localMemoryBytes) ?? 0)
+    }
+
+    static func backend(localBytes: Int) throws -> OpenCLBackend {
+        let capacity = try #require(PackedGemmCapacity(localMemoryBytes: localBytes))
+        var config = try TestDevice.backend.config
+        config.packedGemm = capacity
+        let backend = try OpenCLBackend(spec: "opencl", config: config, poisonWorkspaces: true)
+        #expect(backend.config.buildOptions.contains("-DGEMM_KC=\(capacity.kc) -DGEMM_NCB=\(capacity.ncb)"))
+        return backend
+    }
+
+    private func checkOps(_ backend: OpenCLBackend, small: Bool) throws {
+        for caps in [PackedGemmBlocking.default, Self.tinyCaps] {
+            backend.gemmBlocking = caps
+            for check in OpCheckSuite.cases(small: small, only: ["gemm", "conv2d"]) {
+                let row = try check.run(reference: CPUBackend(threads: 1), candidate: backend)
+                #expect(row.passed, "\(caps): \(row)")
+            }
+        }
+    }
+
+    /// 9x5 by K = 6007, lda, ldb, ldc padded, operands at offsets, alpha and beta, against the CPU.
+    private func expectLongKMatchesReference(_ backend: OpenCLBackend, _ transposes: (Bool, Bool)) throws {
         var d = GemmDescriptor(m: 9, n: 5, k: 6007, transposeA: transposes.0, transposeB: transposes.1, alpha: 0.5, beta: 0.75)
         d.lda += 3; d.ldb += 2; d.ldc = 7
-        #expect(backend.gemmBlocking.splitK(m: d.m, n: d.n, k: d.k, batch: 1, computeUnits: backend.device.computeUnits) > 1
+        let blocking = backend.gemmBlocking.fitted(to: try #require(backend.config.packedGemm))
+        #expect(blocking.splitK(m: d.m, n: d.n, k: d.k, batch: 1, computeUnits: backend.device.computeUnits) > 1
                 || backend.device.computeUnits == 1)
         var rng = SplitMix64(seed: 3)
         let a = (0..<(d.extentA + 4)).map { _ in rng.nextNormal() }, b = (0..<(d.extentB + 1)).map { _ in rng.nextNormal() }
@@ -45,6 +96,35 @@ struct PackedGemmTests {
         let scale = want.map { abs($0) }.max()!
         let worst = zip(got, want).map { abs($0 - $1) }.max()!
         #expect(worst <= 1e-4 * scale, "max error \(worst) of \(scale)")
+    }
+
+    /// The block fills the reported local memory up to the study's 320 x 16 strips, giving up
+    /// strips before depth; below 16 KiB the tiled kernel is used.
+    @Test func capacityFollowsLocalMemory() {
+        let cases: [(Int, PackedGemmCapacity?)] = [
+            (8 << 20, .largest), (655_360, .largest), (512 << 10, PackedGemmCapacity(kc: 320, ncb: 12)),
+            (100 << 10, PackedGemmCapacity(kc: 320, ncb: 2)), (32 << 10, PackedGemmCapacity(kc: 256, ncb: 1)),
+            (20_000, PackedGemmCapacity(kc: 144, ncb: 1)), (16 << 10, PackedGemmCapacity(kc: 128, ncb: 1)),
+            (16_000, nil), (8 << 10, nil), (0, nil),
+        ]
+        for (bytes, expected) in cases {
+            let capacity = PackedGemmCapacity(localMemoryBytes: bytes)
+            #expect(capacity == expected, "\(bytes) bytes")
+            #expect((capacity?.bytes ?? 0) <= bytes)
+        }
+        let fitted = PackedGemmBlocking.default.fitted(to: PackedGemmCapacity(kc: 256, ncb: 1))
+        #expect(fitted == PackedGemmBlocking(maxKC: 256, maxMCB: 32, ncbAllRows: 1, ncbPartRows: 1, groupsPerUnit: 4))
+        #expect(PackedGemmBlocking.default.fitted(to: .largest) == .default)
+    }
+
+    /// CPU devices build the packed kernel with the block their local memory holds (PoCL's
+    /// 512 KiB once fell short of a fixed 640 KiB block and lost the packed GEMM); GPUs and
+    /// llvmpipe never (KernelConfig.runsLongWorkItems).
+    @Test func packedBlockFollowsTheDevice() throws {
+        let backend = try TestDevice.backend
+        let expected = backend.device.type == "GPU" || backend.device.name.hasPrefix("llvmpipe") ? nil
+            : PackedGemmCapacity(localMemoryBytes: backend.device.localMemoryBytes)
+        #expect(backend.config.packedGemm == expected)
     }
 
     @Test func defaultBlockingMatchesTheStudy() {

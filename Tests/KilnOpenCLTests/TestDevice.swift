@@ -11,7 +11,7 @@ enum TestDevice {
     }
 
     /// Whether the test device runs the packed (CPU) GEMM; its tests skip elsewhere (GPUs, or
-    /// CPU drivers whose local memory cannot hold the packed kernel's B block).
+    /// CPU drivers with less than 16 KiB of local memory, see `PackedGemmCapacity`).
     static var usesPackedGemm: Bool { (try? backend.config.gemmPacked) ?? false }
 
     /// A fresh, empty directory for cache tests.

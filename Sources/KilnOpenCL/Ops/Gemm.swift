@@ -29,8 +29,8 @@ extension OpenCLBackend {
         recordedGemms?.append(d)
         if try enqueueThroughProvider(d, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue) { return }
         // K = 0 still scales C by beta, which the tiled kernel does and the packed one does not.
-        if config.gemmPacked && d.k > 0 {
-            return try enqueuePackedGemm(d, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue)
+        if let capacity = config.packedGemm, d.k > 0 {
+            return try enqueuePackedGemm(capacity, d, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue)
         }
         // op(A)(i, k) = A[i·rsA + k·csA]; op(B)(k, j) = B[k·rsB + j·csB].
         let (rsA, csA) = d.transposeA ? (1, d.lda) : (d.lda, 1)
@@ -51,15 +51,18 @@ extension OpenCLBackend {
 // gemm_packed.cl (CPU devices): pack op(A) into slice-major micro-panels, then one work-item
 // per C block copies its B block into __local memory and runs the register micro-kernel.
 extension OpenCLBackend {
-    func enqueuePackedGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
-                           c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue = .none, splitting: Bool = true) throws {
+    func enqueuePackedGemm(_ capacity: PackedGemmCapacity, _ d: GemmDescriptor, a: CLMemory, _ aOffset: Int,
+                           b: CLMemory, _ bOffset: Int, c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue = .none,
+                           splitting: Bool = true) throws {
         let mr = PackedGemmBlocking.mr, nr = PackedGemmBlocking.nr
-        let parts = gemmBlocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
+        let blocking = gemmBlocking.fitted(to: capacity)
+        let parts = blocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
         if splitting && parts > 1 {
-            return try enqueueSplitKGemm(d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue)
+            return try enqueueSplitKGemm(capacity, d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset,
+                                         epilogue: epilogue)
         }
         let tiles = ceilDiv(d.m, mr), strips = ceilDiv(d.n, nr)
-        let (kc, mcb, ncb) = gemmBlocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
+        let (kc, mcb, ncb) = blocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
         // A shared by the whole batch (stride 0, e.g. conv weights) is packed once.
         let packs = d.strideA == 0 ? 1 : d.batch
         let packedCount = tiles * mr * d.k
@@ -84,7 +87,7 @@ extension OpenCLBackend {
     /// images × pixels) gives the packed kernel one or two blocks of C, so one core works. Split
     /// K into `parts` ranges, run them as one strided batch into scratch partial products, and
     /// sum those in order into C (deterministic; no atomics).
-    func enqueueSplitKGemm(_ d: GemmDescriptor, parts: Int, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
+    func enqueueSplitKGemm(_ capacity: PackedGemmCapacity, _ d: GemmDescriptor, parts: Int, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
                            c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue) throws {
         let length = ceilDiv(d.k, parts)
         let full = d.k / length, rest = d.k - full * length
@@ -95,11 +98,11 @@ extension OpenCLBackend {
         var p = GemmDescriptor(m: d.m, n: d.n, k: length, transposeA: d.transposeA, transposeB: d.transposeB)
         p.lda = d.lda; p.ldb = d.ldb; p.ldc = d.n
         p.batch = full; p.strideA = length * aStep; p.strideB = length * bStep; p.strideC = d.m * d.n
-        try enqueuePackedGemm(p, a: a, aOffset, b: b, bOffset, c: scratch.memory, 0, splitting: false)
+        try enqueuePackedGemm(capacity, p, a: a, aOffset, b: b, bOffset, c: scratch.memory, 0, splitting: false)
         if rest > 0 {
             var r = p
             r.k = rest; r.batch = 1; r.strideA = 0; r.strideB = 0; r.strideC = 0
-            try enqueuePackedGemm(r, a: a, aOffset + full * length * aStep, b: b, bOffset + full * length * bStep,
+            try enqueuePackedGemm(capacity, r, a: a, aOffset + full * length * aStep, b: b, bOffset + full * length * bStep,
                                   c: scratch.memory, full * d.m * d.n, splitting: false)
         }
         try launch(GemmSumPartsKernel(M: d.m, N: d.n, P: used, alpha: d.alpha, beta: d.beta, parts: scratch.memory,

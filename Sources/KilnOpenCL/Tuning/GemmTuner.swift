@@ -30,7 +30,7 @@ public enum GemmTuner {
         return backend.locked { backend.recordedGemms ?? [] }
     }
 
-    /// Blocking caps tried on CPU devices (the defaults first).
+    /// Blocking caps tried on CPU devices (the defaults first), before fitting to the device.
     public static let packedCandidates: [PackedGemmBlocking] = {
         var c: [PackedGemmBlocking] = [.default]
         for kc in [160, 256, 320] {
@@ -59,8 +59,11 @@ public enum GemmTuner {
         var trials: [Trial] = []
         var measurements: [String] = []
         let info = base.device
-        if base.config.gemmPacked {
-            let candidates = Array(packedCandidates.prefix(limit ?? packedCandidates.count))
+        if let capacity = base.config.packedGemm {
+            // Caps beyond the device's capacity would run as the capped blocking: try each once.
+            var seen = Set<PackedGemmBlocking>()
+            let fitting = packedCandidates.map { $0.fitted(to: capacity) }.filter { seen.insert($0).inserted }
+            let candidates = Array(fitting.prefix(limit ?? fitting.count))
             var best: (PackedGemmBlocking, Double)?
             let operands = try Operands(base, workload)
             for candidate in candidates {

@@ -1,19 +1,18 @@
 /// The host-side blocking of the packed GEMM (`Kernels/gemm_packed.cl`): how deep a K slice is,
 /// and how many register tiles (rows) and strips (columns) one work-item's block of C covers.
 ///
-/// The kernel's compile-time shape is fixed (8 × 32 register tile, `__local` block of
-/// `kcCapacity × ncbCapacity × 32` floats); everything here is a run-time argument, so one
-/// build serves every shape and `kiln tune` can try caps without rebuilding. The defaults are
-/// the ones the GEMM study found on a 2-core AVX-512 Xeon: a kc × 32 B micro-panel (≤ 40 KB)
-/// fits L1, an MC × kc A block (≤ 320 KB) fits L2, and long NC keeps B's copy streaming.
+/// The kernel's register tile is fixed (8 × 32) and its `__local` block's capacity is set per
+/// device at build time (`PackedGemmCapacity`, from the reported local memory); everything
+/// here is a run-time argument, so one build serves every shape and `kiln tune` can try caps
+/// without rebuilding. The fields are caps: each call fits them to the device's capacity
+/// (`fitted(to:)`). The defaults are the ones the GEMM study found on a 2-core AVX-512 Xeon: a
+/// kc × 32 B micro-panel (≤ 40 KB) fits L1, an MC × kc A block (≤ 320 KB) fits L2, and long NC
+/// keeps B's copy streaming.
 public struct PackedGemmBlocking: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// Register tile rows and columns, and the `__local` block's capacities (must match the
-    /// kernel's GEMM_MR, GEMM_VW·GEMM_NV, GEMM_KC, GEMM_NCB defaults).
-    public static let mr = 8, nr = 32, kcCapacity = 320, ncbCapacity = 16
-    /// Bytes of `__local` memory the kernel declares; devices with less cannot run it.
-    public static let localBytes = kcCapacity * ncbCapacity * nr * 4
+    /// Register tile rows and columns (must match the kernel's GEMM_MR, GEMM_VW·GEMM_NV).
+    public static let mr = 8, nr = 32
 
-    /// Deepest K slice (≤ `kcCapacity`); slices are balanced below it.
+    /// Deepest K slice; slices are balanced below it.
     public var maxKC: Int
     /// Most register tiles (of 8 rows) per block.
     public var maxMCB: Int
@@ -33,11 +32,21 @@ public struct PackedGemmBlocking: Hashable, Sendable, Codable, CustomStringConve
     /// The study's values.
     public static let `default` = PackedGemmBlocking()
 
-    /// True when every field is within what the kernel can run (tuning files are checked
-    /// against this before use).
+    /// True when every field is within what the largest kernel build can run (tuning files
+    /// are checked against this before use).
     public var isValid: Bool {
-        (1...Self.kcCapacity).contains(maxKC) && maxMCB >= 1 && (1...Self.ncbCapacity).contains(ncbAllRows)
-            && (1...Self.ncbCapacity).contains(ncbPartRows) && groupsPerUnit >= 1
+        let most = PackedGemmCapacity.largest
+        return (1...most.kc).contains(maxKC) && maxMCB >= 1 && (1...most.ncb).contains(ncbAllRows)
+            && (1...most.ncb).contains(ncbPartRows) && groupsPerUnit >= 1
+    }
+
+    /// These caps lowered to what a kernel built with `capacity` holds.
+    public func fitted(to capacity: PackedGemmCapacity) -> PackedGemmBlocking {
+        var b = self
+        b.maxKC = min(maxKC, capacity.kc)
+        b.ncbAllRows = min(ncbAllRows, capacity.ncb)
+        b.ncbPartRows = min(ncbPartRows, capacity.ncb)
+        return b
     }
 
     /// The blocking of one call: slice depth `kc`, tiles per block `mcb`, strips per block `ncb`.
