@@ -4,8 +4,8 @@
 // generated from ActivationFunction (KernelCodes.swift).
 
 // f(v) and dL/dz from the output y and dL/dy g, for a kind known where they are inlined: the
-// kernels below are one per kind (a runtime kind switch kept PoCL from vectorising across
-// work-items: 7 GB/s against 30 GB/s for the same ReLU with the kind a constant).
+// kernels below are one per kind, because a runtime kind switch keeps PoCL from vectorising
+// across work-items (measurements: Benchmarks/NOTES.md, "Tuning history from kernel comments").
 // ACT_FORWARD_RETURN is the one definition of f, for float and for vectors (GEMM epilogues
 // apply it to float16 rows of C); ZERO is 0 of v's type, so ReLU gives +0 for v ≤ 0.
 #define ACT_FORWARD_RETURN(kind, alpha, v, ZERO)                                                    \

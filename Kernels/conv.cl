@@ -7,12 +7,12 @@
 // column entries that read it): no atomics, and the result does not depend on scheduling.
 
 // Work-items loop along rows rather than owning one element each: per-element index
-// arithmetic (six integer divisions) made these kernels ~0.3 GB/s on PoCL, where a work-item
-// is a loop iteration on a CPU core and integer division does not vectorise.
+// arithmetic (six integer divisions) does not vectorise on CPU devices, where a work-item is
+// a loop iteration on a core (measurements: Benchmarks/NOTES.md).
 
 // One work-item per column row r of image n < nb (all OH·OW of its entries): global = (C·KH·KW, nb).
-// Whole rows per item, decoded once: with a row of OW per item, im2col had 400 k tiny items per
-// launch and their index decoding dominated. Element (n, r, s = i·OW + j) goes to
+// Whole rows per item, decoded once: with a row of OW per item, the items were tiny and their
+// index decoding dominated. Element (n, r, s = i·OW + j) goes to
 // col[colOff + r·rowStride + n·imageStride + s]: [n][r][s] for the forward pass
 // (rowStride = OH·OW), [r][n][s] for the filter gradient (imageStride = OH·OW).
 __kernel void im2col(__global const float* x, int xOff, __global float* col, int colOff,

@@ -17,7 +17,7 @@ int window_argmax(__global const float* plane, int H, int W, int WH, int WW,
 }
 
 // Max pooling works a row per work-item, not a cell: per-cell index arithmetic (integer
-// division does not vectorise) made these kernels ~0.25 GB/s on PoCL.
+// division) does not vectorise on CPU devices (measurements: Benchmarks/NOTES.md).
 
 // One work-item per output row i of one plane: global = (OH, N·C).
 __kernel void maxpool_forward(__global const float* x, int xOff, __global float* y, int yOff,

@@ -53,7 +53,7 @@ extension OpCheckSuite {
                                               kernelHeight: 5, kernelWidth: 5)))
         }
 
-        let fusedActivations: [ActivationFunction] = [.linear, .relu, .leakyReLU(alpha: 0.2), .sigmoid, .tanh]
+        let fusedActivations: [ElementwiseActivation] = [.linear, .relu, .leakyReLU(alpha: 0.2), .sigmoid, .tanh]
         var cases: [OpCheckCase] = []
         for (index, (shape, g)) in geometries.enumerated() {
             precondition(g.isValid, "bad check geometry \(shape)")

@@ -36,7 +36,7 @@ extension OpCheckSuite {
         add("A·Bᵀ batched 2, 11x53x40, ldb 43 (16x16 transposed blocks and tails)", wide)
         // Dense forward: the product with bias (one per column) and activation in the epilogue.
         // Batch 1 with 3000 inputs takes the split-K path (the epilogue after the partial sums).
-        let dense: [(batch: Int, inputs: Int, units: Int, bias: Bool, f: ActivationFunction)] = [
+        let dense: [(batch: Int, inputs: Int, units: Int, bias: Bool, f: ElementwiseActivation)] = [
             (4, 9, 3, true, .linear), (7, 13, 5, true, .relu), (33, 40, 37, true, .leakyReLU(alpha: 0.2)),
             (5, 17, 64, false, .sigmoid), (1, 3000, 20, true, .tanh),
         ]

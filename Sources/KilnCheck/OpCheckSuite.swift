@@ -43,10 +43,7 @@ public enum OpCheckSuite {
     }
 }
 
-/// Padding that keeps ceil(size / stride) outputs, the extra row or column at the bottom or
-/// right, as Keras/TensorFlow `same` does.
+/// The layers' `same` padding along one axis (the extra row or column at the bottom or right).
 func samePadding(_ size: Int, kernel: Int, stride: Int) -> (Int, Int) {
-    let out = (size + stride - 1) / stride
-    let total = max((out - 1) * stride + kernel - size, 0)
-    return (total / 2, total - total / 2)
+    Padding.same.amounts(.vertical, input: size, window: kernel, stride: stride)
 }

@@ -7,7 +7,7 @@ import Kiln
 enum KernelCodes {
     /// `NAME=code` for every code, in a fixed order (part of the binary cache key).
     static var defines: [(name: String, code: Int)] {
-        let activations = ActivationFunction.kernelCoded.map(\.kernelMacro)
+        let activations = ElementwiseActivation.kernelCoded.map(\.kernelMacro)
         let losses = LossFunction.allCases.map(\.kernelMacro)
         let optimizers = OptimizerUpdate.Kind.allCases.map(\.kernelMacro)
         return [activations, losses, optimizers].flatMap { names in names.enumerated().map { ($1, $0) } }
@@ -17,9 +17,9 @@ enum KernelCodes {
     static var buildOptions: String { defines.map { " -D\($0.name)=\($0.code)" }.joined() }
 }
 
-extension ActivationFunction {
+extension ElementwiseActivation {
     /// The element-wise functions in ACT_* code order (softmax has no code: its own kernels).
-    static let kernelCoded: [ActivationFunction] = [.linear, .relu, .leakyReLU(alpha: 0), .sigmoid, .tanh]
+    static let kernelCoded: [ElementwiseActivation] = [.linear, .relu, .leakyReLU(alpha: 0), .sigmoid, .tanh]
 
     /// ACT_LINEAR, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID, ACT_TANH.
     var kernelMacro: String { "ACT_" + (kernelSuffix ?? "linear").uppercased() }

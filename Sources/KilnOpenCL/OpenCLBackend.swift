@@ -263,7 +263,8 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
         stagingBytes = 0
     }
 
-    public func copy(_ source: Tensor, to destination: Tensor) throws {
+    /// Writes `destination` from `source` (same count; they may not overlap).
+    func copy(_ source: Tensor, to destination: Tensor) throws {
         precondition(source.count == destination.count, "copy of \(source.shape) into \(destination.shape)")
         precondition(!source.overlaps(destination), "copy between overlapping views")
         try locked { try enqueueCopy(source, to: destination) }

@@ -19,6 +19,17 @@ struct DeviceOptions: ParsableArguments {
         }
     }
 
+    /// The OpenCL device spec, for commands that need OpenCL (`auto` is `opencl` there).
+    /// - Throws: `ValidationError` for `cpu`.
+    func openCLSpec(for command: String) throws -> String {
+        let d = device.lowercased()
+        if d == "auto" { return "opencl" }
+        guard d.hasPrefix("opencl") else {
+            throw ValidationError("\(command) needs an OpenCL device (opencl or opencl:P:D), got '\(device)'")
+        }
+        return d
+    }
+
     /// The backend, and a line saying which device was chosen and why. `poisonWorkspaces`
     /// applies to OpenCL devices (see `OpenCLBackend.poisonsWorkspaces`).
     func makeBackend(poisonWorkspaces: Bool = false) throws -> (backend: any Backend, note: String) {

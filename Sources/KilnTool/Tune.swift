@@ -16,8 +16,7 @@ struct Tune: ParsableCommand {
             Example: kiln tune --device opencl --model simple-cnn --batch-size 128
             """)
 
-    @Option(help: "OpenCL device: opencl or opencl:P:D.")
-    var device: String = "opencl"
+    @OptionGroup var deviceOptions: DeviceOptions
 
     /// The model whose training-step GEMMs are the workload.
     @OptionGroup var modelOptions: ModelOptions
@@ -38,9 +37,7 @@ struct Tune: ParsableCommand {
     var dryRun = false
 
     mutating func validate() throws {
-        guard device.lowercased().hasPrefix("opencl") else {
-            throw ValidationError("kiln tune needs an OpenCL device (opencl or opencl:P:D), got '\(device)'")
-        }
+        _ = try deviceOptions.openCLSpec(for: "kiln tune")
         guard batchSize >= 1, runs >= 1, (limit ?? 1) >= 1 else {
             throw ValidationError("--batch-size, --runs and --limit must be at least 1")
         }
@@ -60,7 +57,7 @@ struct Tune: ParsableCommand {
         try runReportingErrors {
             let workload = try workloadShapes() ?? recordModelGemms()
             print("workload: \(workload.count) GEMMs, \(String(format: "%.2f", workload.reduce(0) { $0 + $1.flops } / 1e9)) GFLOP")
-            let result = try GemmTuner.tune(spec: device, workload: workload, runs: runs, limit: limit) { trial in
+            let result = try GemmTuner.tune(spec: try deviceOptions.openCLSpec(for: "kiln tune"), workload: workload, runs: runs, limit: limit) { trial in
                 print(String(format: "  %8.2f ms  %@", trial.seconds * 1e3, trial.label))
             }
             print(String(format: "defaults %.2f ms, best %.2f ms (%.2fx)", result.defaultSeconds * 1e3,
@@ -82,7 +79,7 @@ struct Tune: ParsableCommand {
     func recordModelGemms() throws -> [GemmDescriptor] {
         let dims = try modelOptions.inputShape().dims
         let classes = modelOptions.classes
-        let backend = try OpenCLBackend(spec: device)
+        let backend = try OpenCLBackend(spec: try deviceOptions.openCLSpec(for: "kiln tune"))
         let model = try modelOptions.make()
         try model.compile(backend: backend, optimizer: Adam(), loss: .softmaxCrossEntropy, seed: 1)
         var rng = SplitMix64(seed: 5)

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Kiln
+@testable import Kiln
 import KilnCheck
 
 @Suite struct CPUBackendActivationTests {

@@ -35,7 +35,7 @@ struct ModelZooParityTests {
 
         @discardableResult
         func conv(_ name: String, _ out: Int, _ k: Int, stride: Int = 1, pad: Int = 0, bias: Bool = true,
-                  _ f: ActivationFunction = .linear) throws -> Reference {
+                  _ f: ElementwiseActivation = .linear) throws -> Reference {
             let s = x.shape
             let g = Conv2DGeometry(batch: s[0], inChannels: s[1], inHeight: s[2], inWidth: s[3], outChannels: out,
                                    kernelHeight: k, kernelWidth: k, strideH: stride, strideW: stride,
@@ -79,7 +79,7 @@ struct ModelZooParityTests {
             x = y
         }
         func flatten() { x = x.reshaped([x.shape[0], x.count / x.shape[0]]) }
-        func dense(_ name: String, _ f: ActivationFunction = .linear) throws {
+        func dense(_ name: String, _ f: ElementwiseActivation = .linear) throws {
             let w = try parameter(name + ".weight")
             let y = try cpu.makeTensor([x.shape[0], w.shape[0]])
             try cpu.denseForward(input: x, weight: w, bias: try parameter(name + ".bias"), activation: f, output: y)

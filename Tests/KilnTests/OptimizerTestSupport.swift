@@ -34,13 +34,5 @@ func cpuSteps(_ optimizer: any Optimizer, w: [Float], grads: [[Float]],
     return states
 }
 
-/// |actual − expected| ≤ absolute + relative·|expected| for every element (float32 results
-/// against hand arithmetic in Double).
-func expectClose(_ actual: [Float], _ expected: [Double], _ what: String,
-                 absolute: Double = 1e-6, relative: Double = 2e-6,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
-    let reference = expected.map { Float($0) }
-    let comparison = Comparison(actual, reference)
-    #expect(comparison.passesElementwise(absolute: absolute, relative: relative, actual, reference),
-            "\(what): got \(actual), expected \(expected) (\(comparison))", sourceLocation: sourceLocation)
-}
+/// The bound of float32 optimizer results against hand arithmetic in Double (`expectElementwise`).
+let handAbsolute = 1e-6, handRelative = 2e-6

@@ -10,7 +10,7 @@ import KilnCheck
 
     private func expectRates(_ actual: [Float], _ expected: [Double],
                              sourceLocation: SourceLocation = #_sourceLocation) {
-        expectClose(actual, expected, "rates", absolute: 0, relative: 1e-6, sourceLocation: sourceLocation)
+        expectElementwise(actual, expected, absolute: 0, relative: 1e-6, "rates", sourceLocation: sourceLocation)
     }
 
     @Test func constantKeepsTheInitialRate() {

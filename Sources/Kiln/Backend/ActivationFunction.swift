@@ -22,7 +22,7 @@ public enum ActivationFunction: Hashable, Sendable {
     public static let leakyReLU = ActivationFunction.leakyReLU(alpha: 0.01)
 
     /// True for every function but softmax: y_i depends on x_i alone, so a backend may apply
-    /// it as another op writes its output (`conv2dForward`'s `activation`).
+    /// it as another op writes its output (see `ElementwiseActivation`).
     public var isElementwise: Bool { self != .softmax }
 
     /// The name used in model descriptions and on the command line.

@@ -22,8 +22,6 @@ public protocol Backend: AnyObject {
     func upload(_ values: [Float], to tensor: Tensor) throws
     /// The tensor's elements, after all earlier ops have finished.
     func download(_ tensor: Tensor) throws -> [Float]
-    /// Writes `destination` from `source` (same count; they may not overlap).
-    func copy(_ source: Tensor, to destination: Tensor) throws
     /// Writes `value` into every element.
     func fill(_ tensor: Tensor, with value: Float) throws
 
@@ -35,17 +33,17 @@ public protocol Backend: AnyObject {
 
     /// A dense layer's forward pass: `output` [N, units] = f(input [N, in] · weightᵀ + bias),
     /// weight [units, in] (PyTorch's layout), bias [units] optional, f an element-wise
-    /// `activation` (not softmax) applied as the output is written, as in `conv2dForward`.
+    /// `activation` applied as the output is written, as in `conv2dForward`.
     /// The product is `GemmDescriptor.dense`.
-    func denseForward(input: Tensor, weight: Tensor, bias: Tensor?, activation: ActivationFunction, output: Tensor) throws
+    func denseForward(input: Tensor, weight: Tensor, bias: Tensor?, activation: ElementwiseActivation, output: Tensor) throws
 
     // MARK: Convolution (see `Conv2DGeometry` for the formula and shapes)
 
     /// Writes `output` = f(conv(input, weight) + bias) (bias [outChannels], optional), f an
-    /// element-wise `activation` (not softmax) applied as the output is written: the result
-    /// equals `activationForward(f)` on the unactivated output, without a second pass.
+    /// element-wise `activation` applied as the output is written: the result equals
+    /// `activationForward(f)` on the unactivated output, without a second pass.
     func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                       activation: ActivationFunction, output: Tensor) throws
+                       activation: ElementwiseActivation, output: Tensor) throws
     /// Writes `inputGrad`[n,c,h,w] = Σ_{o,p,q} w[o,c,p,q] · dy[n,o,i,j] over the (i,j,p,q)
     /// with i·strideH + p − padTop = h and j·strideW + q − padLeft = w.
     func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws
@@ -110,9 +108,6 @@ public protocol Backend: AnyObject {
     func activationForward(_ f: ActivationFunction, input: Tensor, output: Tensor) throws
     /// Writes `inputGrad` from the forward's `output` and `outputGrad`; may alias `outputGrad`.
     func activationBackward(_ f: ActivationFunction, output: Tensor, outputGrad: Tensor, inputGrad: Tensor) throws
-    /// In place: x[n,c,s] += bias[c] for x viewed as [batch, channels, spatial]
-    /// (spatial = 1 for dense outputs [N, C]).
-    func biasAdd(_ x: Tensor, bias: Tensor, channels: Int) throws
     /// Accumulates biasGrad[c] += Σ_{n,s} dy[n,c,s].
     func biasGrad(_ outputGrad: Tensor, biasGrad: Tensor, channels: Int) throws
     /// Writes out = a + b (out may be a or b).
@@ -127,7 +122,8 @@ public protocol Backend: AnyObject {
     /// for K > 1, argmax p == argmax t (first index on ties); for K == 1, (p > 0) == (t > 0.5)
     /// (p are logits).
     func countCorrect(prediction: Tensor, target: Tensor, correct: Tensor) throws
-    /// Writes out[0] = Σ x (accumulated in Double on the CPU; pairwise on devices).
+    /// Writes out[0] = Σ x (accumulated in Double on the CPU; pairwise on devices). The
+    /// trainer reads an epoch's loss and correct count through it.
     func sum(_ x: Tensor, into out: Tensor) throws
 
     // MARK: Optimizer (see `OptimizerUpdate`)

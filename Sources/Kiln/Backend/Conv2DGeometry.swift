@@ -8,7 +8,7 @@
 ///
 /// where x outside the image reads as 0. Dilation is 1. `padBottom`/`padRight` only matter
 /// through the output size, which `init` computes.
-public struct Conv2DGeometry: Hashable, Sendable {
+public struct Conv2DGeometry: BatchedGeometry, Hashable, Sendable {
     public var batch, inChannels, inHeight, inWidth: Int
     public var outChannels, kernelHeight, kernelWidth: Int
     public var strideH, strideW: Int
@@ -23,15 +23,8 @@ public struct Conv2DGeometry: Hashable, Sendable {
         self.outChannels = outChannels; self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
         self.strideH = strideH; self.strideW = strideW
         self.padTop = padTop; self.padLeft = padLeft; self.padBottom = padBottom; self.padRight = padRight
-        self.outHeight = (inHeight + padTop + padBottom - kernelHeight) / strideH + 1
-        self.outWidth = (inWidth + padLeft + padRight - kernelWidth) / strideW + 1
-    }
-
-    /// The same convolution for another batch size (batch does not change output sizes).
-    public func withBatch(_ n: Int) -> Conv2DGeometry {
-        var g = self
-        g.batch = n
-        return g
+        self.outHeight = windowCount(inHeight, padTop + padBottom, window: kernelHeight, stride: strideH)
+        self.outWidth = windowCount(inWidth, padLeft + padRight, window: kernelWidth, stride: strideW)
     }
 
     public var inputShape: Shape { [batch, inChannels, inHeight, inWidth] }
@@ -44,15 +37,13 @@ public struct Conv2DGeometry: Hashable, Sendable {
     }
     /// Traps unless the geometry is valid and the tensors have its sizes: the entry check of
     /// every backend's convolution ops (`input` is x or dx, `output` y or dy, `bias` the bias or
-    /// its gradient). `activation` is conv2dForward's, which must be element-wise.
-    public func check(input: Tensor, weight: Tensor, output: Tensor, bias: Tensor? = nil,
-                      activation: ActivationFunction = .linear) {
+    /// its gradient).
+    public func check(input: Tensor, weight: Tensor, output: Tensor, bias: Tensor? = nil) {
         precondition(isValid, "invalid convolution geometry \(self)")
         precondition(input.count == inputShape.count, "conv input has \(input.count) elements, want \(inputShape)")
         precondition(weight.count == weightShape.count, "conv weight has \(weight.count) elements, want \(weightShape)")
         precondition(output.count == outputShape.count, "conv output has \(output.count) elements, want \(outputShape)")
         if let bias { precondition(bias.count == outChannels, "conv bias has \(bias.count) elements, want \(outChannels)") }
-        precondition(activation.isElementwise, "conv2dForward applies element-wise activations only")
     }
 
     /// Sizes are positive and the window fits the padded input.

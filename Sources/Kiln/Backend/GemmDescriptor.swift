@@ -47,17 +47,14 @@ public struct GemmDescriptor: Hashable, Sendable {
 
 extension GemmDescriptor {
     /// The product of `Backend.denseForward`: output [N, units] = input [N, in] · weight [units, in]ᵀ.
-    /// Traps unless the shapes match (bias [units], activation element-wise); every backend's
-    /// denseForward starts here.
-    public static func dense(input: Tensor, weight: Tensor, bias: Tensor?, activation: ActivationFunction,
-                             output: Tensor) -> GemmDescriptor {
+    /// Traps unless the shapes match (bias [units]); every backend's denseForward starts here.
+    public static func dense(input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) -> GemmDescriptor {
         precondition(input.shape.rank == 2 && weight.shape.rank == 2 && output.shape.rank == 2,
                      "dense tensors must be matrices: \(input.shape), \(weight.shape), \(output.shape)")
         let (n, inFeatures, units) = (input.shape[0], input.shape[1], weight.shape[0])
         precondition(weight.shape[1] == inFeatures && output.shape[0] == n && output.shape[1] == units,
                      "dense shapes do not match: input \(input.shape), weight \(weight.shape), output \(output.shape)")
         if let bias { precondition(bias.count == units, "dense bias has \(bias.count) elements, want \(units)") }
-        precondition(activation.isElementwise, "denseForward applies element-wise activations only")
         return GemmDescriptor(m: n, n: units, k: inFeatures, transposeB: true)
     }
 }

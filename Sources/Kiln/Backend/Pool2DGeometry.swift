@@ -6,7 +6,7 @@
 /// Max pooling ignores cells outside the image (they never win); average pooling divides by
 /// the number of cells of the window inside the image (Keras's `same`; PyTorch's
 /// `count_include_pad=False`). Every window must hold at least one image cell.
-public struct Pool2DGeometry: Hashable, Sendable {
+public struct Pool2DGeometry: BatchedGeometry, Hashable, Sendable {
     public var batch, channels, inHeight, inWidth: Int
     public var windowH, windowW, strideH, strideW: Int
     public var padTop, padLeft, padBottom, padRight: Int
@@ -18,15 +18,8 @@ public struct Pool2DGeometry: Hashable, Sendable {
         self.batch = batch; self.channels = channels; self.inHeight = inHeight; self.inWidth = inWidth
         self.windowH = windowH; self.windowW = windowW; self.strideH = strideH; self.strideW = strideW
         self.padTop = padTop; self.padLeft = padLeft; self.padBottom = padBottom; self.padRight = padRight
-        self.outHeight = (inHeight + padTop + padBottom - windowH) / strideH + 1
-        self.outWidth = (inWidth + padLeft + padRight - windowW) / strideW + 1
-    }
-
-    /// The same pooling for another batch size (batch does not change output sizes).
-    public func withBatch(_ n: Int) -> Pool2DGeometry {
-        var g = self
-        g.batch = n
-        return g
+        self.outHeight = windowCount(inHeight, padTop + padBottom, window: windowH, stride: strideH)
+        self.outWidth = windowCount(inWidth, padLeft + padRight, window: windowW, stride: strideW)
     }
 
     public var inputShape: Shape { [batch, channels, inHeight, inWidth] }

@@ -11,7 +11,7 @@ struct FusedActivation {
     }
 
     /// What an op writing the output may apply itself: f when element-wise, else linear.
-    var inOp: ActivationFunction { function.isElementwise ? function : .linear }
+    var inOp: ElementwiseActivation { ElementwiseActivation(function) ?? .linear }
 
     /// The part `inOp` left out (softmax), in place on the op's output.
     func finish(_ y: Tensor, _ ctx: ForwardContext) throws {

@@ -7,23 +7,27 @@ public enum Padding: Hashable, Sendable {
     case same
     case explicit(top: Int, left: Int, bottom: Int, right: Int)
 
-    /// Padding (before, after) along one axis.
-    func amounts(input: Int, window: Int, stride: Int) -> (before: Int, after: Int) {
+    /// The two axes of an image.
+    public enum Axis: Sendable { case vertical, horizontal }
+
+    /// Padding (before, after) along `axis`: (top, bottom) vertically, (left, right)
+    /// horizontally.
+    public func amounts(_ axis: Axis, input: Int, window: Int, stride: Int) -> (before: Int, after: Int) {
         switch self {
         case .valid: return (0, 0)
         case .same:
             let out = (input + stride - 1) / stride
             let total = max((out - 1) * stride + window - input, 0)
             return (total / 2, total - total / 2)
-        case .explicit(let top, _, let bottom, _): return (top, bottom)
+        case .explicit(let top, let left, let bottom, let right):
+            return axis == .vertical ? (top, bottom) : (left, right)
         }
     }
 
     /// (top, left, bottom, right) for a 2-D window.
     func amounts2D(height: Int, width: Int, window: (Int, Int), stride: (Int, Int)) -> (Int, Int, Int, Int) {
-        if case .explicit(let t, let l, let b, let r) = self { return (t, l, b, r) }
-        let v = amounts(input: height, window: window.0, stride: stride.0)
-        let h = amounts(input: width, window: window.1, stride: stride.1)
+        let v = amounts(.vertical, input: height, window: window.0, stride: stride.0)
+        let h = amounts(.horizontal, input: width, window: window.1, stride: stride.1)
         return (v.before, h.before, v.after, h.after)
     }
 

@@ -30,12 +30,6 @@ public struct Tensor {
         return Tensor(buffer: buffer, offset: offset + elementOffset, shape: newShape)
     }
 
-    /// The samples `range` of the outermost dimension.
-    public func batchSlice(_ range: Range<Int>) -> Tensor {
-        let per = shape.sampleShape.count
-        return view(at: range.lowerBound * per, shape: shape.withBatch(range.count))
-    }
-
     /// True when both views share a buffer and their element ranges intersect.
     public func overlaps(_ other: Tensor) -> Bool {
         buffer === other.buffer && offset < other.offset + other.count && other.offset < offset + count

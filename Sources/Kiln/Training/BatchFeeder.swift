@@ -76,4 +76,7 @@ enum ModelSlot {
     static let lossGradient = 2
     static let sampleLosses = 3
     static let sampleCorrect = 4
+    static let probabilities = 5
+    /// [loss sum, correct count] of the samples since the last read.
+    static let metricTotals = 6
 }

@@ -21,7 +21,7 @@ extension Sequential {
                        perSampleLoss: losses.view(at: first, shape: [rows.count]), gradient: gradient)
             try b.countCorrect(prediction: output, target: target, correct: correct.view(at: first, shape: [rows.count]))
         }
-        let l = try b.download(losses), c = try b.download(correct)
-        return (l.reduce(0.0) { $0 + Double($1) } / Double(n), c.reduce(0.0) { $0 + Double($1) } / Double(n))
+        let (l, c) = try sumMetrics(losses, correct, state)
+        return (l / Double(n), c / Double(n))
     }
 }

@@ -104,18 +104,17 @@ extension Sequential {
         let losses = try state.cache.tensor(ModelSlot.sampleLosses, [n], on: b)
         let correct = try state.cache.tensor(ModelSlot.sampleCorrect, [n], on: b)
         var lossSum = 0.0, correctSum = 0.0, synced = 0, steps = 0
-        // Reads the per-sample results written since the last read; stops on NaN/Inf.
+        // Sums the per-sample results written since the last read on the device and reads the
+        // two totals; stops on NaN/Inf (any non-finite loss makes the sum non-finite).
         func sync(upTo end: Int) throws {
             guard end > synced else { return }
-            let l = try b.download(losses.view(at: synced, shape: [end - synced]))
-            let c = try b.download(correct.view(at: synced, shape: [end - synced]))
-            for v in l {
-                guard v.isFinite else {
-                    throw TrainingError.nonFiniteLoss(epoch: epoch, step: steps, learningRate: state.learningRate)
-                }
-                lossSum += Double(v)
+            let (l, c) = try sumMetrics(losses.view(at: synced, shape: [end - synced]),
+                                        correct.view(at: synced, shape: [end - synced]), state)
+            guard l.isFinite else {
+                throw TrainingError.nonFiniteLoss(epoch: epoch, step: steps, learningRate: state.learningRate)
             }
-            correctSum += c.reduce(0.0) { $0 + Double($1) }
+            lossSum += l
+            correctSum += c
             synced = end
         }
         for first in stride(from: 0, to: n, by: batchSize) {
@@ -129,6 +128,16 @@ extension Sequential {
         }
         try sync(upTo: n)
         return (lossSum / Double(n), correctSum / Double(n))
+    }
+
+    /// Σ losses and Σ correct, summed on the backend (`sum`): two numbers cross to the host.
+    func sumMetrics(_ losses: Tensor, _ correct: Tensor, _ state: CompiledState) throws -> (loss: Double, correct: Double) {
+        let b = state.backend
+        let totals = try state.cache.tensor(ModelSlot.metricTotals, [2], on: b)
+        try b.sum(losses, into: totals.view(at: 0, shape: [1]))
+        try b.sum(correct, into: totals.view(at: 1, shape: [1]))
+        let t = try b.download(totals)
+        return (Double(t[0]), Double(t[1]))
     }
 
     /// Forward, loss, backward and one fused optimizer update for one batch.

@@ -4,7 +4,7 @@ extension Sequential {
     /// The model's outputs [N, K] for every sample, in inference mode. For a softmax
     /// cross-entropy model these are logits; `predictProbabilities` applies softmax.
     public func predict(_ samples: Samples, batchSize: Int = 256) throws -> Predictions {
-        Predictions(values: try run(samples, batchSize: batchSize, mode: .inference, step: nil),
+        Predictions(values: try run(samples, batchSize: batchSize, mode: .inference, step: nil, probabilities: false),
                     columns: outputShape.count)
     }
 
@@ -15,7 +15,7 @@ extension Sequential {
 
     /// Class probabilities [N, K]: softmax of the logits (sigmoid for one output).
     public func predictProbabilities(_ samples: Samples, batchSize: Int = 256) throws -> Predictions {
-        Predictions(values: probabilities(try run(samples, batchSize: batchSize, mode: .inference, step: nil)),
+        Predictions(values: try run(samples, batchSize: batchSize, mode: .inference, step: nil, probabilities: true),
                     columns: outputShape.count)
     }
 
@@ -33,8 +33,8 @@ extension Sequential {
         var sum = [Double](), sum2 = [Double]()
         for s in 0..<samples {
             // Counters far from any training step, distinct per pass.
-            let p = probabilities(try run(inputs, batchSize: batchSize, mode: .monteCarloDropout,
-                                          step: (1 << 62) &+ UInt64(s)))
+            let p = try run(inputs, batchSize: batchSize, mode: .monteCarloDropout,
+                            step: (1 << 62) &+ UInt64(s), probabilities: true)
             if sum.isEmpty { sum = Array(repeating: 0, count: p.count); sum2 = sum }
             for i in p.indices { sum[i] += Double(p[i]); sum2[i] += Double(p[i]) * Double(p[i]) }
         }
@@ -51,7 +51,10 @@ extension Sequential {
         try predictMonteCarlo(data.samples, samples: samples, batchSize: batchSize)
     }
 
-    private func run(_ samples: Samples, batchSize: Int, mode: ForwardMode, step: UInt64?) throws -> [Float] {
+    /// The outputs of every sample, or with `probabilities` the backend's softmax of them
+    /// (sigmoid for one output).
+    private func run(_ samples: Samples, batchSize: Int, mode: ForwardMode, step: UInt64?,
+                     probabilities: Bool) throws -> [Float] {
         let state = try requireCompiled()
         guard batchSize >= 1 else { throw TrainingError.invalidArgument("batch size must be at least 1, got \(batchSize)") }
         guard samples.sampleShape == inputShape else {
@@ -65,22 +68,17 @@ extension Sequential {
             let rows = order[first..<min(first + batchSize, samples.count)]
             let input = try feeder.uploadImages(rows, model: self, state: state, training: false)
             let ctx = context(mode, step: step)
-            out += try state.backend.download(try stack.forward(input, ctx))
+            let output = try stack.forward(input, ctx)
+            guard probabilities else {
+                out += try state.backend.download(output)
+                continue
+            }
+            let p = try state.cache.tensor(ModelSlot.probabilities, output.shape, on: state.backend)
+            let f: ActivationFunction = outputShape.count == 1 ? .sigmoid : .softmax
+            try state.backend.activationForward(f, input: output.reshaped([rows.count, outputShape.count]),
+                                                output: p.reshaped([rows.count, outputShape.count]))
+            out += try state.backend.download(p)
         }
         return out
-    }
-
-    /// Softmax per row for K > 1 outputs, sigmoid for one.
-    private func probabilities(_ logits: [Float]) -> [Float] {
-        let k = outputShape.count
-        if k == 1 { return logits.map { 1 / (1 + exp(-$0)) } }
-        var p = logits
-        for row in stride(from: 0, to: p.count, by: k) {
-            let m = p[row..<row + k].max()!
-            var s: Float = 0
-            for j in row..<row + k { p[j] = exp(p[j] - m); s += p[j] }
-            for j in row..<row + k { p[j] /= s }
-        }
-        return p
     }
 }

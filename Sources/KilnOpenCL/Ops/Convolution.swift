@@ -5,8 +5,8 @@ import Kiln
 // GEMM on the input and skips im2col.
 extension OpenCLBackend {
     public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                              activation: ActivationFunction, output: Tensor) throws {
-        g.check(input: input, weight: weight, output: output, bias: bias, activation: activation)
+                              activation: ElementwiseActivation, output: Tensor) throws {
+        g.check(input: input, weight: weight, output: output, bias: bias)
         // Bias (per output channel: a row of each image's [O, S] product) and activation are
         // the GEMM's epilogue, applied as y is written.
         var epilogue = GemmEpilogue(activation: activation)

@@ -11,8 +11,8 @@ extension OpenCLBackend {
         }
     }
 
-    public func denseForward(input: Tensor, weight: Tensor, bias: Tensor?, activation: ActivationFunction, output: Tensor) throws {
-        let d = GemmDescriptor.dense(input: input, weight: weight, bias: bias, activation: activation, output: output)
+    public func denseForward(input: Tensor, weight: Tensor, bias: Tensor?, activation: ElementwiseActivation, output: Tensor) throws {
+        let d = GemmDescriptor.dense(input: input, weight: weight, bias: bias, output: output)
         // Bias (one per unit: a column of C) and activation are the GEMM's epilogue.
         var epilogue = GemmEpilogue(activation: activation)
         if let bias { epilogue.bias = (memory(bias), bias.offset, .perColumn) }

@@ -9,7 +9,7 @@ struct GemmEpilogue {
     enum BiasAxis { case perRow, perColumn }
 
     var bias: (memory: CLMemory, offset: Int, axis: BiasAxis)?
-    var activation: ActivationFunction = .linear
+    var activation: ElementwiseActivation = .linear
 
     static var none: GemmEpilogue { GemmEpilogue() }
 
@@ -17,7 +17,7 @@ struct GemmEpilogue {
     struct Arguments: KernelArgumentGroup {
         var bias: KernelTensor
         var biasRowStep, biasColStep: Int
-        /// The ACT_* code (`ActivationFunction.kernelCode`).
+        /// The ACT_* code (`ElementwiseActivation.kernelCode`).
         var act: Int
         var actAlpha: Float
     }

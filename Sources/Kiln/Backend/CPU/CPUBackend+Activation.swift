@@ -9,12 +9,8 @@ extension CPUBackend {
         case .softmax:
             let k = lastDimension(input)
             parallelFor(input.count / k, grain: 64) { row in
-                let xr = x + row * k, yr = y + row * k
-                var top = -Double.infinity
-                for i in 0..<k { top = max(top, Double(xr[i])) }
-                var sum = 0.0
-                for i in 0..<k { sum += exp(Double(xr[i]) - top) }
-                for i in 0..<k { yr[i] = Float(exp(Double(xr[i]) - top) / sum) }
+                let yr = y + row * k
+                _ = Self.softmaxRow(x + row * k, k) { i, value in yr[i] = Float(value) }
             }
         case .linear:
             if x != y { y.update(from: x, count: input.count) }
@@ -45,7 +41,23 @@ extension CPUBackend {
         }
     }
 
-    public func biasAdd(_ x: Tensor, bias: Tensor, channels: Int) throws {
+    /// Softmax of one row of `k` values, in Double with the row's max subtracted: the one
+    /// definition, shared by the activation and the softmax cross-entropy. Calls `each(i, y_i)`
+    /// (after reading x_i, so y may be x) and returns the max and Σ_j e^(x_j − max), whose
+    /// log plus the max is log Σ_j e^(x_j).
+    static func softmaxRow(_ x: UnsafePointer<Float>, _ k: Int,
+                           _ each: (Int, Double) -> Void) -> (max: Double, expSum: Double) {
+        var top = -Double.infinity
+        for i in 0..<k { top = max(top, Double(x[i])) }
+        var sum = 0.0
+        for i in 0..<k { sum += exp(Double(x[i]) - top) }
+        for i in 0..<k { each(i, exp(Double(x[i]) - top) / sum) }
+        return (top, sum)
+    }
+
+    /// In place: x[n,c,s] += bias[c] for x viewed as [batch, channels, spatial] (spatial = 1
+    /// for dense outputs [N, C]); the bias step of `denseForward`.
+    func biasAdd(_ x: Tensor, bias: Tensor, channels: Int) throws {
         let spatial = checkChannels(x, bias, channels)
         let px = pointer(x), b = pointer(bias)
         parallelFor(x.count / spatial, grain: 16) { row in

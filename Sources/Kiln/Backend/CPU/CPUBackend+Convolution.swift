@@ -2,8 +2,8 @@
 /// Shape letters: N batch, O output channels, K = C·R·S, P = outH·outW.
 extension CPUBackend {
     public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                              activation: ActivationFunction, output: Tensor) throws {
-        g.check(input: input, weight: weight, output: output, bias: bias, activation: activation)
+                              activation: ElementwiseActivation, output: Tensor) throws {
+        g.check(input: input, weight: weight, output: output, bias: bias)
         let k = g.reductionLength, p = g.outHeight * g.outWidth
         let x = pointer(input), w = pointer(weight), y = pointer(output), b = bias.map(pointer)
         let cols = scratch(.columns, count: workers(g.batch) * k * p)
@@ -23,7 +23,7 @@ extension CPUBackend {
             }
         }
         // The reference is the unfused definition: the plain output, then f in place.
-        if activation != .linear { try activationForward(activation, input: output, output: output) }
+        if activation != .linear { try activationForward(activation.function, input: output, output: output) }
     }
 
     public func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws {

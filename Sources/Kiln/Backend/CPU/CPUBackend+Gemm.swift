@@ -1,10 +1,10 @@
 extension CPUBackend {
     /// The unfused definition: the product, the bias added to every row, then f in place.
-    public func denseForward(input: Tensor, weight: Tensor, bias: Tensor?, activation: ActivationFunction, output: Tensor) throws {
-        let d = GemmDescriptor.dense(input: input, weight: weight, bias: bias, activation: activation, output: output)
+    public func denseForward(input: Tensor, weight: Tensor, bias: Tensor?, activation: ElementwiseActivation, output: Tensor) throws {
+        let d = GemmDescriptor.dense(input: input, weight: weight, bias: bias, output: output)
         try gemm(d, a: input, b: weight, c: output)
         if let bias { try biasAdd(output, bias: bias, channels: d.n) }
-        if activation != .linear { try activationForward(activation, input: output, output: output) }
+        if activation != .linear { try activationForward(activation.function, input: output, output: output) }
     }
 
     public func gemm(_ d: GemmDescriptor, a: Tensor, b: Tensor, c: Tensor) throws {

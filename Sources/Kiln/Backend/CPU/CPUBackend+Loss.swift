@@ -22,16 +22,12 @@ extension CPUBackend {
         var sum = 0.0
         switch f {
         case .softmaxCrossEntropy:
-            var top = -Double.infinity
-            for i in 0..<k { top = max(top, Double(p[i])) }
-            var expSum = 0.0, targetSum = 0.0, targetDot = 0.0
+            var targetSum = 0.0, targetDot = 0.0
             for i in 0..<k {
-                expSum += exp(Double(p[i]) - top)
                 targetSum += Double(t[i])
                 targetDot += Double(t[i]) * Double(p[i])
             }
-            for i in 0..<k {
-                let softmax = exp(Double(p[i]) - top) / expSum
+            let (top, expSum) = softmaxRow(p, k) { i, softmax in
                 g[i] = Float((softmax * targetSum - Double(t[i])) / Double(batch))
             }
             return top + log(expSum) - targetDot

@@ -16,13 +16,6 @@ extension CPUBackend {
         Array(UnsafeBufferPointer(start: pointer(tensor), count: tensor.count))
     }
 
-    public func copy(_ source: Tensor, to destination: Tensor) throws {
-        precondition(source.count == destination.count,
-                     "copy of \(source.count) elements into \(destination.count)")
-        precondition(!source.overlaps(destination), "copy source and destination overlap")
-        pointer(destination).update(from: pointer(source), count: source.count)
-    }
-
     public func fill(_ tensor: Tensor, with value: Float) throws {
         pointer(tensor).update(repeating: value, count: tensor.count)
     }
