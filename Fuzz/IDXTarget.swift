@@ -1,7 +1,8 @@
 // libFuzzer entry: bytes written to a file, then read as IDX images, IDX labels (with and
 // without a limit) and a CIFAR-10 batch. A real file, so the gzip path (zlib) and the plain
-// path both run as they do for users. Built by scripts/fuzz.sh with Sources/Kiln as one module.
+// path both run as they do for users. Built by scripts/fuzz.sh against Sources/Kiln (static library).
 import Foundation
+@testable import Kiln
 
 private let fuzzFile = URL(fileURLWithPath: NSTemporaryDirectory())
     .appendingPathComponent("kiln-fuzz-idx-\(getpid())")

@@ -1,6 +1,7 @@
 // libFuzzer entry: safetensors bytes → the reader, then the checkpoint metadata checks.
-// Built by scripts/fuzz.sh together with Sources/Kiln as one module.
+// Built by scripts/fuzz.sh against Sources/Kiln compiled once as a static library with the same sanitizers.
 import Foundation
+@testable import Kiln
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSafeTensors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -8,6 +9,7 @@ public func fuzzSafeTensors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let file = try? SafeTensorsFile.decode(bytes, path: "fuzz.safetensors") else { return 0 }
     _ = try? Checkpoint.validatedDescription(of: file, path: "fuzz.safetensors")
     _ = try? Checkpoint.checkFinite(file, path: "fuzz.safetensors")
+    _ = try? Checkpoint.resumeState(in: file, path: "fuzz.safetensors")
     if let text = file.metadata["normalizer"] { _ = try? JSONDecoder().decode(Normalizer.self, from: Data(text.utf8)) }
     return 0
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the CPU reference and layer
 # gradient checks, the OpenCL backend on PoCL against the CPU reference, the end-to-end
-# tests of the kiln binary, the kernels under oclgrind, and a build of the Kiln library
-# with OpenCL switched off.
+# tests of the kiln binary (hostile files included), the kernels under oclgrind, a short
+# libFuzzer run of the file readers, and a build of the Kiln library with OpenCL switched off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -10,5 +10,7 @@ scripts/check-paths.sh
 swift build --build-tests
 swift test --skip-build
 scripts/oclgrind-check.sh
+# The file readers under libFuzzer + ASan, about 30 s per target (Fuzz/README.md).
+FUZZ_CI_SECONDS=30 scripts/fuzz.sh ci
 KILN_NO_OPENCL=1 swift build --target Kiln --scratch-path .build-no-opencl
 echo "all tests passed"

@@ -1,4 +1,5 @@
 import Foundation
+import Kiln
 
 /// Everything one `kiln bench` run measured, as `--json` writes it. Sections not asked for
 /// are absent (nil) or empty.
@@ -35,6 +36,6 @@ public struct BenchReport: Codable, Sendable {
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
+        try AtomicFile.write(encoder.encode(self), to: url)
     }
 }

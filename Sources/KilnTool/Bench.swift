@@ -65,6 +65,7 @@ struct Bench: ParsableCommand {
 
     mutating func run() throws {
         try runReportingErrors {
+            try Preflight(outputs: json.map { [("--json", $0)] } ?? []).check()
             let (backend, note) = try device.makeBackend()
             print(note)
             guard let target = BenchDevice(backend) else { throw DeviceError("kiln bench does not know backend \(backend.name)") }

@@ -2,8 +2,8 @@ import Foundation
 
 /// A JSON decoding failure in one line: what was wrong and where (the coding path), instead
 /// of Swift's multi-line `DecodingError` dump with its context structure.
-enum DecodingProblem {
-    static func text(_ error: any Error) -> String {
+public enum DecodingProblem {
+    public static func text(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }
         func at(_ c: DecodingError.Context) -> String {
             let path = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")

@@ -1,4 +1,5 @@
 import Foundation
+import Kiln
 
 /// Tuned GEMM parameters of one device and driver, as `kiln tune` stores them: a JSON file
 /// next to the program binaries (`<cache>/tuning-<device>-<hash>.json`). The backend reads it at
@@ -64,7 +65,7 @@ public struct GemmTuning: Codable, Hashable, Sendable {
                 return Loaded(tuning: tuning)
             }
         } catch {
-            reason = "unreadable (\(error.localizedDescription))"
+            reason = "unreadable (\(DecodingProblem.text(error)))"
         }
         return Loaded(warning: "warning: ignoring tuning file \(url.path): \(reason); using defaults")
     }
@@ -72,10 +73,10 @@ public struct GemmTuning: Codable, Hashable, Sendable {
     /// Writes atomically (temp file, rename), creating the directory.
     public func store(directory: URL) throws {
         guard let url = Self.file(directory: directory, device: device, driver: driver) else { return }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Directory.create(directory.path)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
+        try AtomicFile.write(encoder.encode(self), to: url)
     }
 
     static func validTile(_ t: [Int]) -> Bool {
