@@ -5,7 +5,10 @@ import Kiln
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model and report its test loss and accuracy.",
-        discussion: "Example: kiln train --device cpu --model simple-cnn --epochs 3 --limit 10000 --report r.json")
+        discussion: """
+            Example: kiln train --device cpu --model simple-cnn --epochs 3 --limit 10000 --report r.json
+            Recipes: \(TrainingRecipe.all.map { "\($0.name) (\($0.purpose)): \($0.commandLine)" }.joined(separator: "; "))
+            """)
 
     @OptionGroup var device: DeviceOptions
     @OptionGroup var data: DatasetOptions
@@ -30,6 +33,7 @@ struct Train: ParsableCommand {
 
     mutating func run() throws {
         try runReportingErrors {
+            printNow("settings: \(options.resolvedCommandLine)" + (options.recipe.map { " (recipe \($0))" } ?? ""))
             // Every output path is checked before any work, so none is found bad after training.
             try Preflight(outputs: [("--save", save), ("--report", report), ("--metrics", metrics), ("--curve", curve)]
                 .compactMap { flag, path in path.map { (flag, $0) } }).check()
@@ -61,6 +65,7 @@ struct Train: ParsableCommand {
             timing.mark("compile")
 
             var callbacks: [any Callback] = timing.callbacks
+            if let schedule = try options.makeSchedule() { callbacks.append(schedule) }
             if let patience = options.earlyStoppingPatience {
                 callbacks.append(try EarlyStopping(patience: patience, restoreBestWeights: true))
             }

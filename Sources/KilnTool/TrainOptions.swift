@@ -3,23 +3,29 @@ import Kiln
 
 /// The training hyper-parameters of `kiln train`, validated before any data is read.
 struct TrainOptions: ParsableArguments {
-    @Option(help: "Model: \(ModelZoo.names.joined(separator: ", ")).")
-    var model: String = "simple-cnn"
+    @Option(help: "A named recipe (\(TrainingRecipe.names.joined(separator: ", "))): its model, optimizer, learning rate, schedule, L2, batch size, epochs and augmentation; explicit flags override them.")
+    var recipe: String?
 
-    @Option(help: "Number of epochs.")
-    var epochs: Int = 3
+    @Option(name: .customLong("model"), help: "Model: \(ModelZoo.names.joined(separator: ", ")) (default simple-cnn).")
+    var modelFlag: String?
 
-    @Option(name: .customLong("batch-size"), help: "Mini-batch size.")
-    var batchSize: Int = 32
+    @Option(name: .customLong("epochs"), help: "Number of epochs (default 3).")
+    var epochsFlag: Int?
 
-    @Option(help: "Optimizer: \(OptimizerName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var optimizer: String = "adam"
+    @Option(name: .customLong("batch-size"), help: "Mini-batch size (default 32).")
+    var batchSizeFlag: Int?
 
-    @Option(help: "Learning rate (default: the optimizer's Keras default, e.g. 0.001 for adam).")
-    var lr: Float?
+    @Option(name: .customLong("optimizer"), help: "Optimizer: \(OptimizerName.allCases.map(\.rawValue).joined(separator: ", ")) (default adam).")
+    var optimizerFlag: String?
 
-    @Option(help: "L2 penalty coefficient (loss += l2·Σw² over weights).")
-    var l2: Float = 0
+    @Option(name: .customLong("lr"), help: "Learning rate (default: the optimizer's Keras default, e.g. 0.001 for adam).")
+    var lrFlag: Float?
+
+    @Option(name: .customLong("l2"), help: "L2 penalty coefficient (loss += l2·Σw² over weights; default 0).")
+    var l2Flag: Float?
+
+    @Option(name: .customLong("schedule"), help: "Learning-rate schedule: constant, or cosine (half a cosine to 0 over the epochs). Default constant.")
+    var scheduleFlag: String?
 
     @Option(name: .customLong("weight-decay"), help: "Decoupled weight decay λ (AdamW-style; adamw defaults to 0.004).")
     var weightDecay: Float?
@@ -39,13 +45,38 @@ struct TrainOptions: ParsableArguments {
     @Flag(name: .customLong("no-normalize"), help: "Do not standardise inputs with statistics fitted on the training data.")
     var noNormalize = false
 
-    @Option(name: .customLong("augment-flip"), help: "Probability of a horizontal flip per training image.")
-    var flipProbability: Float = 0
+    @Option(name: .customLong("augment-flip"), help: "Probability of a horizontal flip per training image (default 0).")
+    var flipFlag: Float?
 
-    @Option(name: .customLong("augment-shift"), help: "Random translation of training images by up to this many pixels.")
-    var maxShift: Int = 0
+    @Option(name: .customLong("augment-shift"), help: "Random translation of training images by up to this many pixels (default 0).")
+    var shiftFlag: Int?
+
+    // Each setting: the explicit flag, else the recipe's value, else the default.
+    var recipeValues: TrainingRecipe? { recipe.flatMap(TrainingRecipe.named) }
+    var model: String { modelFlag ?? recipeValues?.model ?? "simple-cnn" }
+    var epochs: Int { epochsFlag ?? recipeValues?.epochs ?? 3 }
+    var batchSize: Int { batchSizeFlag ?? recipeValues?.batchSize ?? 32 }
+    var optimizer: String { optimizerFlag ?? recipeValues?.optimizer ?? "adam" }
+    var lr: Float? { lrFlag ?? recipeValues?.learningRate }
+    var l2: Float { l2Flag ?? recipeValues?.l2 ?? 0 }
+    var schedule: String { scheduleFlag ?? recipeValues?.schedule ?? "constant" }
+    var flipProbability: Float { flipFlag ?? recipeValues?.flipProbability ?? 0 }
+    var maxShift: Int { shiftFlag ?? recipeValues?.maxShift ?? 0 }
+
+    /// The settings in force, as the flags that spell them out.
+    var resolvedCommandLine: String {
+        "--model \(model) --optimizer \(optimizer) --lr \(lr.map { "\($0)" } ?? "default") --l2 \(l2) "
+            + "--batch-size \(batchSize) --epochs \(epochs) --schedule \(schedule) --augment-flip \(flipProbability) "
+            + "--augment-shift \(maxShift)"
+    }
 
     func validate() throws {
+        if let recipe, TrainingRecipe.named(recipe) == nil {
+            throw ValidationError("unknown recipe '\(recipe)'; available: \(TrainingRecipe.names.joined(separator: ", "))")
+        }
+        guard ["constant", "cosine"].contains(schedule) else {
+            throw ValidationError("--schedule must be constant or cosine, got '\(schedule)'")
+        }
         guard ModelZoo.names.contains(model) else {
             throw ValidationError("unknown model '\(model)'; available: \(ModelZoo.names.joined(separator: ", "))")
         }
@@ -102,6 +133,11 @@ struct TrainOptions: ParsableArguments {
         } catch {
             throw ValidationError("\(error)")
         }
+    }
+
+    /// The learning-rate schedule callback, nil for a constant rate.
+    func makeSchedule() throws -> LearningRateScheduler? {
+        schedule == "cosine" ? LearningRateScheduler(try .cosine(epochs: epochs)) : nil
     }
 
     var augmentation: Augmentation? {

@@ -1,0 +1,45 @@
+/// A named training configuration (`kiln train --recipe NAME`): model, optimizer, learning
+/// rate and schedule, L2 penalty, batch size, epochs and augmentation, every one of which a
+/// `kiln train` flag can also spell out (`commandLine` prints them) and override.
+public struct TrainingRecipe: Sendable, Equatable {
+    public let name: String
+    /// What the recipe is for and what it was measured to reach.
+    public let purpose: String
+    public let model: String
+    public let optimizer: String
+    public let learningRate: Float
+    /// Coupled L2 penalty (loss += l2·Σw² over weights).
+    public let l2: Float
+    public let batchSize: Int
+    public let epochs: Int
+    /// "constant", or "cosine": half a cosine from the learning rate to 0 over the epochs.
+    public let schedule: String
+    public let flipProbability: Float
+    public let maxShift: Int
+
+    /// The recipes, on Fashion-MNIST (1x28x28, 10 classes); README.md lists what each reached.
+    public static let all: [TrainingRecipe] = [
+        // Zalando's "2 Conv + pooling + BN" row (0.934): bn-cnn, Adam with a cosine decay,
+        // no augmentation (too few epochs for it to pay off), sized for 10 minutes of
+        // training on a quiet 2-core PoCL host.
+        TrainingRecipe(name: "fashion-bn", purpose: "≥ 0.93 test accuracy with a batch-norm CNN in ≤ 10 minutes (PoCL, 2 cores)",
+                       model: "bn-cnn", optimizer: "adam", learningRate: 1e-3, l2: 0, batchSize: 128, epochs: 10,
+                       schedule: "cosine", flipProbability: 0, maxShift: 0),
+        // Zalando's "ResNet18 + augmentation" row (0.949): the CIFAR ResNet-20, SGD with
+        // Nesterov momentum, L2 5e-4 and a cosine decay as He et al. train it, with flips and
+        // 2-pixel shifts, sized for 45 minutes on a quiet 2-core PoCL host.
+        TrainingRecipe(name: "fashion-resnet", purpose: "≥ 0.945 test accuracy with a residual network and augmentation in ≤ 45 minutes",
+                       model: "resnet20", optimizer: "nesterov", learningRate: 0.1, l2: 5e-4, batchSize: 128, epochs: 15,
+                       schedule: "cosine", flipProbability: 0.5, maxShift: 2),
+    ]
+
+    public static var names: [String] { all.map(\.name) }
+
+    public static func named(_ name: String) -> TrainingRecipe? { all.first { $0.name == name } }
+
+    /// The `kiln train` flags that spell the recipe out.
+    public var commandLine: String {
+        "--model \(model) --optimizer \(optimizer) --lr \(learningRate) --l2 \(l2) --batch-size \(batchSize) "
+            + "--epochs \(epochs) --schedule \(schedule) --augment-flip \(flipProbability) --augment-shift \(maxShift)"
+    }
+}

@@ -1,0 +1,24 @@
+import Testing
+@testable import Kiln
+
+@Suite("Training recipes")
+struct TrainingRecipeTests {
+    /// Every recipe names a zoo model that builds for Fashion-MNIST and an optimizer that
+    /// parses with its learning rate and L2.
+    @Test(arguments: TrainingRecipe.all)
+    func recipeIsBuildable(_ r: TrainingRecipe) throws {
+        let model = try ModelZoo.make(r.model, input: [1, 28, 28], classes: 10)
+        #expect(model.outputShape == [10])
+        let optimizer = try OptimizerName(parsing: r.optimizer).make(learningRate: r.learningRate, regularization: .l2(r.l2),
+                                                                      weightDecay: nil)
+        #expect(optimizer.learningRate == r.learningRate)
+        #expect(["constant", "cosine"].contains(r.schedule))
+        #expect(r.commandLine.contains("--model \(r.model) ") && r.commandLine.contains("--epochs \(r.epochs) "))
+    }
+
+    @Test func namesAreUniqueAndFound() {
+        #expect(Set(TrainingRecipe.names).count == TrainingRecipe.all.count)
+        #expect(TrainingRecipe.named("fashion-bn")?.model == "bn-cnn")
+        #expect(TrainingRecipe.named("nope") == nil)
+    }
+}
