@@ -22,12 +22,13 @@
 #endif
 
 // Visits the indices i = (n·C + c)·S + s of item l's share, stepping (n, s) by
-// (BN_STEP / S, BN_STEP % S) with one carry: no integer division per element.
+// (BN_STEP / S, BN_STEP % S) with one carry: no integer division per element. i is 64-bit:
+// the whole batch is one launch, and N·C·S may pass 2^31 (the host keeps m = N·S below).
 #define BN_FOR_EACH(i, l, c, C, S, m, ...) {                                                         \
     const int q_ = BN_STEP / (S), r_ = BN_STEP % (S), end_ = BN_END(l, m);                           \
     int n_ = BN_FIRST(l, m) / (S), s_ = BN_FIRST(l, m) - n_ * (S);                                   \
     for (int e_ = BN_FIRST(l, m); e_ < end_; e_ += BN_STEP) {                                        \
-        const int i = (n_ * (C) + (c)) * (S) + s_;                                                   \
+        const long i = ((long)n_ * (C) + (c)) * (S) + s_;                                            \
         __VA_ARGS__                                                                                  \
         s_ += r_; n_ += q_;                                                                          \
         if (s_ >= (S)) { s_ -= (S); ++n_; }                                                          \
@@ -62,11 +63,11 @@ void group_welford(__local float* scratch, float* count, float* mean, float* m2)
 // Training forward. Writes y, savedMean, savedInvStd; updates runningMean/Var in place:
 //     running ← decay·running + (1 − decay)·batch      (batch variance made unbiased: ·m/(m − 1))
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
-void batchnorm_forward_training(__global const float* x, int xOff, __global const float* gamma, int gOff,
-                                __global const float* beta, int bOff,
-                                __global float* runMean, int rmOff, __global float* runVar, int rvOff,
-                                __global float* y, int yOff, __global float* savedMean, int smOff,
-                                __global float* savedInvStd, int siOff,
+void batchnorm_forward_training(__global const float* x, long xOff, __global const float* gamma, long gOff,
+                                __global const float* beta, long bOff,
+                                __global float* runMean, long rmOff, __global float* runVar, long rvOff,
+                                __global float* y, long yOff, __global float* savedMean, long smOff,
+                                __global float* savedInvStd, long siOff,
                                 int N, int C, int S, float decay, float epsilon) {
     __local float scratch[3 * RED_WG];
     const int c = (int)get_group_id(0), l = (int)get_local_id(0);
@@ -78,7 +79,7 @@ void batchnorm_forward_training(__global const float* x, int xOff, __global cons
     // M2 = Σd² − (Σd)²/n subtraction does not cancel badly); then the items' (count, mean, M2)
     // are combined pairwise.
     const int first = BN_FIRST(l, m);
-    const float shift = first < m ? x[((first / S) * C + c) * S + first % S] : 0.0f;
+    const float shift = first < m ? x[((long)(first / S) * C + c) * S + first % S] : 0.0f;
     float count = 0.0f, s1 = 0.0f, s2 = 0.0f;
     BN_FOR_EACH(i, l, c, C, S, m,
         const float d = x[i] - shift;
@@ -104,11 +105,11 @@ void batchnorm_forward_training(__global const float* x, int xOff, __global cons
 
 // Inference forward, one work-item per row (n, c) of S values (one modulo per row; per
 // element it kept PoCL from vectorising): y = gamma·(x − runningMean)/sqrt(runningVar + ε) + beta.
-__kernel void batchnorm_forward_inference(__global const float* x, int xOff, __global const float* gamma, int gOff,
-                                          __global const float* beta, int bOff,
-                                          __global const float* runMean, int rmOff,
-                                          __global const float* runVar, int rvOff,
-                                          __global float* y, int yOff, int C, int S, float epsilon, int rows) {
+__kernel void batchnorm_forward_inference(__global const float* x, long xOff, __global const float* gamma, long gOff,
+                                          __global const float* beta, long bOff,
+                                          __global const float* runMean, long rmOff,
+                                          __global const float* runVar, long rvOff,
+                                          __global float* y, long yOff, int C, int S, float epsilon, int rows) {
     const int row = (int)get_global_id(0);
     if (row >= rows) return;
     const int c = row % C;
@@ -121,11 +122,11 @@ __kernel void batchnorm_forward_inference(__global const float* x, int xOff, __g
 // Backward of the training forward, one group per channel. With x̂ = (x − mean)·invStd:
 //     dbeta += Σdy,  dgamma += Σdy·x̂,  dx = gamma·invStd/m · (m·dy − Σdy − x̂·Σ(dy·x̂))
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
-void batchnorm_backward(__global const float* x, int xOff, __global const float* dy, int dyOff,
-                        __global const float* gamma, int gOff,
-                        __global const float* savedMean, int smOff, __global const float* savedInvStd, int siOff,
-                        __global float* dx, int dxOff, __global float* dgamma, int dgOff,
-                        __global float* dbeta, int dbOff, int N, int C, int S) {
+void batchnorm_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                        __global const float* gamma, long gOff,
+                        __global const float* savedMean, long smOff, __global const float* savedInvStd, long siOff,
+                        __global float* dx, long dxOff, __global float* dgamma, long dgOff,
+                        __global float* dbeta, long dbOff, int N, int C, int S) {
     __local float scratch[RED_WG];
     const int c = (int)get_group_id(0), l = (int)get_local_id(0);
     const int m = N * S;

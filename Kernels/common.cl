@@ -3,9 +3,12 @@
 // options from KernelConfig: GEMM_TSM/TSN/TSK/WPTM/WPTN (GEMM tiles), RED_WG (work-items
 // per reduction group, a power of two), and the ACT_*, LOSS_* and OPT_* codes (KernelCodes.swift).
 //
-// Conventions: every tensor argument is a (__global float*, int offset) pair, the offset in
-// elements; indices are int (the host checks sizes fit); kernels guard their own bounds, so
-// global sizes are rounded up to whole work-groups.
+// Conventions: every tensor argument is a (__global float*, long offset) pair, the offset in
+// elements. Indices from there are int (fast on every GPU): the host never lets one launch
+// index more than 2^31 − 1 elements of a tensor (DeviceLimits.maxLaunchElements; larger work
+// is split into launches), except where a kernel says it indexes in 64 bits (long). Kernels
+// guard their own bounds, so global sizes are rounded up to whole work-groups, and the host
+// may shrink any group that has no reqd_work_group_size to fit the device.
 
 #ifndef RED_WG
 #define RED_WG 64

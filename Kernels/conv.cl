@@ -15,7 +15,7 @@
 // launch and their index decoding dominated. Element (n, r, s = i·OW + j) goes to
 // col[colOff + r·rowStride + n·imageStride + s]: [n][r][s] for the forward pass
 // (rowStride = OH·OW), [r][n][s] for the filter gradient (imageStride = OH·OW).
-__kernel void im2col(__global const float* x, int xOff, __global float* col, int colOff,
+__kernel void im2col(__global const float* x, long xOff, __global float* col, long colOff,
                      int rowStride, int imageStride,
                      int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
                      int OH, int OW, int nb) {
@@ -52,8 +52,8 @@ __kernel void im2col(__global const float* x, int xOff, __global float* col, int
 // writes the row's sum to sums[sumsOff + o·sumStride + n] (float16 partial sums, then their
 // lanes pairwise): the bias gradient's per-image terms, from the rows it copies anyway
 // (a separate bias_grad pass read all of dy again).
-__kernel void nchw_to_cnhw(__global const float* x, int xOff, __global float* y, int yOff,
-                           int nb, int O, int S, __global float* sums, int sumsOff, int sumStride) {
+__kernel void nchw_to_cnhw(__global const float* x, long xOff, __global float* y, long yOff,
+                           int nb, int O, int S, __global float* sums, long sumsOff, int sumStride) {
     const int o = (int)get_global_id(0), n = (int)get_global_id(1);
     if (o >= O || n >= nb) return;
     __global const float* src = x + xOff + (n * O + o) * S;
@@ -80,7 +80,7 @@ __kernel void nchw_to_cnhw(__global const float* x, int xOff, __global float* y,
 
 // One work-item per input row (n, c, h) of the chunk: global = (H, C, nb); writes W cells of dx.
 // Each cell sums, in (p, q) order, the column entries that read it.
-__kernel void col2im(__global const float* col, int colOff, __global float* dx, int dxOff,
+__kernel void col2im(__global const float* col, long colOff, __global float* dx, long dxOff,
                      int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
                      int OH, int OW) {
     const int h = (int)get_global_id(0), c = (int)get_global_id(1), n = (int)get_global_id(2);

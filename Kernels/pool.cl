@@ -20,7 +20,7 @@ int window_argmax(__global const float* plane, int H, int W, int WH, int WW,
 // division does not vectorise) made these kernels ~0.25 GB/s on PoCL.
 
 // One work-item per output row i of one plane: global = (OH, N·C).
-__kernel void maxpool_forward(__global const float* x, int xOff, __global float* y, int yOff,
+__kernel void maxpool_forward(__global const float* x, long xOff, __global float* y, long yOff,
                               int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
                               int OH, int OW, int planes) {
     const int i = (int)get_global_id(0), plane = (int)get_global_id(1);
@@ -41,8 +41,8 @@ int2 covering(int h, int win, int s, int pad, int outSize) {
 // One work-item per input row h of one plane: global = (H, N·C); writes W cells of dx. The row
 // is zeroed, then every window that covers row h adds its gradient to its argmax cell if that
 // cell lies in the row. A cell's terms arrive in (i, j) order, as a per-cell gather would add them.
-__kernel void maxpool_backward(__global const float* x, int xOff, __global const float* dy, int dyOff,
-                               __global float* dx, int dxOff,
+__kernel void maxpool_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                               __global float* dx, long dxOff,
                                int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
                                int OH, int OW, int planes) {
     const int h = (int)get_global_id(0), plane = (int)get_global_id(1);
@@ -89,7 +89,7 @@ void argmax2x2_8(__global const float* r0, __global const float* r1, float8* m, 
 }
 
 // global = (OH, planes = N·C)
-__kernel void maxpool2x2_forward(__global const float* x, int xOff, __global float* y, int yOff,
+__kernel void maxpool2x2_forward(__global const float* x, long xOff, __global float* y, long yOff,
                                  int H, int W, int OH, int OW, int planes) {
     const int i = (int)get_global_id(0), plane = (int)get_global_id(1);
     if (i >= OH || plane >= planes) return;
@@ -109,8 +109,8 @@ __kernel void maxpool2x2_forward(__global const float* x, int xOff, __global flo
 
 // global = (OH, planes = N·C); the item of output row i writes input rows 2i and 2i + 1, and
 // the last one also the rows below every window (cells outside every window get 0).
-__kernel void maxpool2x2_backward(__global const float* x, int xOff, __global const float* dy, int dyOff,
-                                  __global float* dx, int dxOff, int H, int W, int OH, int OW, int planes) {
+__kernel void maxpool2x2_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                                  __global float* dx, long dxOff, int H, int W, int OH, int OW, int planes) {
     const int i = (int)get_global_id(0), plane = (int)get_global_id(1);
     if (i >= OH || plane >= planes) return;
     __global const float* r0 = x + xOff + (plane * H + 2 * i) * W;
@@ -147,7 +147,7 @@ int window_cells(int H, int W, int WH, int WW, int sH, int sW, int pT, int pL, i
     return (min(h0 + WH, H) - max(h0, 0)) * (min(w0 + WW, W) - max(w0, 0));
 }
 
-__kernel void avgpool_forward(__global const float* x, int xOff, __global float* y, int yOff,
+__kernel void avgpool_forward(__global const float* x, long xOff, __global float* y, long yOff,
                               int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
                               int OH, int OW, int total) {
     int e = (int)get_global_id(0);
@@ -161,7 +161,7 @@ __kernel void avgpool_forward(__global const float* x, int xOff, __global float*
     y[yOff + e] = sum / (float)window_cells(H, W, WH, WW, sH, sW, pT, pL, i, j);
 }
 
-__kernel void avgpool_backward(__global const float* dy, int dyOff, __global float* dx, int dxOff,
+__kernel void avgpool_backward(__global const float* dy, long dyOff, __global float* dx, long dxOff,
                                int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
                                int OH, int OW, int total) {
     int e = (int)get_global_id(0);

@@ -1,18 +1,24 @@
 import Kiln
 
-// activation.cl: activations, bias add and gradient, element-wise add.
+// activation.cl: activations, bias add and gradient, element-wise add. Launches larger than one
+// launch's index range (`DeviceLimits.maxLaunchElements`) are split into slices.
 extension OpenCLBackend {
     public func activationForward(_ f: ActivationFunction, input: Tensor, output: Tensor) throws {
         precondition(input.count == output.count, "activation tensors differ in size")
         try locked {
             if case .softmax = f {
                 let k = input.shape.dims.last ?? 1
-                let rows = input.count / max(k, 1)
-                try launch(SoftmaxForwardKernel(x: arg(input), y: arg(output), rows: rows, K: k), count: rows)
+                try forEachSlice(input.count / max(k, 1), itemSize: k) { r0, rows in
+                    try launch(SoftmaxForwardKernel(x: arg(input, from: r0 * k, count: rows * k),
+                                                    y: arg(output, from: r0 * k, count: rows * k), rows: rows, K: k), count: rows)
+                }
             } else {
                 guard let name = f.kernelSuffix else { return try copyIfDistinct(input, output) }
-                try launch(ActivationForwardKernel(alpha: f.kernelAlpha, x: arg(input), y: arg(output), count: input.count),
-                           kernel: "activation_forward_" + name, count: input.count)
+                try forEachSlice(input.count, itemSize: 1) { e0, n in
+                    try launch(ActivationForwardKernel(alpha: f.kernelAlpha, x: arg(input, from: e0, count: n),
+                                                       y: arg(output, from: e0, count: n), count: n),
+                               kernel: "activation_forward_" + name, count: n)
+                }
             }
         }
     }
@@ -22,14 +28,20 @@ extension OpenCLBackend {
         try locked {
             if case .softmax = f {
                 let k = output.shape.dims.last ?? 1
-                let rows = output.count / max(k, 1)
-                try launch(SoftmaxBackwardKernel(y: arg(output), dy: arg(outputGrad), dx: arg(inputGrad), rows: rows, K: k),
-                           count: rows)
+                try forEachSlice(output.count / max(k, 1), itemSize: k) { r0, rows in
+                    try launch(SoftmaxBackwardKernel(y: arg(output, from: r0 * k, count: rows * k),
+                                                     dy: arg(outputGrad, from: r0 * k, count: rows * k),
+                                                     dx: arg(inputGrad, from: r0 * k, count: rows * k), rows: rows, K: k),
+                               count: rows)
+                }
             } else {
                 guard let name = f.kernelSuffix else { return try copyIfDistinct(outputGrad, inputGrad) }
-                try launch(ActivationBackwardKernel(alpha: f.kernelAlpha, y: arg(output), dy: arg(outputGrad),
-                                                    dx: arg(inputGrad), count: output.count),
-                           kernel: "activation_backward_" + name, count: output.count)
+                try forEachSlice(output.count, itemSize: 1) { e0, n in
+                    try launch(ActivationBackwardKernel(alpha: f.kernelAlpha, y: arg(output, from: e0, count: n),
+                                                        dy: arg(outputGrad, from: e0, count: n),
+                                                        dx: arg(inputGrad, from: e0, count: n), count: n),
+                               kernel: "activation_backward_" + name, count: n)
+                }
             }
         }
     }
@@ -37,9 +49,13 @@ extension OpenCLBackend {
     public func biasAdd(_ x: Tensor, bias: Tensor, channels: Int) throws {
         precondition(bias.count == channels && x.count % max(channels, 1) == 0, "bias does not match \(x.shape)")
         try locked {
-            let s = spatial(x, channels), rows = x.count / max(s, 1)
-            try launch(BiasAddKernel(x: arg(x), bias: arg(bias), C: channels, S: s, rows: rows),
-                       global: [rows], local: [config.elementwiseGroupSize], bytes: 8 * Double(x.count))
+            // Slices of whole images, so row % C stays the channel.
+            let s = spatial(x, channels), image = channels * s
+            try forEachSlice(x.count / max(image, 1), itemSize: image) { n0, nb in
+                try launch(BiasAddKernel(x: arg(x, from: n0 * image, count: nb * image), bias: arg(bias), C: channels, S: s,
+                                         rows: nb * channels),
+                           global: [nb * channels], local: [config.elementwiseGroupSize], bytes: 8 * Double(nb * image))
+            }
         }
     }
 
@@ -48,14 +64,20 @@ extension OpenCLBackend {
                      "bias gradient does not match \(outputGrad.shape)")
         try locked {
             let s = spatial(outputGrad, channels)
-            try launch(BiasGradKernel(dy: arg(outputGrad), db: arg(biasGrad), N: outputGrad.count / max(channels * s, 1),
+            // The kernel indexes dy in 64-bit: a reduction over the whole batch is one launch.
+            try launch(BiasGradKernel(dy: wide(outputGrad), db: arg(biasGrad), N: outputGrad.count / max(channels * s, 1),
                                       C: channels, S: s), groups: channels)
         }
     }
 
     public func add(_ a: Tensor, _ b: Tensor, into out: Tensor) throws {
         precondition(a.count == b.count && a.count == out.count, "add of tensors of different sizes")
-        try locked { try launch(AddTensorsKernel(a: arg(a), b: arg(b), out: arg(out), count: out.count), count: out.count) }
+        try locked {
+            try forEachSlice(out.count, itemSize: 1) { e0, n in
+                try launch(AddTensorsKernel(a: arg(a, from: e0, count: n), b: arg(b, from: e0, count: n),
+                                            out: arg(out, from: e0, count: n), count: n), count: n)
+            }
+        }
     }
 
     /// S of x viewed as [batch, channels, S], batch being the outermost dimension.

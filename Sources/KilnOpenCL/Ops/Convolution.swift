@@ -1,7 +1,8 @@
 import Kiln
 
 // conv.cl: im2col + GEMM, batch split into chunks whose column matrix fits the workspace
-// budget (`KernelConfig.workspaceBytes`). A 1×1, stride-1, unpadded convolution is a plain
+// budget (`KernelConfig.workspaceBytes`) and whose every operand fits one launch's index
+// range (`DeviceLimits.maxLaunchElements`). A 1×1, stride-1, unpadded convolution is a plain
 // GEMM on the input and skips im2col.
 extension OpenCLBackend {
     public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
@@ -43,8 +44,8 @@ extension OpenCLBackend {
                                 b: memory(outputGrad), outputGrad.offset + n0 * g.outChannels * s,
                                 c: target.0, target.1)
                 if let col {
-                    try launch(Col2ImKernel(col: KernelTensor(memory: col, offset: 0),
-                                            dx: KernelTensor(memory: memory(inputGrad), offset: inputGrad.offset + n0 * perImage),
+                    try launch(Col2ImKernel(col: KernelTensor(memory: col, offset: 0, extent: nb * k * s),
+                                            dx: arg(inputGrad, from: n0 * perImage, count: nb * perImage),
                                             geometry: ConvKernelGeometry(g)),
                                global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight, planes: g.inChannels),
                                bytes: 4 * Double(nb * (k * s + perImage)))
@@ -69,9 +70,10 @@ extension OpenCLBackend {
             for n0 in stride(from: 0, to: g.batch, by: chunk) {
                 let nb = min(chunk, g.batch - n0)
                 try im2col(g, input: input, firstImage: n0, images: nb, into: col.memory, rowStride: nb * s, imageStride: s)
-                try launch(NCHWToCNHWKernel(x: KernelTensor(memory: memory(outputGrad), offset: outputGrad.offset + n0 * o * s),
-                                            y: KernelTensor(memory: dyT.memory, offset: 0), nb: nb, O: o, S: s,
-                                            sums: KernelTensor(memory: rowSums?.memory ?? dyT.memory, offset: n0),
+                try launch(NCHWToCNHWKernel(x: arg(outputGrad, from: n0 * o * s, count: nb * o * s),
+                                            y: KernelTensor(memory: dyT.memory, offset: 0, extent: nb * o * s), nb: nb, O: o, S: s,
+                                            sums: KernelTensor(memory: rowSums?.memory ?? dyT.memory, offset: n0,
+                                                               extent: rowSums == nil ? 0 : o * g.batch),
                                             sumStride: rowSums == nil ? 0 : g.batch),
                            global: [o, nb], local: Array(rowGroup(o, planes: nb).prefix(2)), bytes: 4 * Double(2 * nb * o * s))
                 var d = GemmDescriptor(m: o, n: k, k: nb * s, transposeB: true, beta: 1)
@@ -96,9 +98,11 @@ extension OpenCLBackend {
         for n0 in stride(from: 0, to: g.batch, by: chunk) { try body(n0, min(chunk, g.batch - n0), col?.memory) }
     }
 
-    /// Images per chunk so one chunk's workspace stays within the budget (at least one).
+    /// Images per chunk so one chunk's workspace stays within the budget and no operand of a
+    /// chunk (input, output, workspace) passes one launch's index range (at least one image).
     private func chunkSize(_ g: Conv2DGeometry, floatsPerImage: Int) -> Int {
-        max(1, min(g.batch, config.workspaceBytes / max(4 * floatsPerImage, 1)))
+        let largest = max(floatsPerImage, g.inChannels * g.inHeight * g.inWidth, g.outChannels * g.outHeight * g.outWidth, 1)
+        return max(1, min(g.batch, config.workspaceBytes / max(4 * floatsPerImage, 1), limits.maxLaunchElements / largest))
     }
 
     /// Work-group of the row-per-item kernels (im2col, col2im, pooling): up to 32 rows of one plane
@@ -111,9 +115,10 @@ extension OpenCLBackend {
 
     private func im2col(_ g: Conv2DGeometry, input: Tensor, firstImage: Int, images: Int, into col: CLMemory,
                         rowStride: Int, imageStride: Int) throws {
-        try launch(Im2ColKernel(x: KernelTensor(memory: memory(input),
-                                                offset: input.offset + firstImage * g.inChannels * g.inHeight * g.inWidth),
-                                col: KernelTensor(memory: col, offset: 0), rowStride: rowStride, imageStride: imageStride,
+        let perImage = g.inChannels * g.inHeight * g.inWidth
+        try launch(Im2ColKernel(x: arg(input, from: firstImage * perImage, count: images * perImage),
+                                col: KernelTensor(memory: col, offset: 0, extent: images * g.reductionLength * g.outHeight * g.outWidth),
+                                rowStride: rowStride, imageStride: imageStride,
                                 geometry: ConvKernelGeometry(g), nb: images),
                    global: [g.reductionLength, images], local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)),
                    bytes: 4 * Double(images * (g.reductionLength * g.outHeight * g.outWidth + g.inChannels * g.inHeight * g.inWidth)))
