@@ -157,20 +157,26 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
 
     /// Makes `names` of `program` (built apart from the ops' program) launchable by name.
     func adopt(_ names: [String], of program: CLProgram) throws {
-        for name in names where kernels[name] == nil { kernels[name] = try CLKernel(program: program, name: name) }
+        for name in names where kernels[name] == nil { kernels[name] = try prepared(CLKernel(program: program, name: name)) }
         adoptedPrograms.append(program)
     }
 
     func kernel(_ name: String) throws -> CLKernel {
         if let k = kernels[name] { return k }
-        let k = try CLKernel(program: program, name: name)
+        let k = try prepared(CLKernel(program: program, name: name))
+        kernels[name] = k
+        return k
+    }
+
+    /// `k` with its launch limits read (the device's, possibly lowered, and the compiled
+    /// kernel's); throws when its local memory does not fit the device.
+    private func prepared(_ k: CLKernel) throws -> CLKernel {
         let local = k.localMemoryBytes(on: context.device)
         guard local <= limits.localMemoryBytes else {
-            throw OpenCLError.invalidLaunch("kernel \(name) uses \(local) bytes of local memory, the device has \(limits.localMemoryBytes)")
+            throw OpenCLError.invalidLaunch("kernel \(k.name) uses \(local) bytes of local memory, the device has \(limits.localMemoryBytes)")
         }
         k.maxGroup = min(limits.maxWorkGroupSize, k.maxGroupSize(on: context.device))
         k.requiredGroup = k.requiredGroup(on: context.device)
-        kernels[name] = k
         return k
     }
 
@@ -178,13 +184,20 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     /// than that (or than the device allows); nil when every required group fits.
     private static func smallestAllowedGroup(_ program: CLProgram, device: CLDevice, limits: DeviceLimits) -> Int? {
         var smallest: Int?
-        for name in program.kernelNames {
+        for name in requiredGroupKernels {
             guard let k = try? CLKernel(program: program, name: name), let required = k.requiredGroup(on: device) else { continue }
             let allowed = min(limits.maxWorkGroupSize, k.maxGroupSize(on: device))
             if required.reduce(1, *) > allowed { smallest = min(smallest ?? allowed, allowed) }
         }
         return smallest
     }
+
+    /// The kernels whose source fixes their group (`reqd_work_group_size`): only these are
+    /// created and queried at start-up (a driver may compile a kernel to answer the query).
+    static let requiredGroupKernels: [String] = {
+        let pattern = #/reqd_work_group_size\((?:[^()]|\([^()]*\))*\)\)\)\s*void\s+(\w+)/#
+        return programSource.matches(of: pattern).map { String($0.output.1) }
+    }()
 
     /// `local` as this kernel may run it: its required group if it has one, else clamped to
     /// the device's and the compiled kernel's limits. Throws when even that does not fit.

@@ -14,8 +14,7 @@ struct SmallDeviceCheckTests {
     func everyOpFitsSmallGroupsAndLocalMemory(maxGroup: Int) throws {
         let limits = DeviceLimits(maxWorkGroupSize: maxGroup, maxWorkItemSizes: [maxGroup, maxGroup, maxGroup],
                                   localMemoryBytes: 4096)
-        let device = try OpenCLBackend(spec: "opencl", limits: limits)
-        device.poisonsWorkspaces = true
+        let device = try OpenCLBackend(spec: "opencl", poisonWorkspaces: true, limits: limits)
         #expect(device.limits.maxWorkGroupSize == maxGroup && device.limits.localMemoryBytes == 4096)
         #expect(device.config.reductionGroupSize <= maxGroup && !device.config.gemmPacked)
         #expect(device.config.gemmGroup.x * device.config.gemmGroup.y <= maxGroup)
@@ -36,8 +35,7 @@ struct LaunchSplittingCheckTests {
     static let limit = 1000
 
     @Test func splitOpsMatchReference() throws {
-        let device = try OpenCLBackend(spec: "opencl", limits: Self.limits)
-        device.poisonsWorkspaces = true
+        let device = try OpenCLBackend(spec: "opencl", poisonWorkspaces: true, limits: Self.limits)
         // GEMM, dense layers and losses are single launches over their operands (they meet no
         // tensor near 2^31 elements in the networks Kiln builds); every other op splits.
         let cases = OpCheckSuite.cases(small: true, only: ["conv2d", "maxPool", "avgPool", "batchNorm", "dropout",
