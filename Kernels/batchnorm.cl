@@ -151,3 +151,145 @@ void batchnorm_backward(__global const float* x, long xOff, __global const float
         dx[i] = k * ((float)m * dy[i] - sumDy - xhat * sumDyXhat);
     )
 }
+
+// ---- GPU family: statistics and gradients over many groups per channel, then a pass per
+// channel that combines the groups' partials in order, then one work-item per element.
+// CHUNK_FOR_EACH (common.cl) gives each group its chunk of the channel.
+
+// Training statistics, pass 1: partials[(c·chunks + chunk)·3 ..] = (count, mean, M2) of the
+// chunk, by shifted sums per item and group_welford across the group (as the CPU kernel).
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void batchnorm_stats_partial(__global const float* x, long xOff, __global float* partials, int N, int C, int S, int chunks) {
+    __local float scratch[3 * RED_WG];
+    const int c = (int)get_group_id(1), m = N * S;
+    x += xOff;
+    // Shift: the first value of the item's share (within the data, so no bad cancellation).
+    const int len = (m + chunks - 1) / chunks, first = (int)get_group_id(0) * len + (int)get_local_id(0);
+    const float shift = first < min(m, ((int)get_group_id(0) + 1) * len)
+        ? x[((long)(first / S) * C + c) * S + first % S] : 0.0f;
+    float count = 0.0f, s1 = 0.0f, s2 = 0.0f;
+    CHUNK_FOR_EACH(i, c, C, S, m, chunks,
+        const float d = x[i] - shift;
+        count += 1.0f;
+        s1 += d;
+        s2 += d * d;
+    )
+    float mean = count > 0.0f ? shift + s1 / count : 0.0f;
+    float m2 = count > 0.0f ? fmax(s2 - s1 * (s1 / count), 0.0f) : 0.0f;
+    group_welford(scratch, &count, &mean, &m2);
+    if (get_local_id(0) == 0) {
+        __global float* p = partials + (c * chunks + (int)get_group_id(0)) * 3;
+        p[0] = count; p[1] = mean; p[2] = m2;
+    }
+}
+
+// Pass 2, one work-item per channel: combines the chunks in order (Chan et al.), writes
+// savedMean and savedInvStd and updates the running statistics as batchnorm_forward_training.
+__kernel void batchnorm_stats_finish(__global const float* partials, int chunks, int C, int m, float decay, float epsilon,
+                                     __global float* runMean, long rmOff, __global float* runVar, long rvOff,
+                                     __global float* savedMean, long smOff, __global float* savedInvStd, long siOff) {
+    const int c = (int)get_global_id(0);
+    if (c >= C) return;
+    float count = 0.0f, mean = 0.0f, m2 = 0.0f;
+    for (int k = 0; k < chunks; ++k) {
+        __global const float* p = partials + (c * chunks + k) * 3;
+        const float nb = p[0], n = count + nb;
+        if (nb > 0.0f) {
+            const float delta = p[1] - mean;
+            m2 = m2 + p[2] + delta * delta * (count * nb / n);
+            mean = count > 0.0f ? mean + delta * (nb / n) : p[1];
+            count = n;
+        }
+    }
+    const float var = m2 / (float)m;
+    const float invStd = 1.0f / sqrt(var + epsilon);
+    savedMean[smOff + c] = mean;
+    savedInvStd[siOff + c] = invStd;
+    float unbiased = m > 1 ? var * (float)m / (float)(m - 1) : var;
+    runMean[rmOff + c] = decay * runMean[rmOff + c] + (1.0f - decay) * mean;
+    runVar[rvOff + c] = decay * runVar[rvOff + c] + (1.0f - decay) * unbiased;
+}
+
+// Pass 3 (and inference): y = gamma·(x − mean)·invStd + beta per element e of whole images
+// ([N, C, S], global = count), from per-channel mean and invStd (training: the batch's;
+// inference: see batchnorm_forward_inference_gpu).
+__kernel void batchnorm_normalize_gpu(__global const float* x, long xOff, __global const float* gamma, long gOff,
+                                      __global const float* beta, long bOff, __global const float* mean, long mOff,
+                                      __global const float* invStd, long iOff, __global float* y, long yOff,
+                                      int C, int S, int count) {
+    const int e = (int)get_global_id(0);
+    if (e >= count) return;
+    const int c = (e / S) % C;
+    y[yOff + e] = gamma[gOff + c] * (x[xOff + e] - mean[mOff + c]) * invStd[iOff + c] + beta[bOff + c];
+}
+
+// Inference, one work-item per element: the formula of batchnorm_forward_inference.
+__kernel void batchnorm_forward_inference_gpu(__global const float* x, long xOff, __global const float* gamma, long gOff,
+                                              __global const float* beta, long bOff,
+                                              __global const float* runMean, long rmOff,
+                                              __global const float* runVar, long rvOff,
+                                              __global float* y, long yOff, int C, int S, float epsilon, int count) {
+    const int e = (int)get_global_id(0);
+    if (e >= count) return;
+    const int c = (e / S) % C;
+    const float sd = sqrt(runVar[rvOff + c] + epsilon);
+    y[yOff + e] = gamma[gOff + c] * (x[xOff + e] - runMean[rmOff + c]) / sd + beta[bOff + c];
+}
+
+// Backward, pass 1: partials[(c·chunks + chunk)·2 ..] = (Σdy, Σdy·x̂) over the chunk.
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void batchnorm_backward_partial(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                                __global const float* savedMean, long smOff, __global const float* savedInvStd, long siOff,
+                                __global float* partials, int N, int C, int S, int chunks) {
+    __local float scratch[RED_WG];
+    const int c = (int)get_group_id(1);
+    const float mean = savedMean[smOff + c], invStd = savedInvStd[siOff + c];
+    x += xOff;
+    dy += dyOff;
+    float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
+    CHUNK_FOR_EACH(i, c, C, S, N * S, chunks,
+        kahan_add(&s1, &c1, dy[i]);
+        kahan_add(&s2, &c2, dy[i] * (x[i] - mean) * invStd);
+    )
+    const float sumDy = group_sum(scratch, s1);
+    const float sumDyXhat = group_sum(scratch, s2);
+    if (get_local_id(0) == 0) {
+        __global float* p = partials + (c * chunks + (int)get_group_id(0)) * 2;
+        p[0] = sumDy; p[1] = sumDyXhat;
+    }
+}
+
+// Backward, pass 2, one work-item per channel: adds the chunks' sums in order (Kahan),
+// dbeta += Σdy, dgamma += Σdy·x̂, and leaves the two sums in sums[c·2 ..] for pass 3.
+__kernel void batchnorm_backward_finish(__global const float* partials, int chunks, int C,
+                                        __global float* dgamma, long dgOff, __global float* dbeta, long dbOff,
+                                        __global float* sums) {
+    const int c = (int)get_global_id(0);
+    if (c >= C) return;
+    float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
+    for (int k = 0; k < chunks; ++k) {
+        kahan_add(&s1, &c1, partials[(c * chunks + k) * 2]);
+        kahan_add(&s2, &c2, partials[(c * chunks + k) * 2 + 1]);
+    }
+    dbeta[dbOff + c] += s1;
+    dgamma[dgOff + c] += s2;
+    sums[c * 2] = s1;
+    sums[c * 2 + 1] = s2;
+}
+
+// Backward, pass 3: dx = gamma·invStd/m · (m·dy − Σdy − x̂·Σ(dy·x̂)) per element of whole
+// images (global = count), m = N·S of the whole batch.
+__kernel void batchnorm_backward_dx_gpu(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                                        __global const float* gamma, long gOff,
+                                        __global const float* savedMean, long smOff,
+                                        __global const float* savedInvStd, long siOff,
+                                        __global const float* sums, __global float* dx, long dxOff,
+                                        int C, int S, int m, int count) {
+    const int e = (int)get_global_id(0);
+    if (e >= count) return;
+    const int c = (e / S) % C;
+    const float mean = savedMean[smOff + c], invStd = savedInvStd[siOff + c];
+    const float k = gamma[gOff + c] * invStd / (float)m;
+    const float xhat = (x[xOff + e] - mean) * invStd;
+    dx[dxOff + e] = k * ((float)m * dy[dyOff + e] - sums[c * 2] - xhat * sums[c * 2 + 1]);
+}

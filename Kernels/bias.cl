@@ -46,3 +46,26 @@ __kernel void bias_grad_from_rows(__global const float* sums, int N, __global fl
     for (int n = 0; n < N; ++n) kahan_add(&sum, &comp, sums[o * N + n]);
     db[dbOff + o] += sum;
 }
+
+// ---- GPU family (see conv.cl).
+
+// bias_add_gpu: x[e] += bias[(e / S) % C], one work-item per element: global = count (whole
+// images, so e / S % C is the channel).
+__kernel void bias_add_gpu(__global float* x, long xOff, __global const float* bias, long bOff, int C, int S, int count) {
+    const int e = (int)get_global_id(0);
+    if (e < count) x[xOff + e] += bias[bOff + (e / S) % C];
+}
+
+// bias_grad_partial: partials[c·chunks + chunk] = Σ of the chunk of channel c (Kahan per item,
+// pairwise across the group; CHUNK_FOR_EACH of common.cl). bias_grad_from_rows then adds each channel's partials, in order,
+// into db: the two passes are deterministic.
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void bias_grad_partial(__global const float* dy, long dyOff, __global float* partials, int N, int C, int S, int chunks) {
+    __local float scratch[RED_WG];
+    const int c = (int)get_group_id(1);
+    float sum = 0.0f, comp = 0.0f;
+    dy += dyOff;
+    CHUNK_FOR_EACH(i, c, C, S, N * S, chunks, kahan_add(&sum, &comp, dy[i]);)
+    const float total = group_sum(scratch, sum);
+    if (get_local_id(0) == 0) partials[c * chunks + get_group_id(0)] = total;
+}

@@ -41,3 +41,18 @@ float group_sum(__local float* scratch, float v) {
     barrier(CLK_LOCAL_MEM_FENCE);
     return total;
 }
+
+// Per-channel reductions spread over many groups: group (chunk, c) of a [chunks·RED_WG, C]
+// launch sums chunk `chunk` of channel c's m = N·S values, items taking every RED_WG-th
+// value from the chunk's start (neighbouring items read neighbouring words). Chunk k covers
+// [k·len, min(m, (k + 1)·len)) with len = ceil(m / chunks). Indices are 64-bit: the whole
+// batch is one launch.
+#define CHUNK_FOR_EACH(i, c, C, S, m, chunks, ...) {                                                  \
+    const int len_ = ((m) + (chunks) - 1) / (chunks), k_ = (int)get_group_id(0);                     \
+    const int end_ = min((m), (k_ + 1) * len_);                                                      \
+    for (int e_ = k_ * len_ + (int)get_local_id(0); e_ < end_; e_ += RED_WG) {                       \
+        const int n_ = e_ / (S), s_ = e_ - n_ * (S);                                                 \
+        const long i = ((long)n_ * (C) + (c)) * (S) + s_;                                            \
+        __VA_ARGS__                                                                                  \
+    }                                                                                                \
+}

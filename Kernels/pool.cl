@@ -175,3 +175,37 @@ __kernel void avgpool_backward(__global const float* dy, long dyOff, __global fl
             sum += dyp[i * OW + j] / (float)window_cells(H, W, WH, WW, sH, sW, pT, pL, i, j);
     dx[dxOff + e] = sum;
 }
+
+// ---- GPU family (see conv.cl): one work-item per element written, consecutive items on
+// consecutive addresses. Both cover the 2×2 case too.
+
+// maxpool_forward_gpu: output cell e = (plane·OH + i)·OW + j: global = planes·OH·OW.
+__kernel void maxpool_forward_gpu(__global const float* x, long xOff, __global float* y, long yOff,
+                                  int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
+                                  int OH, int OW, int planes) {
+    const int e = (int)get_global_id(0);
+    if (e >= planes * OH * OW) return;
+    const int j = e % OW, t = e / OW, i = t % OH, plane = t / OH;
+    __global const float* xp = x + xOff + plane * H * W;
+    y[yOff + e] = xp[window_argmax(xp, H, W, WH, WW, sH, sW, pT, pL, i, j)];
+}
+
+// maxpool_backward_gpu: input cell e = (plane·H + h)·W + w: global = planes·H·W. Sums the
+// gradients of the windows whose argmax it is, in (i, j) order from 0 (as maxpool_backward).
+__kernel void maxpool_backward_gpu(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                                   __global float* dx, long dxOff,
+                                   int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
+                                   int OH, int OW, int planes) {
+    const int e = (int)get_global_id(0);
+    if (e >= planes * H * W) return;
+    const int w = e % W, t = e / W, h = t % H, plane = t / H;
+    __global const float* xp = x + xOff + plane * H * W;
+    __global const float* dyp = dy + dyOff + plane * OH * OW;
+    const int2 ri = covering(h, WH, sH, pT, OH), rj = covering(w, WW, sW, pL, OW);
+    const int cell = h * W + w;
+    float sum = 0.0f;
+    for (int i = ri.x; i <= ri.y; ++i)
+        for (int j = rj.x; j <= rj.y; ++j)
+            if (window_argmax(xp, H, W, WH, WW, sH, sW, pT, pL, i, j) == cell) sum += dyp[i * OW + j];
+    dx[dxOff + e] = sum;
+}

@@ -28,11 +28,13 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
     /// after another, so the strided order touched a new cache line per element; GPUs keep
     /// the strided order, where neighbouring items read neighbouring words.
     public var contiguousReductions: Bool
+    /// CPU- or GPU-shaped kernels for the ops whose work differs (see `KernelFamily`).
+    public var kernelFamily: KernelFamily
 
     public init(gemmTileM: Int, gemmTileN: Int, gemmTileK: Int, gemmWorkM: Int, gemmWorkN: Int,
                 reductionGroupSize: Int, elementwiseGroupSize: Int,
                 correctlyRoundedDivideSqrt: Bool, workspaceBytes: Int, gemmPacked: Bool = false,
-                contiguousReductions: Bool = false) {
+                contiguousReductions: Bool = false, kernelFamily: KernelFamily = .cpu) {
         precondition(gemmTileM % gemmWorkM == 0 && gemmTileN % gemmWorkN == 0, "tiles must divide by work per item")
         precondition(reductionGroupSize > 0 && reductionGroupSize & (reductionGroupSize - 1) == 0,
                      "reduction group size must be a power of two")
@@ -43,6 +45,13 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         self.workspaceBytes = workspaceBytes
         self.gemmPacked = gemmPacked
         self.contiguousReductions = contiguousReductions
+        self.kernelFamily = kernelFamily
+    }
+
+    /// Chunks per channel of the GPU family's per-channel reductions over m values: at least
+    /// four values per work-item, at most 256 chunks (C·chunks groups: hundreds at batch 32).
+    func reductionChunks(_ m: Int) -> Int {
+        max(1, min((m + 4 * reductionGroupSize - 1) / (4 * reductionGroupSize), 256))
     }
 
     /// The GEMM work-group shape: (columns, rows) of work-items.
@@ -75,7 +84,7 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
             correctlyRoundedDivideSqrt: device.hasCorrectlyRoundedDivideSqrt,
             workspaceBytes: min(64 << 20, memory / 8, allocation),
             gemmPacked: !device.isGPU && local >= PackedGemmBlocking.localBytes,
-            contiguousReductions: !device.isGPU)
+            contiguousReductions: !device.isGPU, kernelFamily: device.isGPU ? .gpu : .cpu)
     }
 
     /// The `clBuildProgram` options (part of the binary cache key).
@@ -94,6 +103,6 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         (gemmPacked ? "gemm packed \(PackedGemmBlocking.mr)x\(PackedGemmBlocking.nr) register tile, "
             : "gemm \(gemmTileM)x\(gemmTileN)x\(gemmTileK) (\(gemmWorkM)x\(gemmWorkN) per item), ")
             + "reduction group \(reductionGroupSize)" + (contiguousReductions ? " (contiguous runs)" : "")
-            + ", element-wise group \(elementwiseGroupSize)"
+            + ", element-wise group \(elementwiseGroupSize), \(kernelFamily.rawValue) kernels"
     }
 }

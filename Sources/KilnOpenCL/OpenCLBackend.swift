@@ -49,10 +49,11 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
 
     /// Opens the device named by `spec` ("opencl" or "opencl:P:D", see `OpenCLDeviceSpec`).
     public convenience init(spec: String = "opencl", profiling: Bool = false, config: KernelConfig? = nil,
-                            poisonWorkspaces: Bool = false, limits: DeviceLimits? = nil,
+                            poisonWorkspaces: Bool = false, limits: DeviceLimits? = nil, kernelFamily: KernelFamily? = nil,
                             cacheDirectory: URL? = OpenCLBackend.defaultCacheDirectory) throws {
         try self.init(try OpenCLDeviceSpec(parsing: spec), profiling: profiling, config: config,
-                      poisonWorkspaces: poisonWorkspaces, limits: limits, cacheDirectory: cacheDirectory)
+                      poisonWorkspaces: poisonWorkspaces, limits: limits, kernelFamily: kernelFamily,
+                      cacheDirectory: cacheDirectory)
     }
 
     /// - Parameters:
@@ -61,9 +62,11 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     ///   - poisonWorkspaces: NaN-fill every scratch buffer before use (see `poisonsWorkspaces`).
     ///   - limits: lower limits than the device's to size everything against (a test pretends
     ///     to be a small device this way); nil: the device's own.
+    ///   - kernelFamily: CPU- or GPU-shaped kernels whatever the device (and `config`) says;
+    ///     nil: the config's (from the device type).
     ///   - cacheDirectory: where compiled programs are kept; nil disables the disk cache.
     public init(_ spec: OpenCLDeviceSpec, profiling: Bool = false, config: KernelConfig? = nil,
-                poisonWorkspaces: Bool = false, limits: DeviceLimits? = nil,
+                poisonWorkspaces: Bool = false, limits: DeviceLimits? = nil, kernelFamily: KernelFamily? = nil,
                 cacheDirectory: URL? = OpenCLBackend.defaultCacheDirectory) throws {
         poisonsWorkspaces = poisonWorkspaces
         let clDevice = try spec.resolve()
@@ -100,6 +103,7 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
             chosen = fitted.applying(tuningLoad.tuning)
             (program, outcome) = try cache.program(context: context, source: Self.programSource, options: chosen.buildOptions)
         }
+        if let kernelFamily { chosen.kernelFamily = kernelFamily }
         self.config = chosen
         self.program = program
         programBuild = ProgramBuildReport(
@@ -247,8 +251,9 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     }
 
     /// One work-item per element, in element-wise groups.
-    func launch<A: KernelArguments>(_ arguments: A, kernel name: String = A.kernelName, count: Int) throws {
-        try launch(arguments, kernel: name, global: [count], local: [config.elementwiseGroupSize])
+    func launch<A: KernelArguments>(_ arguments: A, kernel name: String = A.kernelName, count: Int,
+                                     bytes: Double? = nil) throws {
+        try launch(arguments, kernel: name, global: [count], local: [config.elementwiseGroupSize], bytes: bytes)
     }
 
     /// One group of `reductionGroupSize` items per `groups`.

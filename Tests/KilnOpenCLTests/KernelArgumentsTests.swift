@@ -104,7 +104,7 @@ struct LaunchLimitTests {
     @Test func requiredGroupKernelsAreFoundInTheSource() {
         let names = OpenCLBackend.requiredGroupKernels
         for name in ["gemm_tiled", "reduce_sum", "bias_grad", "batchnorm_forward_training", "batchnorm_backward",
-                     "pack_panels", "gemm_local"] {
+                     "bias_grad_partial", "batchnorm_stats_partial", "batchnorm_backward_partial", "pack_panels", "gemm_local"] {
             #expect(names.contains(name), "\(name)")
         }
         #expect(!names.contains("im2col") && !names.contains("add_tensors"))

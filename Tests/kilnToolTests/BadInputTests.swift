@@ -26,6 +26,8 @@ struct BadInputTests {
         (["eval", "--device", "cpu", "/nonexistent.safetensors"], "/nonexistent.safetensors: cannot read: no such file"),
         (["train", "--device", "cpu", "--augment-shift", "2147483647"], "--augment-shift must be at most 1048576 pixels, got 2147483647"),
         (["summary", "--classes", "2000000000"], "--classes must be in 2...1048576, got 2000000000"),
+        (["check", "--device", "cpu", "--kernel-family", "gpu"], "--kernel-family applies to OpenCL devices"),
+        (["check", "--device", "opencl", "--kernel-family", "fpga"], "fpga"),
     ]
 
     @Test(arguments: cases)

@@ -52,6 +52,11 @@ extension OpenCLBackend {
             // Slices of whole images, so row % C stays the channel.
             let s = spatial(x, channels), image = channels * s
             try forEachSlice(x.count / max(image, 1), itemSize: image) { n0, nb in
+                if config.kernelFamily == .gpu {
+                    return try launch(BiasAddGPUKernel(x: arg(x, from: n0 * image, count: nb * image), bias: arg(bias),
+                                                       C: channels, S: s, count: nb * image),
+                                      count: nb * image)
+                }
                 try launch(BiasAddKernel(x: arg(x, from: n0 * image, count: nb * image), bias: arg(bias), C: channels, S: s,
                                          rows: nb * channels),
                            global: [nb * channels], local: [config.elementwiseGroupSize], bytes: 8 * Double(nb * image))
@@ -62,12 +67,24 @@ extension OpenCLBackend {
     public func biasGrad(_ outputGrad: Tensor, biasGrad: Tensor, channels: Int) throws {
         precondition(biasGrad.count == channels && outputGrad.count % max(channels, 1) == 0,
                      "bias gradient does not match \(outputGrad.shape)")
-        try locked {
-            let s = spatial(outputGrad, channels)
-            // The kernel indexes dy in 64-bit: a reduction over the whole batch is one launch.
-            try launch(BiasGradKernel(dy: wide(outputGrad), db: arg(biasGrad), N: outputGrad.count / max(channels * s, 1),
-                                      C: channels, S: s), groups: channels)
+        try locked { try enqueueBiasGrad(outputGrad, biasGrad: biasGrad, channels: channels) }
+    }
+
+    /// `biasGrad` without taking the lock (the GPU family's filter gradient calls it too).
+    func enqueueBiasGrad(_ outputGrad: Tensor, biasGrad: Tensor, channels: Int) throws {
+        let s = spatial(outputGrad, channels), n = outputGrad.count / max(channels * s, 1)
+        if config.kernelFamily == .gpu {
+            // Many groups per channel, then their partials added per channel in order.
+            let chunks = config.reductionChunks(n * s)
+            let partials = try workspace(channels * chunks)
+            try launch(BiasGradPartialKernel(dy: wide(outputGrad), partials: partials.memory, N: n, C: channels, S: s,
+                                             chunks: chunks),
+                       global: [chunks * config.reductionGroupSize, channels], local: [config.reductionGroupSize, 1])
+            return try launch(BiasGradFromRowsKernel(sums: partials.memory, N: chunks, db: arg(biasGrad), O: channels),
+                              count: channels)
         }
+        // The kernel indexes dy in 64-bit: a reduction over the whole batch is one launch.
+        try launch(BiasGradKernel(dy: wide(outputGrad), db: arg(biasGrad), N: n, C: channels, S: s), groups: channels)
     }
 
     public func add(_ a: Tensor, _ b: Tensor, into out: Tensor) throws {
@@ -162,4 +179,17 @@ struct AddTensorsKernel: KernelArguments {
     static let kernelName = "add_tensors"
     var a, b, out: KernelTensor
     var count: Int
+}
+
+struct BiasAddGPUKernel: KernelArguments {
+    static let kernelName = "bias_add_gpu"
+    var x, bias: KernelTensor
+    var C, S, count: Int
+}
+
+struct BiasGradPartialKernel: KernelArguments {
+    static let kernelName = "bias_grad_partial"
+    var dy: KernelTensor
+    var partials: CLMemory
+    var N, C, S, chunks: Int
 }

@@ -43,7 +43,12 @@ extension OpenCLBackend {
                 try enqueueGemm(d, a: memory(weight), weight.offset,
                                 b: memory(outputGrad), outputGrad.offset + n0 * g.outChannels * s,
                                 c: target.0, target.1)
-                if let col {
+                if let col, config.kernelFamily == .gpu {
+                    try launch(Col2ImGPUKernel(col: KernelTensor(memory: col, offset: 0, extent: nb * k * s),
+                                               dx: arg(inputGrad, from: n0 * perImage, count: nb * perImage),
+                                               geometry: ConvKernelGeometry(g), nb: nb),
+                               count: nb * perImage, bytes: 4 * Double(nb * (k * s + perImage)))
+                } else if let col {
                     try launch(Col2ImKernel(col: KernelTensor(memory: col, offset: 0, extent: nb * k * s),
                                             dx: arg(inputGrad, from: n0 * perImage, count: nb * perImage),
                                             geometry: ConvKernelGeometry(g)),
@@ -66,20 +71,32 @@ extension OpenCLBackend {
             let dyT = try workspace(chunk * o * s)
             // The bias gradient comes from the dy rows nchw_to_cnhw copies: it writes each
             // (channel, image) row's sum into rowSums [O, batch], added up per channel at the end.
-            let rowSums = try biasGrad.map { _ in try workspace(o * g.batch) }
+            // (The GPU family takes the bias gradient from dy by its own reduction instead.)
+            let gpu = config.kernelFamily == .gpu
+            let rowSums = gpu ? nil : try biasGrad.map { _ in try workspace(o * g.batch) }
             for n0 in stride(from: 0, to: g.batch, by: chunk) {
                 let nb = min(chunk, g.batch - n0)
                 try im2col(g, input: input, firstImage: n0, images: nb, into: col.memory, rowStride: nb * s, imageStride: s)
-                try launch(NCHWToCNHWKernel(x: arg(outputGrad, from: n0 * o * s, count: nb * o * s),
-                                            y: KernelTensor(memory: dyT.memory, offset: 0, extent: nb * o * s), nb: nb, O: o, S: s,
-                                            sums: KernelTensor(memory: rowSums?.memory ?? dyT.memory, offset: n0,
-                                                               extent: rowSums == nil ? 0 : o * g.batch),
-                                            sumStride: rowSums == nil ? 0 : g.batch),
-                           global: [o, nb], local: Array(rowGroup(o, planes: nb).prefix(2)), bytes: 4 * Double(2 * nb * o * s))
+                if gpu {
+                    try launch(NCHWToCNHWGPUKernel(x: arg(outputGrad, from: n0 * o * s, count: nb * o * s),
+                                                   y: KernelTensor(memory: dyT.memory, offset: 0, extent: nb * o * s),
+                                                   nb: nb, O: o, S: s),
+                               count: nb * o * s, bytes: 4 * Double(2 * nb * o * s))
+                } else {
+                    try launch(NCHWToCNHWKernel(x: arg(outputGrad, from: n0 * o * s, count: nb * o * s),
+                                                y: KernelTensor(memory: dyT.memory, offset: 0, extent: nb * o * s),
+                                                nb: nb, O: o, S: s,
+                                                sums: KernelTensor(memory: rowSums?.memory ?? dyT.memory, offset: n0,
+                                                                   extent: rowSums == nil ? 0 : o * g.batch),
+                                                sumStride: rowSums == nil ? 0 : g.batch),
+                               global: [o, nb], local: Array(rowGroup(o, planes: nb).prefix(2)),
+                               bytes: 4 * Double(2 * nb * o * s))
+                }
                 var d = GemmDescriptor(m: o, n: k, k: nb * s, transposeB: true, beta: 1)
                 d.lda = nb * s; d.ldb = nb * s
                 try enqueueGemm(d, a: dyT.memory, 0, b: col.memory, 0, c: memory(weightGrad), weightGrad.offset)
             }
+            if let biasGrad, gpu { try enqueueBiasGrad(outputGrad, biasGrad: biasGrad, channels: o) }
             if let biasGrad, let rowSums {
                 try launch(BiasGradFromRowsKernel(sums: rowSums.memory, N: g.batch, db: arg(biasGrad), O: o),
                            global: [o], local: [1])
@@ -116,10 +133,16 @@ extension OpenCLBackend {
     private func im2col(_ g: Conv2DGeometry, input: Tensor, firstImage: Int, images: Int, into col: CLMemory,
                         rowStride: Int, imageStride: Int) throws {
         let perImage = g.inChannels * g.inHeight * g.inWidth
-        try launch(Im2ColKernel(x: arg(input, from: firstImage * perImage, count: images * perImage),
-                                col: KernelTensor(memory: col, offset: 0, extent: images * g.reductionLength * g.outHeight * g.outWidth),
-                                rowStride: rowStride, imageStride: imageStride,
-                                geometry: ConvKernelGeometry(g), nb: images),
+        let columns = images * g.reductionLength * g.outHeight * g.outWidth
+        let arguments = Im2ColKernel(x: arg(input, from: firstImage * perImage, count: images * perImage),
+                                     col: KernelTensor(memory: col, offset: 0, extent: columns),
+                                     rowStride: rowStride, imageStride: imageStride, geometry: ConvKernelGeometry(g), nb: images)
+        if config.kernelFamily == .gpu {
+            // Same arguments, one work-item per column entry.
+            return try launch(arguments, kernel: "im2col_gpu", global: [columns], local: [config.elementwiseGroupSize],
+                              bytes: 4 * Double(columns + images * perImage))
+        }
+        try launch(arguments,
                    global: [g.reductionLength, images], local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)),
                    bytes: 4 * Double(images * (g.reductionLength * g.outHeight * g.outWidth + g.inChannels * g.inHeight * g.inWidth)))
     }
@@ -171,4 +194,17 @@ struct BiasGradFromRowsKernel: KernelArguments {
     var N: Int
     var db: KernelTensor
     var O: Int
+}
+
+struct Col2ImGPUKernel: KernelArguments {
+    static let kernelName = "col2im_gpu"
+    var col, dx: KernelTensor
+    var geometry: ConvKernelGeometry
+    var nb: Int
+}
+
+struct NCHWToCNHWGPUKernel: KernelArguments {
+    static let kernelName = "nchw_to_cnhw_gpu"
+    var x, y: KernelTensor
+    var nb, O, S: Int
 }

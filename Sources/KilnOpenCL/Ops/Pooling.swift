@@ -11,6 +11,10 @@ extension OpenCLBackend {
                 let x = arg(input, from: p0 * inPlane, count: np * inPlane), y = arg(output, from: p0 * outPlane, count: np * outPlane)
                 let bytes = 4 * Double(np * (inPlane + outPlane))  // each read or written once
                 let local = Array(rowGroup(g.outHeight, planes: np).prefix(2))
+                if config.kernelFamily == .gpu {  // one work-item per output cell, 2×2 or not
+                    return try launch(MaxPoolForwardKernel(x: x, y: y, geometry: PoolKernelGeometry(g), planes: np),
+                                      kernel: "maxpool_forward_gpu", count: np * outPlane, bytes: bytes)
+                }
                 if g.isPlain2x2 {
                     return try launch(MaxPool2x2ForwardKernel(x: x, y: y, H: g.inHeight, W: g.inWidth, OH: g.outHeight,
                                                               OW: g.outWidth, planes: np),
@@ -31,6 +35,10 @@ extension OpenCLBackend {
                 let dy = arg(outputGrad, from: p0 * outPlane, count: np * outPlane)
                 let dx = arg(inputGrad, from: p0 * inPlane, count: np * inPlane)
                 let bytes = 4 * Double(np * (2 * inPlane + outPlane))
+                if config.kernelFamily == .gpu {  // one work-item per input cell, 2×2 or not
+                    return try launch(MaxPoolBackwardKernel(x: x, dy: dy, dx: dx, geometry: PoolKernelGeometry(g), planes: np),
+                                      kernel: "maxpool_backward_gpu", count: np * inPlane, bytes: bytes)
+                }
                 if g.isPlain2x2 {
                     return try launch(MaxPool2x2BackwardKernel(x: x, dy: dy, dx: dx, H: g.inHeight, W: g.inWidth,
                                                                OH: g.outHeight, OW: g.outWidth, planes: np),
