@@ -188,7 +188,10 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     /// than that (or than the device allows); nil when every required group fits.
     private static func smallestAllowedGroup(_ program: CLProgram, device: CLDevice, limits: DeviceLimits) -> Int? {
         var smallest: Int?
-        for name in requiredGroupKernels {
+        // Only kernels the program holds (some are compiled in by one config only, e.g. the
+        // packed GEMM's): asking for another is an API error.
+        let present = program.kernelNames
+        for name in requiredGroupKernels where present.contains(name) {
             guard let k = try? CLKernel(program: program, name: name), let required = k.requiredGroup(on: device) else { continue }
             let allowed = min(limits.maxWorkGroupSize, k.maxGroupSize(on: device))
             if required.reduce(1, *) > allowed { smallest = min(smallest ?? allowed, allowed) }
