@@ -28,14 +28,14 @@ float act_backward(int kind, float alpha, float y, float g) {
 // activation_forward_<name>: y = f(x), one work-item per element; y may be x (in place).
 // activation_backward_<name>: dx from y and dy; dx may be dy.
 #define ACT_KERNELS(NAME, KIND)                                                                      \
-__kernel void activation_forward_##NAME(float alpha, __global const float* x, int xOff,             \
-                                        __global float* y, int yOff, int count) {                    \
+__kernel void activation_forward_##NAME(float alpha, __global const float* x, long xOff,             \
+                                        __global float* y, long yOff, int count) {                    \
     const int e = (int)get_global_id(0);                                                             \
     if (e < count) y[yOff + e] = act_forward(KIND, alpha, x[xOff + e]);                              \
 }                                                                                                    \
-__kernel void activation_backward_##NAME(float alpha, __global const float* y, int yOff,            \
-                                         __global const float* dy, int dyOff,                        \
-                                         __global float* dx, int dxOff, int count) {                 \
+__kernel void activation_backward_##NAME(float alpha, __global const float* y, long yOff,            \
+                                         __global const float* dy, long dyOff,                        \
+                                         __global float* dx, long dxOff, int count) {                 \
     const int e = (int)get_global_id(0);                                                             \
     if (e < count) dx[dxOff + e] = act_backward(KIND, alpha, y[yOff + e], dy[dyOff + e]);            \
 }
@@ -46,7 +46,7 @@ ACT_KERNELS(tanh, ACT_TANH)
 
 // Softmax over rows of length K, one work-item per row (K is a class count: small).
 // y_i = e^(x_i − max x) / Σ_j e^(x_j − max x); y may be x.
-__kernel void softmax_forward(__global const float* x, int xOff, __global float* y, int yOff, int rows, int K) {
+__kernel void softmax_forward(__global const float* x, long xOff, __global float* y, long yOff, int rows, int K) {
     int row = (int)get_global_id(0);
     if (row >= rows) return;
     __global const float* xr = x + xOff + row * K;
@@ -59,8 +59,8 @@ __kernel void softmax_forward(__global const float* x, int xOff, __global float*
 }
 
 // dx_i = y_i · (dy_i − Σ_j dy_j · y_j); dx may be dy.
-__kernel void softmax_backward(__global const float* y, int yOff, __global const float* dy, int dyOff,
-                               __global float* dx, int dxOff, int rows, int K) {
+__kernel void softmax_backward(__global const float* y, long yOff, __global const float* dy, long dyOff,
+                               __global float* dx, long dxOff, int rows, int K) {
     int row = (int)get_global_id(0);
     if (row >= rows) return;
     __global const float* yr = y + yOff + row * K;

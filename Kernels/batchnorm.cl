@@ -22,12 +22,13 @@
 #endif
 
 // Visits the indices i = (n·C + c)·S + s of item l's share, stepping (n, s) by
-// (BN_STEP / S, BN_STEP % S) with one carry: no integer division per element.
+// (BN_STEP / S, BN_STEP % S) with one carry: no integer division per element. i is 64-bit:
+// the whole batch is one launch, and N·C·S may pass 2^31 (the host keeps m = N·S below).
 #define BN_FOR_EACH(i, l, c, C, S, m, ...) {                                                         \
     const int q_ = BN_STEP / (S), r_ = BN_STEP % (S), end_ = BN_END(l, m);                           \
     int n_ = BN_FIRST(l, m) / (S), s_ = BN_FIRST(l, m) - n_ * (S);                                   \
     for (int e_ = BN_FIRST(l, m); e_ < end_; e_ += BN_STEP) {                                        \
-        const int i = (n_ * (C) + (c)) * (S) + s_;                                                   \
+        const long i = ((long)n_ * (C) + (c)) * (S) + s_;                                            \
         __VA_ARGS__                                                                                  \
         s_ += r_; n_ += q_;                                                                          \
         if (s_ >= (S)) { s_ -= (S); ++n_; }                                                          \
@@ -62,11 +63,11 @@ void group_welford(__local float* scratch, float* count, float* mean, float* m2)
 // Training forward. Writes y, savedMean, savedInvStd; updates runningMean/Var in place:
 //     running ← decay·running + (1 − decay)·batch      (batch variance made unbiased: ·m/(m − 1))
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
-void batchnorm_forward_training(__global const float* x, int xOff, __global const float* gamma, int gOff,
-                                __global const float* beta, int bOff,
-                                __global float* runMean, int rmOff, __global float* runVar, int rvOff,
-                                __global float* y, int yOff, __global float* savedMean, int smOff,
-                                __global float* savedInvStd, int siOff,
+void batchnorm_forward_training(__global const float* x, long xOff, __global const float* gamma, long gOff,
+                                __global const float* beta, long bOff,
+                                __global float* runMean, long rmOff, __global float* runVar, long rvOff,
+                                __global float* y, long yOff, __global float* savedMean, long smOff,
+                                __global float* savedInvStd, long siOff,
                                 int N, int C, int S, float decay, float epsilon) {
     __local float scratch[3 * RED_WG];
     const int c = (int)get_group_id(0), l = (int)get_local_id(0);
@@ -78,7 +79,7 @@ void batchnorm_forward_training(__global const float* x, int xOff, __global cons
     // M2 = Σd² − (Σd)²/n subtraction does not cancel badly); then the items' (count, mean, M2)
     // are combined pairwise.
     const int first = BN_FIRST(l, m);
-    const float shift = first < m ? x[((first / S) * C + c) * S + first % S] : 0.0f;
+    const float shift = first < m ? x[((long)(first / S) * C + c) * S + first % S] : 0.0f;
     float count = 0.0f, s1 = 0.0f, s2 = 0.0f;
     BN_FOR_EACH(i, l, c, C, S, m,
         const float d = x[i] - shift;
@@ -104,11 +105,11 @@ void batchnorm_forward_training(__global const float* x, int xOff, __global cons
 
 // Inference forward, one work-item per row (n, c) of S values (one modulo per row; per
 // element it kept PoCL from vectorising): y = gamma·(x − runningMean)/sqrt(runningVar + ε) + beta.
-__kernel void batchnorm_forward_inference(__global const float* x, int xOff, __global const float* gamma, int gOff,
-                                          __global const float* beta, int bOff,
-                                          __global const float* runMean, int rmOff,
-                                          __global const float* runVar, int rvOff,
-                                          __global float* y, int yOff, int C, int S, float epsilon, int rows) {
+__kernel void batchnorm_forward_inference(__global const float* x, long xOff, __global const float* gamma, long gOff,
+                                          __global const float* beta, long bOff,
+                                          __global const float* runMean, long rmOff,
+                                          __global const float* runVar, long rvOff,
+                                          __global float* y, long yOff, int C, int S, float epsilon, int rows) {
     const int row = (int)get_global_id(0);
     if (row >= rows) return;
     const int c = row % C;
@@ -121,11 +122,11 @@ __kernel void batchnorm_forward_inference(__global const float* x, int xOff, __g
 // Backward of the training forward, one group per channel. With x̂ = (x − mean)·invStd:
 //     dbeta += Σdy,  dgamma += Σdy·x̂,  dx = gamma·invStd/m · (m·dy − Σdy − x̂·Σ(dy·x̂))
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
-void batchnorm_backward(__global const float* x, int xOff, __global const float* dy, int dyOff,
-                        __global const float* gamma, int gOff,
-                        __global const float* savedMean, int smOff, __global const float* savedInvStd, int siOff,
-                        __global float* dx, int dxOff, __global float* dgamma, int dgOff,
-                        __global float* dbeta, int dbOff, int N, int C, int S) {
+void batchnorm_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                        __global const float* gamma, long gOff,
+                        __global const float* savedMean, long smOff, __global const float* savedInvStd, long siOff,
+                        __global float* dx, long dxOff, __global float* dgamma, long dgOff,
+                        __global float* dbeta, long dbOff, int N, int C, int S) {
     __local float scratch[RED_WG];
     const int c = (int)get_group_id(0), l = (int)get_local_id(0);
     const int m = N * S;
@@ -149,4 +150,146 @@ void batchnorm_backward(__global const float* x, int xOff, __global const float*
         const float xhat = (x[i] - mean) * invStd;
         dx[i] = k * ((float)m * dy[i] - sumDy - xhat * sumDyXhat);
     )
+}
+
+// ---- GPU family: statistics and gradients over many groups per channel, then a pass per
+// channel that combines the groups' partials in order, then one work-item per element.
+// CHUNK_FOR_EACH (common.cl) gives each group its chunk of the channel.
+
+// Training statistics, pass 1: partials[(c·chunks + chunk)·3 ..] = (count, mean, M2) of the
+// chunk, by shifted sums per item and group_welford across the group (as the CPU kernel).
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void batchnorm_stats_partial(__global const float* x, long xOff, __global float* partials, int N, int C, int S, int chunks) {
+    __local float scratch[3 * RED_WG];
+    const int c = (int)get_group_id(1), m = N * S;
+    x += xOff;
+    // Shift: the first value of the item's share (within the data, so no bad cancellation).
+    const int len = (m + chunks - 1) / chunks, first = (int)get_group_id(0) * len + (int)get_local_id(0);
+    const float shift = first < min(m, ((int)get_group_id(0) + 1) * len)
+        ? x[((long)(first / S) * C + c) * S + first % S] : 0.0f;
+    float count = 0.0f, s1 = 0.0f, s2 = 0.0f;
+    CHUNK_FOR_EACH(i, c, C, S, m, chunks,
+        const float d = x[i] - shift;
+        count += 1.0f;
+        s1 += d;
+        s2 += d * d;
+    )
+    float mean = count > 0.0f ? shift + s1 / count : 0.0f;
+    float m2 = count > 0.0f ? fmax(s2 - s1 * (s1 / count), 0.0f) : 0.0f;
+    group_welford(scratch, &count, &mean, &m2);
+    if (get_local_id(0) == 0) {
+        __global float* p = partials + (c * chunks + (int)get_group_id(0)) * 3;
+        p[0] = count; p[1] = mean; p[2] = m2;
+    }
+}
+
+// Pass 2, one work-item per channel: combines the chunks in order (Chan et al.), writes
+// savedMean and savedInvStd and updates the running statistics as batchnorm_forward_training.
+__kernel void batchnorm_stats_finish(__global const float* partials, int chunks, int C, int m, float decay, float epsilon,
+                                     __global float* runMean, long rmOff, __global float* runVar, long rvOff,
+                                     __global float* savedMean, long smOff, __global float* savedInvStd, long siOff) {
+    const int c = (int)get_global_id(0);
+    if (c >= C) return;
+    float count = 0.0f, mean = 0.0f, m2 = 0.0f;
+    for (int k = 0; k < chunks; ++k) {
+        __global const float* p = partials + (c * chunks + k) * 3;
+        const float nb = p[0], n = count + nb;
+        if (nb > 0.0f) {
+            const float delta = p[1] - mean;
+            m2 = m2 + p[2] + delta * delta * (count * nb / n);
+            mean = count > 0.0f ? mean + delta * (nb / n) : p[1];
+            count = n;
+        }
+    }
+    const float var = m2 / (float)m;
+    const float invStd = 1.0f / sqrt(var + epsilon);
+    savedMean[smOff + c] = mean;
+    savedInvStd[siOff + c] = invStd;
+    float unbiased = m > 1 ? var * (float)m / (float)(m - 1) : var;
+    runMean[rmOff + c] = decay * runMean[rmOff + c] + (1.0f - decay) * mean;
+    runVar[rvOff + c] = decay * runVar[rvOff + c] + (1.0f - decay) * unbiased;
+}
+
+// Pass 3 (and inference): y = gamma·(x − mean)·invStd + beta per element e of whole images
+// ([N, C, S], global = count), from per-channel mean and invStd (training: the batch's;
+// inference: see batchnorm_forward_inference_gpu).
+__kernel void batchnorm_normalize_gpu(__global const float* x, long xOff, __global const float* gamma, long gOff,
+                                      __global const float* beta, long bOff, __global const float* mean, long mOff,
+                                      __global const float* invStd, long iOff, __global float* y, long yOff,
+                                      int C, int S, int count) {
+    const int e = (int)get_global_id(0);
+    if (e >= count) return;
+    const int c = (e / S) % C;
+    y[yOff + e] = gamma[gOff + c] * (x[xOff + e] - mean[mOff + c]) * invStd[iOff + c] + beta[bOff + c];
+}
+
+// Inference, one work-item per element: the formula of batchnorm_forward_inference.
+__kernel void batchnorm_forward_inference_gpu(__global const float* x, long xOff, __global const float* gamma, long gOff,
+                                              __global const float* beta, long bOff,
+                                              __global const float* runMean, long rmOff,
+                                              __global const float* runVar, long rvOff,
+                                              __global float* y, long yOff, int C, int S, float epsilon, int count) {
+    const int e = (int)get_global_id(0);
+    if (e >= count) return;
+    const int c = (e / S) % C;
+    const float sd = sqrt(runVar[rvOff + c] + epsilon);
+    y[yOff + e] = gamma[gOff + c] * (x[xOff + e] - runMean[rmOff + c]) / sd + beta[bOff + c];
+}
+
+// Backward, pass 1: partials[(c·chunks + chunk)·2 ..] = (Σdy, Σdy·x̂) over the chunk.
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void batchnorm_backward_partial(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                                __global const float* savedMean, long smOff, __global const float* savedInvStd, long siOff,
+                                __global float* partials, int N, int C, int S, int chunks) {
+    __local float scratch[RED_WG];
+    const int c = (int)get_group_id(1);
+    const float mean = savedMean[smOff + c], invStd = savedInvStd[siOff + c];
+    x += xOff;
+    dy += dyOff;
+    float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
+    CHUNK_FOR_EACH(i, c, C, S, N * S, chunks,
+        kahan_add(&s1, &c1, dy[i]);
+        kahan_add(&s2, &c2, dy[i] * (x[i] - mean) * invStd);
+    )
+    const float sumDy = group_sum(scratch, s1);
+    const float sumDyXhat = group_sum(scratch, s2);
+    if (get_local_id(0) == 0) {
+        __global float* p = partials + (c * chunks + (int)get_group_id(0)) * 2;
+        p[0] = sumDy; p[1] = sumDyXhat;
+    }
+}
+
+// Backward, pass 2, one work-item per channel: adds the chunks' sums in order (Kahan),
+// dbeta += Σdy, dgamma += Σdy·x̂, and leaves the two sums in sums[c·2 ..] for pass 3.
+__kernel void batchnorm_backward_finish(__global const float* partials, int chunks, int C,
+                                        __global float* dgamma, long dgOff, __global float* dbeta, long dbOff,
+                                        __global float* sums) {
+    const int c = (int)get_global_id(0);
+    if (c >= C) return;
+    float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
+    for (int k = 0; k < chunks; ++k) {
+        kahan_add(&s1, &c1, partials[(c * chunks + k) * 2]);
+        kahan_add(&s2, &c2, partials[(c * chunks + k) * 2 + 1]);
+    }
+    dbeta[dbOff + c] += s1;
+    dgamma[dgOff + c] += s2;
+    sums[c * 2] = s1;
+    sums[c * 2 + 1] = s2;
+}
+
+// Backward, pass 3: dx = gamma·invStd/m · (m·dy − Σdy − x̂·Σ(dy·x̂)) per element of whole
+// images (global = count), m = N·S of the whole batch.
+__kernel void batchnorm_backward_dx_gpu(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                                        __global const float* gamma, long gOff,
+                                        __global const float* savedMean, long smOff,
+                                        __global const float* savedInvStd, long siOff,
+                                        __global const float* sums, __global float* dx, long dxOff,
+                                        int C, int S, int m, int count) {
+    const int e = (int)get_global_id(0);
+    if (e >= count) return;
+    const int c = (e / S) % C;
+    const float mean = savedMean[smOff + c], invStd = savedInvStd[siOff + c];
+    const float k = gamma[gOff + c] * invStd / (float)m;
+    const float xhat = (x[xOff + e] - mean) * invStd;
+    dx[dxOff + e] = k * ((float)m * dy[dyOff + e] - sums[c * 2] - xhat * sums[c * 2 + 1]);
 }

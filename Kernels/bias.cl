@@ -1,7 +1,7 @@
 // Bias: add per channel, and the bias gradient (a per-channel sum of dy).
 
 // x[n, c, s] += bias[c] in place, x viewed as [N, C, S].
-__kernel void bias_add(__global float* x, int xOff, __global const float* bias, int bOff, int C, int S, int rows) {
+__kernel void bias_add(__global float* x, long xOff, __global const float* bias, long bOff, int C, int S, int rows) {
     // One work-item per row (n, c) of S values: one division per row instead of per element
     // (integer division does not vectorise on CPU devices).
     const int row = (int)get_global_id(0);
@@ -16,7 +16,7 @@ __kernel void bias_add(__global float* x, int xOff, __global const float* bias, 
 // then adds each row's sum into its Kahan-compensated total: per-element Kahan steps and index
 // division were the cost on CPU devices.
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
-void bias_grad(__global const float* dy, int dyOff, __global float* db, int dbOff, int N, int C, int S) {
+void bias_grad(__global const float* dy, long dyOff, __global float* db, long dbOff, int N, int C, int S) {
     __local float scratch[RED_WG];
     const int c = (int)get_group_id(0), l = (int)get_local_id(0);
     float sum = 0.0f, comp = 0.0f;
@@ -25,7 +25,7 @@ void bias_grad(__global const float* dy, int dyOff, __global float* db, int dbOf
     const int chunk = (S + pieces - 1) / pieces;
     for (int e = l; e < N * pieces; e += RED_WG) {
         const int n = e / pieces, piece = e - n * pieces;
-        __global const float* row = dy + dyOff + (n * C + c) * S;
+        __global const float* row = dy + dyOff + ((long)n * C + c) * S;  // 64-bit: all of dy in one launch
         const int s0 = piece * chunk, s1 = min(S, s0 + chunk);
         float p0 = 0.0f, p1 = 0.0f, p2 = 0.0f, p3 = 0.0f;
         int s = s0;
@@ -39,10 +39,33 @@ void bias_grad(__global const float* dy, int dyOff, __global float* db, int dbOf
 
 // db[o] += Σ_n sums[o·N + n], in order n = 0, 1, ... with Kahan compensation (deterministic):
 // the bias gradient from nchw_to_cnhw's row sums. One work-item per channel: global = (O).
-__kernel void bias_grad_from_rows(__global const float* sums, int N, __global float* db, int dbOff, int O) {
+__kernel void bias_grad_from_rows(__global const float* sums, int N, __global float* db, long dbOff, int O) {
     const int o = (int)get_global_id(0);
     if (o >= O) return;
     float sum = 0.0f, comp = 0.0f;
     for (int n = 0; n < N; ++n) kahan_add(&sum, &comp, sums[o * N + n]);
     db[dbOff + o] += sum;
+}
+
+// ---- GPU family (see conv.cl).
+
+// bias_add_gpu: x[e] += bias[(e / S) % C], one work-item per element: global = count (whole
+// images, so e / S % C is the channel).
+__kernel void bias_add_gpu(__global float* x, long xOff, __global const float* bias, long bOff, int C, int S, int count) {
+    const int e = (int)get_global_id(0);
+    if (e < count) x[xOff + e] += bias[bOff + (e / S) % C];
+}
+
+// bias_grad_partial: partials[c·chunks + chunk] = Σ of the chunk of channel c (Kahan per item,
+// pairwise across the group; CHUNK_FOR_EACH of common.cl). bias_grad_from_rows then adds each channel's partials, in order,
+// into db: the two passes are deterministic.
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void bias_grad_partial(__global const float* dy, long dyOff, __global float* partials, int N, int C, int S, int chunks) {
+    __local float scratch[RED_WG];
+    const int c = (int)get_group_id(1);
+    float sum = 0.0f, comp = 0.0f;
+    dy += dyOff;
+    CHUNK_FOR_EACH(i, c, C, S, N * S, chunks, kahan_add(&sum, &comp, dy[i]);)
+    const float total = group_sum(scratch, sum);
+    if (get_local_id(0) == 0) partials[c * chunks + get_group_id(0)] = total;
 }

@@ -3,9 +3,12 @@
 // options from KernelConfig: GEMM_TSM/TSN/TSK/WPTM/WPTN (GEMM tiles), RED_WG (work-items
 // per reduction group, a power of two), and the ACT_*, LOSS_* and OPT_* codes (KernelCodes.swift).
 //
-// Conventions: every tensor argument is a (__global float*, int offset) pair, the offset in
-// elements; indices are int (the host checks sizes fit); kernels guard their own bounds, so
-// global sizes are rounded up to whole work-groups.
+// Conventions: every tensor argument is a (__global float*, long offset) pair, the offset in
+// elements. Indices from there are int (fast on every GPU): the host never lets one launch
+// index more than 2^31 − 1 elements of a tensor (DeviceLimits.maxLaunchElements; larger work
+// is split into launches), except where a kernel says it indexes in 64 bits (long). Kernels
+// guard their own bounds, so global sizes are rounded up to whole work-groups, and the host
+// may shrink any group that has no reqd_work_group_size to fit the device.
 
 #ifndef RED_WG
 #define RED_WG 64
@@ -37,4 +40,19 @@ float group_sum(__local float* scratch, float v) {
     float total = scratch[0];
     barrier(CLK_LOCAL_MEM_FENCE);
     return total;
+}
+
+// Per-channel reductions spread over many groups: group (chunk, c) of a [chunks·RED_WG, C]
+// launch sums chunk `chunk` of channel c's m = N·S values, items taking every RED_WG-th
+// value from the chunk's start (neighbouring items read neighbouring words). Chunk k covers
+// [k·len, min(m, (k + 1)·len)) with len = ceil(m / chunks). Indices are 64-bit: the whole
+// batch is one launch.
+#define CHUNK_FOR_EACH(i, c, C, S, m, chunks, ...) {                                                  \
+    const int len_ = ((m) + (chunks) - 1) / (chunks), k_ = (int)get_group_id(0);                     \
+    const int end_ = min((m), (k_ + 1) * len_);                                                      \
+    for (int e_ = k_ * len_ + (int)get_local_id(0); e_ < end_; e_ += RED_WG) {                       \
+        const int n_ = e_ / (S), s_ = e_ - n_ * (S);                                                 \
+        const long i = ((long)n_ * (C) + (c)) * (S) + s_;                                            \
+        __VA_ARGS__                                                                                  \
+    }                                                                                                \
 }

@@ -15,7 +15,7 @@
 // index decoding dominated. Element (n, r, s = i·OW + j) goes to
 // col[colOff + r·rowStride + n·imageStride + s]: [n][r][s] for the forward pass
 // (rowStride = OH·OW), [r][n][s] for the filter gradient (imageStride = OH·OW).
-__kernel void im2col(__global const float* x, int xOff, __global float* col, int colOff,
+__kernel void im2col(__global const float* x, long xOff, __global float* col, long colOff,
                      int rowStride, int imageStride,
                      int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
                      int OH, int OW, int nb) {
@@ -52,8 +52,8 @@ __kernel void im2col(__global const float* x, int xOff, __global float* col, int
 // writes the row's sum to sums[sumsOff + o·sumStride + n] (float16 partial sums, then their
 // lanes pairwise): the bias gradient's per-image terms, from the rows it copies anyway
 // (a separate bias_grad pass read all of dy again).
-__kernel void nchw_to_cnhw(__global const float* x, int xOff, __global float* y, int yOff,
-                           int nb, int O, int S, __global float* sums, int sumsOff, int sumStride) {
+__kernel void nchw_to_cnhw(__global const float* x, long xOff, __global float* y, long yOff,
+                           int nb, int O, int S, __global float* sums, long sumsOff, int sumStride) {
     const int o = (int)get_global_id(0), n = (int)get_global_id(1);
     if (o >= O || n >= nb) return;
     __global const float* src = x + xOff + (n * O + o) * S;
@@ -80,7 +80,7 @@ __kernel void nchw_to_cnhw(__global const float* x, int xOff, __global float* y,
 
 // One work-item per input row (n, c, h) of the chunk: global = (H, C, nb); writes W cells of dx.
 // Each cell sums, in (p, q) order, the column entries that read it.
-__kernel void col2im(__global const float* col, int colOff, __global float* dx, int dxOff,
+__kernel void col2im(__global const float* col, long colOff, __global float* dx, long dxOff,
                      int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
                      int OH, int OW) {
     const int h = (int)get_global_id(0), c = (int)get_global_id(1), n = (int)get_global_id(2);
@@ -124,4 +124,64 @@ __kernel void col2im(__global const float* col, int colOff, __global float* dx, 
         }
         out[w] = sum;
     }
+}
+
+// ---- GPU family (KernelConfig.kernelFamily == .gpu): one work-item per element written,
+// consecutive items on consecutive addresses (coalesced), and launches of elements / group
+// size groups (thousands at batch 32, enough for 100+ compute units). The index decoding
+// costs divisions per element, which GPUs hide behind memory; the CPU kernels above avoid it.
+
+// im2col_gpu: element (n, r, s) of the chunk's column matrix, s fastest: global = nb·K·S.
+// Writes what im2col writes.
+__kernel void im2col_gpu(__global const float* x, long xOff, __global float* col, long colOff,
+                         int rowStride, int imageStride,
+                         int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
+                         int OH, int OW, int nb) {
+    const int S = OH * OW, K = C * KH * KW;
+    const int e = (int)get_global_id(0);
+    if (e >= nb * K * S) return;
+    const int s = e % S, t = e / S, r = t % K, n = t / K;
+    const int i = s / OW, j = s - i * OW;
+    const int q = r % KW, p = (r / KW) % KH, c = r / (KW * KH);
+    const int h = i * sH + p - pT, w = j * sW + q - pL;
+    col[colOff + r * rowStride + n * imageStride + s] =
+        (h >= 0 && h < H && w >= 0 && w < W) ? x[xOff + ((n * C + c) * H + h) * W + w] : 0.0f;
+}
+
+// col2im_gpu: input cell (n, c, h, w) of the chunk, w fastest: global = nb·C·H·W. The same
+// gather as col2im, terms in (p, q) order from 0, so the sums are bit-identical.
+__kernel void col2im_gpu(__global const float* col, long colOff, __global float* dx, long dxOff,
+                         int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
+                         int OH, int OW, int nb) {
+    const int e = (int)get_global_id(0);
+    if (e >= nb * C * H * W) return;
+    const int w = e % W, t = e / W, h = t % H, plane = t / H;  // plane = n·C + c
+    const int spatial = OH * OW;
+    __global const float* base = col + colOff + plane * KH * KW * spatial;
+    float sum = 0.0f;
+    for (int p = 0; p < KH; ++p) {
+        const int hp = h + pT - p;
+        if (hp < 0) break;
+        if (hp % sH != 0) continue;
+        const int i = hp / sH;
+        if (i >= OH) continue;
+        for (int q = 0; q < KW; ++q) {
+            const int wq = w + pL - q;
+            if (wq < 0) break;
+            if (wq % sW != 0) continue;
+            const int j = wq / sW;
+            if (j >= OW) continue;
+            sum += base[(p * KW + q) * spatial + i * OW + j];
+        }
+    }
+    dx[dxOff + e] = sum;
+}
+
+// nchw_to_cnhw_gpu: element (o, n, s) of y [O][nb][S], s fastest: global = O·nb·S. No row
+// sums: the GPU family takes the bias gradient from dy by its own reduction.
+__kernel void nchw_to_cnhw_gpu(__global const float* x, long xOff, __global float* y, long yOff, int nb, int O, int S) {
+    const int e = (int)get_global_id(0);
+    if (e >= O * nb * S) return;
+    const int s = e % S, t = e / S, n = t % nb, o = t / nb;
+    y[yOff + e] = x[xOff + (n * O + o) * S + s];
 }

@@ -24,12 +24,13 @@ uint4 philox4x32_10(uint4 ctr, uint2 key) {
 }
 
 // One work-item per block of 4 elements; y = keep ? x·scale : 0. Forward (x = input) and
-// backward (x = dy) are the same kernel with the same key.
-__kernel void dropout_apply(__global const float* x, int xOff, __global float* y, int yOff, int count,
-                            uint seed, uint layer, uint stepLo, uint stepHi, uint threshold, float scale) {
+// backward (x = dy) are the same kernel with the same key. x and y start at element
+// 4·firstBlock of the tensor (a slice of a split launch), whose blocks keep their counters.
+__kernel void dropout_apply(__global const float* x, long xOff, __global float* y, long yOff, int count,
+                            uint firstBlock, uint seed, uint layer, uint stepLo, uint stepHi, uint threshold, float scale) {
     int block = (int)get_global_id(0);
     if (block * 4 >= count) return;
-    uint4 u = philox4x32_10((uint4)((uint)block, 0u, stepLo, stepHi), (uint2)(seed, layer));
+    uint4 u = philox4x32_10((uint4)(firstBlock + (uint)block, 0u, stepLo, stepHi), (uint2)(seed, layer));
     uint words[4] = {u.x, u.y, u.z, u.w};
     for (int k = 0; k < 4; ++k) {
         int e = block * 4 + k;

@@ -1,8 +1,8 @@
 // Element-wise arithmetic on whole tensors (residual connections).
 
 // out = a + b; out may be a or b.
-__kernel void add_tensors(__global const float* a, int aOff, __global const float* b, int bOff,
-                          __global float* out, int outOff, int count) {
+__kernel void add_tensors(__global const float* a, long aOff, __global const float* b, long bOff,
+                          __global float* out, long outOff, int count) {
     int e = (int)get_global_id(0);
     if (e >= count) return;
     out[outOff + e] = a[aOff + e] + b[bOff + e];

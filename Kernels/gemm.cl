@@ -25,10 +25,10 @@ float gemm_epilogue(float v, __global const float* bias, int rowStep, int colSte
 
 __kernel __attribute__((reqd_work_group_size(GEMM_RX, GEMM_RY, 1)))
 void gemm_tiled(int M, int N, int K, float alpha, float beta,
-                __global const float* A, int offA, int rsA, int csA, int strideA,
-                __global const float* B, int offB, int rsB, int csB, int strideB,
-                __global float* C, int offC, int ldc, int strideC,
-                __global const float* bias, int biasOff, int biasRowStep, int biasColStep, int act, float actAlpha) {
+                __global const float* A, long offA, int rsA, int csA, int strideA,
+                __global const float* B, long offB, int rsB, int csB, int strideB,
+                __global float* C, long offC, int ldc, int strideC,
+                __global const float* bias, long biasOff, int biasRowStep, int biasColStep, int act, float actAlpha) {
     __local float As[GEMM_TSK][GEMM_TSM];
     __local float Bs[GEMM_TSK][GEMM_TSN];
     const int tx = (int)get_local_id(0), ty = (int)get_local_id(1);

@@ -81,7 +81,7 @@ void transpose16x16(float16* r) {
 // Launch: global = (ceil(K / kc), ceil(rows / R), batch), local = (1, 1, 1).
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))
 void pack_panels(int rows, int K, int kc, int R,
-                 __global const float* restrict src, int off, int sR, int sK, int srcStride,
+                 __global const float* restrict src, long off, int sR, int sK, int srcStride,
                  __global float* restrict dst, int dstStride) {
     const int pc = (int)get_global_id(0) * kc;
     const int t = (int)get_global_id(1);
@@ -199,10 +199,10 @@ GEMM_DEFINE_MICRO_TILE(gemm_micro_tile_local, __local)
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))
 void gemm_local(int M, int N, int K, float alpha, float beta,
                 __global const float* restrict Ap, int apStride,
-                __global const float* restrict B, int bOff, int bsK, int bsN, int bStride,
-                __global float* restrict C, int cOff, int ldc, int cStride,
+                __global const float* restrict B, long bOff, int bsK, int bsN, int bStride,
+                __global float* restrict C, long cOff, int ldc, int cStride,
                 int kcs, int mcb, int ncb,
-                __global const float* bias, int biasOff, int biasRowStep, int biasColStep, int act, float actAlpha) {
+                __global const float* bias, long biasOff, int biasRowStep, int biasColStep, int act, float actAlpha) {
     __local float Bl[GEMM_NCB * GEMM_KC * GEMM_NR];      // [strip − s0][kk][NR]
     const int nStrips = (N + GEMM_NR - 1) / GEMM_NR;
     const int nTiles = (M + GEMM_MR - 1) / GEMM_MR;
@@ -279,8 +279,8 @@ void gemm_local(int M, int N, int K, float alpha, float beta,
 // work-item per row of C. Launch: global = (M), any local size.
 __kernel void gemm_sum_parts(int M, int N, int P, float alpha, float beta,
                              __global const float* restrict parts,
-                             __global float* restrict C, int cOff, int ldc,
-                             __global const float* bias, int biasOff, int biasRowStep, int biasColStep,
+                             __global float* restrict C, long cOff, int ldc,
+                             __global const float* bias, long biasOff, int biasRowStep, int biasColStep,
                              int act, float actAlpha) {
     const int i = (int)get_global_id(0);
     if (i >= M) return;

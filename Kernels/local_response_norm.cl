@@ -16,7 +16,7 @@ float lrn_denominator(__global const float* column, long S, int lo, int hi, floa
 }
 
 // global = (N·C·S); y = x·d^(−beta).
-__kernel void lrn_forward(__global const float* x, int xOff, __global float* y, int yOff,
+__kernel void lrn_forward(__global const float* x, long xOff, __global float* y, long yOff,
                           int C, int S, int size, float alphaOverSize, float beta, float k, int total) {
     const long e = (long)get_global_id(0);
     if (e >= total) return;
@@ -29,8 +29,8 @@ __kernel void lrn_forward(__global const float* x, int xOff, __global float* y, 
 
 // global = (N·C·S); dx_j = dy_j·d_j^(−beta) − 2·(alpha/size)·beta·x_j·Σ_{c: j ∈ W(c)} dy_c·x_c·d_c^(−beta−1).
 // Each d_c is recomputed (size² reads per element; nothing is stored by the forward pass).
-__kernel void lrn_backward(__global const float* x, int xOff, __global const float* dy, int dyOff,
-                           __global float* dx, int dxOff,
+__kernel void lrn_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                           __global float* dx, long dxOff,
                            int C, int S, int size, float alphaOverSize, float beta, float k, int total) {
     const long e = (long)get_global_id(0);
     if (e >= total) return;

@@ -3,8 +3,8 @@
 // batch mean, hence the 1/N.
 // The LOSS_* codes come from the build options, generated from LossFunction (KernelCodes.swift).
 
-__kernel void loss_rows(int kind, __global const float* p, int pOff, __global const float* t, int tOff,
-                        __global float* loss, int lossOff, __global float* grad, int gOff, int N, int K) {
+__kernel void loss_rows(int kind, __global const float* p, long pOff, __global const float* t, long tOff,
+                        __global float* loss, long lossOff, __global float* grad, long gOff, int N, int K) {
     int n = (int)get_global_id(0);
     if (n >= N) return;
     __global const float* pr = p + pOff + n * K;
@@ -51,8 +51,8 @@ __kernel void loss_rows(int kind, __global const float* p, int pOff, __global co
 
 // correct[n] = 1 when argmax p == argmax t (first index on ties), for K == 1 when
 // (p > 0) == (t > 0.5); else 0.
-__kernel void count_correct(__global const float* p, int pOff, __global const float* t, int tOff,
-                            __global float* correct, int cOff, int N, int K) {
+__kernel void count_correct(__global const float* p, long pOff, __global const float* t, long tOff,
+                            __global float* correct, long cOff, int N, int K) {
     int n = (int)get_global_id(0);
     if (n >= N) return;
     __global const float* pr = p + pOff + n * K;

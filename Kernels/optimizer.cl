@@ -19,9 +19,9 @@
 
 // The update of element e; `kind` is a constant in each kernel below (one kernel per kind:
 // with the kind a runtime argument PoCL could not vectorise across work-items).
-void optimizer_update(int kind, int e, __global float* params, int pOff,
-                      __global const float* grads, int gOff, __global const float* mask, int dOff,
-                      __global float* state1, int s1Off, __global float* state2, int s2Off,
+void optimizer_update(int kind, int e, __global float* params, long pOff,
+                      __global const float* grads, long gOff, __global const float* mask, long dOff,
+                      __global float* state1, long s1Off, __global float* state2, long s2Off,
                       float lr, float momentum, int nesterov, float rho, float beta1, float beta2,
                       float epsilon, float l1, float l2, float weightDecay, float c1, float c2) {
     // No fused multiply-adds here, so each step rounds exactly like the CPU's Swift code.
@@ -60,9 +60,9 @@ void optimizer_update(int kind, int e, __global float* params, int pOff,
 
 // optimizer_step_<kind>: one work-item per element of the arena.
 #define OPTIMIZER_KERNEL(NAME, KIND)                                                                 \
-__kernel void optimizer_step_##NAME(int count, __global float* params, int pOff,                    \
-        __global const float* grads, int gOff, __global const float* mask, int dOff,                 \
-        __global float* state1, int s1Off, __global float* state2, int s2Off,                        \
+__kernel void optimizer_step_##NAME(int count, __global float* params, long pOff,                    \
+        __global const float* grads, long gOff, __global const float* mask, long dOff,                 \
+        __global float* state1, long s1Off, __global float* state2, long s2Off,                        \
         float lr, float momentum, int nesterov, float rho, float beta1, float beta2,                 \
         float epsilon, float l1, float l2, float weightDecay, float c1, float c2) {                  \
     const int e = (int)get_global_id(0);                                                             \

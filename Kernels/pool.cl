@@ -20,7 +20,7 @@ int window_argmax(__global const float* plane, int H, int W, int WH, int WW,
 // division) does not vectorise on CPU devices (measurements: Benchmarks/NOTES.md).
 
 // One work-item per output row i of one plane: global = (OH, N·C).
-__kernel void maxpool_forward(__global const float* x, int xOff, __global float* y, int yOff,
+__kernel void maxpool_forward(__global const float* x, long xOff, __global float* y, long yOff,
                               int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
                               int OH, int OW, int planes) {
     const int i = (int)get_global_id(0), plane = (int)get_global_id(1);
@@ -41,8 +41,8 @@ int2 covering(int h, int win, int s, int pad, int outSize) {
 // One work-item per input row h of one plane: global = (H, N·C); writes W cells of dx. The row
 // is zeroed, then every window that covers row h adds its gradient to its argmax cell if that
 // cell lies in the row. A cell's terms arrive in (i, j) order, as a per-cell gather would add them.
-__kernel void maxpool_backward(__global const float* x, int xOff, __global const float* dy, int dyOff,
-                               __global float* dx, int dxOff,
+__kernel void maxpool_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                               __global float* dx, long dxOff,
                                int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
                                int OH, int OW, int planes) {
     const int h = (int)get_global_id(0), plane = (int)get_global_id(1);
@@ -89,7 +89,7 @@ void argmax2x2_8(__global const float* r0, __global const float* r1, float8* m, 
 }
 
 // global = (OH, planes = N·C)
-__kernel void maxpool2x2_forward(__global const float* x, int xOff, __global float* y, int yOff,
+__kernel void maxpool2x2_forward(__global const float* x, long xOff, __global float* y, long yOff,
                                  int H, int W, int OH, int OW, int planes) {
     const int i = (int)get_global_id(0), plane = (int)get_global_id(1);
     if (i >= OH || plane >= planes) return;
@@ -109,8 +109,8 @@ __kernel void maxpool2x2_forward(__global const float* x, int xOff, __global flo
 
 // global = (OH, planes = N·C); the item of output row i writes input rows 2i and 2i + 1, and
 // the last one also the rows below every window (cells outside every window get 0).
-__kernel void maxpool2x2_backward(__global const float* x, int xOff, __global const float* dy, int dyOff,
-                                  __global float* dx, int dxOff, int H, int W, int OH, int OW, int planes) {
+__kernel void maxpool2x2_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                                  __global float* dx, long dxOff, int H, int W, int OH, int OW, int planes) {
     const int i = (int)get_global_id(0), plane = (int)get_global_id(1);
     if (i >= OH || plane >= planes) return;
     __global const float* r0 = x + xOff + (plane * H + 2 * i) * W;
@@ -147,7 +147,7 @@ int window_cells(int H, int W, int WH, int WW, int sH, int sW, int pT, int pL, i
     return (min(h0 + WH, H) - max(h0, 0)) * (min(w0 + WW, W) - max(w0, 0));
 }
 
-__kernel void avgpool_forward(__global const float* x, int xOff, __global float* y, int yOff,
+__kernel void avgpool_forward(__global const float* x, long xOff, __global float* y, long yOff,
                               int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
                               int OH, int OW, int total) {
     int e = (int)get_global_id(0);
@@ -161,7 +161,7 @@ __kernel void avgpool_forward(__global const float* x, int xOff, __global float*
     y[yOff + e] = sum / (float)window_cells(H, W, WH, WW, sH, sW, pT, pL, i, j);
 }
 
-__kernel void avgpool_backward(__global const float* dy, int dyOff, __global float* dx, int dxOff,
+__kernel void avgpool_backward(__global const float* dy, long dyOff, __global float* dx, long dxOff,
                                int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
                                int OH, int OW, int total) {
     int e = (int)get_global_id(0);
@@ -173,5 +173,39 @@ __kernel void avgpool_backward(__global const float* dy, int dyOff, __global flo
     for (int i = ri.x; i <= ri.y; ++i)
         for (int j = rj.x; j <= rj.y; ++j)
             sum += dyp[i * OW + j] / (float)window_cells(H, W, WH, WW, sH, sW, pT, pL, i, j);
+    dx[dxOff + e] = sum;
+}
+
+// ---- GPU family (see conv.cl): one work-item per element written, consecutive items on
+// consecutive addresses. Both cover the 2×2 case too.
+
+// maxpool_forward_gpu: output cell e = (plane·OH + i)·OW + j: global = planes·OH·OW.
+__kernel void maxpool_forward_gpu(__global const float* x, long xOff, __global float* y, long yOff,
+                                  int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
+                                  int OH, int OW, int planes) {
+    const int e = (int)get_global_id(0);
+    if (e >= planes * OH * OW) return;
+    const int j = e % OW, t = e / OW, i = t % OH, plane = t / OH;
+    __global const float* xp = x + xOff + plane * H * W;
+    y[yOff + e] = xp[window_argmax(xp, H, W, WH, WW, sH, sW, pT, pL, i, j)];
+}
+
+// maxpool_backward_gpu: input cell e = (plane·H + h)·W + w: global = planes·H·W. Sums the
+// gradients of the windows whose argmax it is, in (i, j) order from 0 (as maxpool_backward).
+__kernel void maxpool_backward_gpu(__global const float* x, long xOff, __global const float* dy, long dyOff,
+                                   __global float* dx, long dxOff,
+                                   int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
+                                   int OH, int OW, int planes) {
+    const int e = (int)get_global_id(0);
+    if (e >= planes * H * W) return;
+    const int w = e % W, t = e / W, h = t % H, plane = t / H;
+    __global const float* xp = x + xOff + plane * H * W;
+    __global const float* dyp = dy + dyOff + plane * OH * OW;
+    const int2 ri = covering(h, WH, sH, pT, OH), rj = covering(w, WW, sW, pL, OW);
+    const int cell = h * W + w;
+    float sum = 0.0f;
+    for (int i = ri.x; i <= ri.y; ++i)
+        for (int j = rj.x; j <= rj.y; ++j)
+            if (window_argmax(xp, H, W, WH, WW, sH, sW, pT, pL, i, j) == cell) sum += dyp[i * OW + j];
     dx[dxOff + e] = sum;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the op check suite (`kiln check --small`), the kernel-configuration checks and the
-# backend's memory tests under oclgrind, the OpenCL simulator, so out-of-bounds accesses,
-# data races and API misuse fail the script.
+# Runs the op check suite (`kiln check --small`, with each kernel family), the
+# kernel-configuration checks and the backend's memory tests under oclgrind, the OpenCL
+# simulator, so out-of-bounds accesses, data races and API misuse fail the script.
 #
 #   scripts/oclgrind-check.sh                  API + memory + data-race checks
 #   scripts/oclgrind-check.sh --uninitialized  also oclgrind's uninitialized-value plugin
@@ -38,8 +38,12 @@ trap 'rm -rf "$work"' EXIT
 # (the same tests pass in parallel on PoCL).
 status=0
 XDG_CACHE_HOME="$work/cache" oclgrind "${flags[@]}" --log "$work/oclgrind-check.log" \
-    "$bin/kiln" check --device opencl --small --poison-workspaces >"$work/check.log" 2>&1 || status=$?
+    "$bin/kiln" check --device opencl --kernel-family cpu --small --poison-workspaces >"$work/check.log" 2>&1 || status=$?
 tail -n 1 "$work/check.log"
+# Each kernel family explicitly (oclgrind reports a GPU, so its default would be the GPU one).
+XDG_CACHE_HOME="$work/cache" oclgrind "${flags[@]}" --log "$work/oclgrind-check-gpu.log" \
+    "$bin/kiln" check --device opencl --kernel-family gpu --small --poison-workspaces >"$work/check-gpu.log" 2>&1 || status=$?
+tail -n 1 "$work/check-gpu.log"
 XDG_CACHE_HOME="$work/cache" oclgrind "${flags[@]}" --log "$work/oclgrind-tests.log" \
     "$bin/KilnPackageTests.xctest" --testing-library swift-testing --no-parallel \
     --filter 'CrossBackendTests.KernelConfigCheckTests|KilnOpenCLTests.BackendMemoryTests|KilnOpenCLTests.PackedGemmTests/smallLocalMemoryMatchesReference' \
@@ -54,7 +58,7 @@ if [[ -s "$work/oclgrind.log" ]]; then
 fi
 if [[ $status -ne 0 ]]; then
     echo "checks or tests failed under oclgrind (exit $status):" >&2
-    grep -v " ok$" "$work/check.log" | tail -n 30 >&2
+    grep -hv " ok$" "$work/check.log" "$work/check-gpu.log" | tail -n 30 >&2
     tail -n 60 "$work/tests.log" >&2
     exit 1
 fi

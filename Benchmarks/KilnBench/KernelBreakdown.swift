@@ -42,8 +42,9 @@ public struct KernelBreakdown: Codable, Sendable {
     /// Profiles one training step at `batchSize` on a fresh backend for `spec` created with
     /// profiling on (events cost a little per launch, so the throughput runs go without).
     /// Two steps first warm up (PoCL compiles each kernel at its first launch).
-    public static func profile(_ settings: ThroughputSettings, batchSize n: Int, spec: String) throws -> KernelBreakdown {
-        let backend = try OpenCLBackend(spec: spec, profiling: true)
+    public static func profile(_ settings: ThroughputSettings, batchSize n: Int, spec: String,
+                               kernelFamily: KernelFamily? = nil) throws -> KernelBreakdown {
+        let backend = try OpenCLBackend(spec: spec, profiling: true, kernelFamily: kernelFamily)
         let model = try settings.compiledModel(on: backend)
         let batch = SyntheticBatch(batch: n, inputShape: settings.inputShape, classes: settings.classes, seed: settings.seed)
         let input = try backend.makeTensor(batch.inputShape, values: batch.images)

@@ -30,11 +30,13 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
     /// after another, so the strided order touched a new cache line per element; GPUs keep
     /// the strided order, where neighbouring items read neighbouring words.
     public var contiguousReductions: Bool
+    /// CPU- or GPU-shaped kernels for the ops whose work differs (see `KernelFamily`).
+    public var kernelFamily: KernelFamily
 
     public init(gemmTileM: Int, gemmTileN: Int, gemmTileK: Int, gemmWorkM: Int, gemmWorkN: Int,
                 reductionGroupSize: Int, elementwiseGroupSize: Int,
                 correctlyRoundedDivideSqrt: Bool, workspaceBytes: Int, packedGemm: PackedGemmCapacity? = nil,
-                contiguousReductions: Bool = false) {
+                contiguousReductions: Bool = false, kernelFamily: KernelFamily = .cpu) {
         precondition(gemmTileM % gemmWorkM == 0 && gemmTileN % gemmWorkN == 0, "tiles must divide by work per item")
         precondition(reductionGroupSize > 0 && reductionGroupSize & (reductionGroupSize - 1) == 0,
                      "reduction group size must be a power of two")
@@ -45,37 +47,48 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         self.workspaceBytes = workspaceBytes
         self.packedGemm = packedGemm
         self.contiguousReductions = contiguousReductions
+        self.kernelFamily = kernelFamily
+    }
+
+    /// Chunks per channel of the GPU family's per-channel reductions over m values: at least
+    /// four values per work-item, at most 256 chunks (C·chunks groups: hundreds at batch 32).
+    func reductionChunks(_ m: Int) -> Int {
+        max(1, min((m + 4 * reductionGroupSize - 1) / (4 * reductionGroupSize), 256))
     }
 
     /// The GEMM work-group shape: (columns, rows) of work-items.
     public var gemmGroup: (x: Int, y: Int) { (gemmTileN / gemmWorkN, gemmTileM / gemmWorkM) }
 
-    /// Defaults for `device`: 64×64×16 tiles of 4×4 per item (256 work-items) on GPUs with
-    /// room for them, 32×32×16 (64 work-items) elsewhere; groups of 256 (or the device's
-    /// maximum, if smaller; element-wise groups of 1024 on CPUs). CPU devices use the packed
+    /// Defaults for `device` within `limits` (the device's, or lower): 64×64×16 tiles of 4×4
+    /// per item (256 work-items) on GPUs with room for them, 32×32×16 (64 work-items) elsewhere,
+    /// 16×16×16 (16 work-items) on devices whose groups or local memory are smaller; groups of
+    /// 256 (or the largest power of two the device allows, with room for batch norm's 3 floats
+    /// per item of local memory; element-wise groups of 1024 on CPUs). CPU devices use the packed
     /// GEMM with a `__local` block sized to their local memory (`PackedGemmCapacity`), unless
     /// they have less than 16 KiB of it or cannot run long work-items (`runsLongWorkItems`).
-    static func forDevice(_ device: CLDevice) -> KernelConfig {
-        let maxGroup = device.maxWorkGroupSize
+    static func forDevice(_ device: CLDevice, limits: DeviceLimits) -> KernelConfig {
+        let maxGroup = limits.maxWorkGroupSize, local = limits.localMemoryBytes
         let largestPowerOfTwo = 1 << (Int.bitWidth - 1 - max(maxGroup, 1).leadingZeroBitCount)
-        let group = min(256, largestPowerOfTwo)
-        let big = device.isGPU && maxGroup >= 256 && device.localMemoryBytes >= 2 * 16 * 64 * 4
-        let tile = big ? 64 : (maxGroup >= 64 ? 32 : 16)
-        let work = tile == 16 ? 2 : 4
+        var group = min(256, largestPowerOfTwo)
+        while group > 1 && 3 * 4 * group > local { group /= 2 }  // batchnorm_forward_training's scratch
+        let tileBytes = { (tile: Int) in 2 * 16 * tile * 4 }
+        let big = device.isGPU && maxGroup >= 256 && local >= tileBytes(64)
+        let tile = big ? 64 : (maxGroup >= 64 && local >= tileBytes(32) ? 32 : 16)
+        let work = 4
         let memory = device.globalMemoryBytes > 0 ? device.globalMemoryBytes : 1 << 30
         let allocation = device.maxAllocationBytes > 0 ? device.maxAllocationBytes : memory / 4
         // On a CPU driver a work-group is one task on one thread and each costs scheduling
         // overhead, so element-wise kernels get big groups there (1024: a few thousand groups
         // per activation tensor instead of tens of thousands); GPUs keep 256.
-        let elementwise = device.isGPU ? group : min(1024, largestPowerOfTwo)
+        let elementwise = device.isGPU ? min(256, largestPowerOfTwo) : min(1024, largestPowerOfTwo)
         return KernelConfig(
             gemmTileM: tile, gemmTileN: tile, gemmTileK: 16, gemmWorkM: work, gemmWorkN: work,
             reductionGroupSize: group, elementwiseGroupSize: elementwise,
             correctlyRoundedDivideSqrt: device.hasCorrectlyRoundedDivideSqrt,
             workspaceBytes: min(64 << 20, memory / 8, allocation),
             packedGemm: device.isGPU || !runsLongWorkItems(device) ? nil
-                : PackedGemmCapacity(localMemoryBytes: device.localMemoryBytes),
-            contiguousReductions: !device.isGPU)
+                : PackedGemmCapacity(localMemoryBytes: local),
+            contiguousReductions: !device.isGPU, kernelFamily: device.isGPU ? .gpu : .cpu)
     }
 
     /// False for Mesa's llvmpipe (rusticl): a work-item there stops computing after a fixed
@@ -101,6 +114,6 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         (packedGemm.map { "gemm packed \(PackedGemmBlocking.mr)x\(PackedGemmBlocking.nr) register tile, \($0), " }
             ?? "gemm \(gemmTileM)x\(gemmTileN)x\(gemmTileK) (\(gemmWorkM)x\(gemmWorkN) per item), ")
             + "reduction group \(reductionGroupSize)" + (contiguousReductions ? " (contiguous runs)" : "")
-            + ", element-wise group \(elementwiseGroupSize)"
+            + ", element-wise group \(elementwiseGroupSize), \(kernelFamily.rawValue) kernels"
     }
 }

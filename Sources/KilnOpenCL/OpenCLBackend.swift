@@ -16,6 +16,8 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     public let device: OpenCLDeviceInfo
     /// The tile and group sizes the program was built with.
     public let config: KernelConfig
+    /// What launches are sized against: the device's limits, lowered where `init` was asked to.
+    public let limits: DeviceLimits
     /// How the program was obtained this time and how long it took.
     public let programBuild: ProgramBuildReport
     /// Fill every scratch buffer with NaN before use, so a kernel that reads scratch it did
@@ -47,19 +49,24 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
 
     /// Opens the device named by `spec` ("opencl" or "opencl:P:D", see `OpenCLDeviceSpec`).
     public convenience init(spec: String = "opencl", profiling: Bool = false, config: KernelConfig? = nil,
-                            poisonWorkspaces: Bool = false,
+                            poisonWorkspaces: Bool = false, limits: DeviceLimits? = nil, kernelFamily: KernelFamily? = nil,
                             cacheDirectory: URL? = OpenCLBackend.defaultCacheDirectory) throws {
         try self.init(try OpenCLDeviceSpec(parsing: spec), profiling: profiling, config: config,
-                      poisonWorkspaces: poisonWorkspaces, cacheDirectory: cacheDirectory)
+                      poisonWorkspaces: poisonWorkspaces, limits: limits, kernelFamily: kernelFamily,
+                      cacheDirectory: cacheDirectory)
     }
 
     /// - Parameters:
     ///   - profiling: record an event per kernel launch; read them with `kernelTimings()`.
     ///   - config: tile and group sizes; nil chooses them from the device's limits.
     ///   - poisonWorkspaces: NaN-fill every scratch buffer before use (see `poisonsWorkspaces`).
+    ///   - limits: lower limits than the device's to size everything against (a test pretends
+    ///     to be a small device this way); nil: the device's own.
+    ///   - kernelFamily: CPU- or GPU-shaped kernels whatever the device (and `config`) says;
+    ///     nil: the config's (from the device type).
     ///   - cacheDirectory: where compiled programs are kept; nil disables the disk cache.
     public init(_ spec: OpenCLDeviceSpec, profiling: Bool = false, config: KernelConfig? = nil,
-                poisonWorkspaces: Bool = false,
+                poisonWorkspaces: Bool = false, limits: DeviceLimits? = nil, kernelFamily: KernelFamily? = nil,
                 cacheDirectory: URL? = OpenCLBackend.defaultCacheDirectory) throws {
         poisonsWorkspaces = poisonWorkspaces
         let clDevice = try spec.resolve()
@@ -68,7 +75,9 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
         // Tuned winners (kiln tune) for this device and driver; an explicit config wins.
         tuningLoad = GemmTuning.load(directory: cacheDirectory, device: device.name, driver: device.driverVersion)
         if let warning = tuningLoad.warning { StandardError.write(warning + "\n") }
-        self.config = config ?? KernelConfig.forDevice(clDevice).applying(tuningLoad.tuning)
+        let limits = clDevice.limits.lowered(to: limits)
+        self.limits = limits
+        var chosen = config ?? KernelConfig.forDevice(clDevice, limits: limits).applying(tuningLoad.tuning)
         if let packed = tuningLoad.tuning?.packed { gemmBlocking = packed }
         if tuningLoad.tuning?.provider == .clblast {
             switch CLBlastLibrary.shared {
@@ -81,8 +90,21 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
         queue = try CLQueue(context: context, profiling: profiling)
         pool = BufferPool(context: context)
         let start = DispatchTime.now().uptimeNanoseconds
-        let (program, outcome) = try ProgramCache(directory: cacheDirectory)
-            .program(context: context, source: Self.programSource, options: self.config.buildOptions)
+        let cache = ProgramCache(directory: cacheDirectory)
+        var (program, outcome) = try cache.program(context: context, source: Self.programSource, options: chosen.buildOptions)
+        // A compiled kernel may allow smaller groups than the device (registers): when one
+        // whose reqd_work_group_size the config fixes does not fit, choose the config again
+        // for what the kernels allow and rebuild (once; an explicit config is kept, and its
+        // launches fail with a clear error instead).
+        if config == nil, let allowed = Self.smallestAllowedGroup(program, device: clDevice, limits: limits) {
+            let fitted = KernelConfig.forDevice(clDevice, limits: DeviceLimits(
+                maxWorkGroupSize: allowed, maxWorkItemSizes: limits.maxWorkItemSizes,
+                localMemoryBytes: limits.localMemoryBytes, maxLaunchElements: limits.maxLaunchElements))
+            chosen = fitted.applying(tuningLoad.tuning)
+            (program, outcome) = try cache.program(context: context, source: Self.programSource, options: chosen.buildOptions)
+        }
+        if let kernelFamily { chosen.kernelFamily = kernelFamily }
+        self.config = chosen
         self.program = program
         programBuild = ProgramBuildReport(
             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
@@ -139,15 +161,65 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
 
     /// Makes `names` of `program` (built apart from the ops' program) launchable by name.
     func adopt(_ names: [String], of program: CLProgram) throws {
-        for name in names where kernels[name] == nil { kernels[name] = try CLKernel(program: program, name: name) }
+        for name in names where kernels[name] == nil { kernels[name] = try prepared(CLKernel(program: program, name: name)) }
         adoptedPrograms.append(program)
     }
 
     func kernel(_ name: String) throws -> CLKernel {
         if let k = kernels[name] { return k }
-        let k = try CLKernel(program: program, name: name)
+        let k = try prepared(CLKernel(program: program, name: name))
         kernels[name] = k
         return k
+    }
+
+    /// `k` with its launch limits read (the device's, possibly lowered, and the compiled
+    /// kernel's); throws when its local memory does not fit the device.
+    private func prepared(_ k: CLKernel) throws -> CLKernel {
+        let local = k.localMemoryBytes(on: context.device)
+        guard local <= limits.localMemoryBytes else {
+            throw OpenCLError.invalidLaunch("kernel \(k.name) uses \(local) bytes of local memory, the device has \(limits.localMemoryBytes)")
+        }
+        k.maxGroup = min(limits.maxWorkGroupSize, k.maxGroupSize(on: context.device))
+        k.requiredGroup = k.requiredGroup(on: context.device)
+        return k
+    }
+
+    /// The smallest CL_KERNEL_WORK_GROUP_SIZE among the kernels whose required group is larger
+    /// than that (or than the device allows); nil when every required group fits.
+    private static func smallestAllowedGroup(_ program: CLProgram, device: CLDevice, limits: DeviceLimits) -> Int? {
+        var smallest: Int?
+        // Only kernels the program holds (some are compiled in by one config only, e.g. the
+        // packed GEMM's): asking for another is an API error.
+        let present = program.kernelNames
+        for name in requiredGroupKernels where present.contains(name) {
+            guard let k = try? CLKernel(program: program, name: name), let required = k.requiredGroup(on: device) else { continue }
+            let allowed = min(limits.maxWorkGroupSize, k.maxGroupSize(on: device))
+            if required.reduce(1, *) > allowed { smallest = min(smallest ?? allowed, allowed) }
+        }
+        return smallest
+    }
+
+    /// The kernels whose source fixes their group (`reqd_work_group_size`): only these are
+    /// created and queried at start-up (a driver may compile a kernel to answer the query).
+    static let requiredGroupKernels: [String] = {
+        let pattern = #/reqd_work_group_size\((?:[^()]|\([^()]*\))*\)\)\)\s*void\s+(\w+)/#
+        return programSource.matches(of: pattern).map { String($0.output.1) }
+    }()
+
+    /// `local` as this kernel may run it: its required group if it has one, else clamped to
+    /// the device's and the compiled kernel's limits. Throws when even that does not fit.
+    private func fittedGroup(_ local: [Int], for k: CLKernel) throws -> [Int] {
+        let group = k.requiredGroup == nil ? limits.clamp(local, maxGroup: k.maxGroup) : local
+        let items = group.reduce(1, *)
+        let withinItems = group.enumerated().allSatisfy { d, n in d >= limits.maxWorkItemSizes.count || n <= limits.maxWorkItemSizes[d] }
+        guard items <= k.maxGroup && withinItems else {
+            throw OpenCLError.invalidLaunch("kernel \(k.name): work-group \(group) exceeds what the device and kernel allow "
+                                            + "(\(k.maxGroup) items, \(limits.maxWorkItemSizes) per dimension)")
+        }
+        if let required = k.requiredGroup, Array(required.prefix(group.count)) != group {
+            throw OpenCLError.invalidLaunch("kernel \(k.name) requires work-group \(required), launched with \(group)")
+        }
+        return group
     }
 
     /// Launches the kernel `arguments` describe (`kernel` overrides its name, for families of
@@ -164,9 +236,16 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
             try k.verify(values, description: "\(A.self)")
             k.verifiedDescription = ObjectIdentifier(A.self)
         }
+        for argument in values {
+            if let extent = argument.extent, extent > limits.maxLaunchElements {
+                throw OpenCLError.invalidLaunch("kernel \(name) would index \(extent) elements of \(argument.name) in one "
+                                                + "launch; the limit is \(limits.maxLaunchElements) (the op must split it)")
+            }
+        }
         try k.set(values)
-        let rounded = zip(global, local).map { ($0 + $1 - 1) / $1 * $1 }
-        if let event = try queue.launch(k, global: rounded, local: local) {
+        let group = try fittedGroup(local, for: k)
+        let rounded = zip(global, group).map { ($0 + $1 - 1) / $1 * $1 }
+        if let event = try queue.launch(k, global: rounded, local: group) {
             let buffers = values.count { if case .buffer = $0.value { true } else { false } }
             let timing = KernelTiming(kernel: name, seconds: 0, workItems: global.reduce(1, *),
                                       bufferArguments: buffers, flops: flops, bytes: bytes)
@@ -175,13 +254,22 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     }
 
     /// One work-item per element, in element-wise groups.
-    func launch<A: KernelArguments>(_ arguments: A, kernel name: String = A.kernelName, count: Int) throws {
-        try launch(arguments, kernel: name, global: [count], local: [config.elementwiseGroupSize])
+    func launch<A: KernelArguments>(_ arguments: A, kernel name: String = A.kernelName, count: Int,
+                                     bytes: Double? = nil) throws {
+        try launch(arguments, kernel: name, global: [count], local: [config.elementwiseGroupSize], bytes: bytes)
     }
 
     /// One group of `reductionGroupSize` items per `groups`.
     func launch<A: KernelArguments>(_ arguments: A, kernel name: String = A.kernelName, groups: Int) throws {
         try launch(arguments, kernel: name, global: [groups * config.reductionGroupSize], local: [config.reductionGroupSize])
+    }
+
+    /// Runs `body(first, count)` over items 0 ..< `items` of `itemSize` elements each, in
+    /// slices of as many whole items as one launch may index (`limits.maxLaunchElements`;
+    /// at least one item). One slice on any real tensor below 2^31 elements.
+    func forEachSlice(_ items: Int, itemSize: Int, _ body: (_ first: Int, _ count: Int) throws -> Void) throws {
+        let perSlice = max(1, limits.maxLaunchElements / max(itemSize, 1))
+        for first in stride(from: 0, to: items, by: perSlice) { try body(first, min(perSlice, items - first)) }
     }
 
     /// A pooled scratch buffer; it returns to the pool when the caller drops it. Safe to reuse
@@ -291,8 +379,22 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
         return buffer.memory
     }
 
-    /// A tensor as a kernel argument: its buffer and element offset.
-    func arg(_ tensor: Tensor) -> KernelTensor { KernelTensor(memory: memory(tensor), offset: tensor.offset) }
+    /// A tensor as a kernel argument: its buffer and element offset, all of it in reach of
+    /// the launch (32-bit indexing: at most `limits.maxLaunchElements` elements).
+    func arg(_ tensor: Tensor) -> KernelTensor {
+        KernelTensor(memory: memory(tensor), offset: tensor.offset, extent: tensor.count)
+    }
+
+    /// Elements `first ..< first + count` of `tensor` as a kernel argument (one slice of a
+    /// split launch).
+    func arg(_ tensor: Tensor, from first: Int, count: Int) -> KernelTensor {
+        KernelTensor(memory: memory(tensor), offset: tensor.offset + first, extent: count)
+    }
+
+    /// A tensor whose kernel indexes it in 64-bit arithmetic: no per-launch limit.
+    func wide(_ tensor: Tensor) -> KernelTensor {
+        KernelTensor(memory: memory(tensor), offset: tensor.offset, extent: nil)
+    }
 }
 
 /// How the backend got its program.

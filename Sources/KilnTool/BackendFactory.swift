@@ -3,26 +3,27 @@ import KilnOpenCL
 
 /// Turns a device string into a backend (one place, shared by every command).
 enum BackendFactory {
-    static func make(_ spec: String, poisonWorkspaces: Bool = false) throws -> (backend: any Backend, note: String) {
+    static func make(_ spec: String, poisonWorkspaces: Bool = false,
+                     kernelFamily: KernelFamily? = nil) throws -> (backend: any Backend, note: String) {
         let s = spec.lowercased()
         if s == "cpu" { return (CPUBackend(), "device: cpu (Kiln's CPU reference backend)") }
-        if s == "auto" { return try best(poisonWorkspaces: poisonWorkspaces) }
-        let backend = try OpenCLBackend(spec: s, poisonWorkspaces: poisonWorkspaces)
-        return (backend, "device: \(describe(backend.device)) [\(backend.device.spec)]")
+        if s == "auto" { return try best(poisonWorkspaces: poisonWorkspaces, kernelFamily: kernelFamily) }
+        let backend = try OpenCLBackend(spec: s, poisonWorkspaces: poisonWorkspaces, kernelFamily: kernelFamily)
+        return (backend, "device: \(describe(backend)) [\(backend.device.spec)]")
     }
 
     /// The first OpenCL GPU, else the first OpenCL device (PoCL on a CPU), else the CPU
     /// reference backend; the note says which and why.
-    private static func best(poisonWorkspaces: Bool) throws -> (backend: any Backend, note: String) {
+    private static func best(poisonWorkspaces: Bool, kernelFamily: KernelFamily?) throws -> (backend: any Backend, note: String) {
         let platforms = (try? OpenCLDeviceList.platforms()) ?? []
         let devices = platforms.flatMap(\.devices)
         guard !devices.isEmpty else {
             return (CPUBackend(), "device: cpu (Kiln's CPU reference backend; no OpenCL device found — install pocl-opencl-icd or a GPU driver)")
         }
         do {
-            let backend = try OpenCLBackend(spec: "opencl", poisonWorkspaces: poisonWorkspaces)
+            let backend = try OpenCLBackend(spec: "opencl", poisonWorkspaces: poisonWorkspaces, kernelFamily: kernelFamily)
             let why = backend.device.type == "GPU" ? "the first OpenCL GPU" : "no OpenCL GPU found, using the first OpenCL device"
-            return (backend, "device: \(describe(backend.device)) [\(backend.device.spec)] — \(why)")
+            return (backend, "device: \(describe(backend)) [\(backend.device.spec)] — \(why)")
         } catch {
             return (CPUBackend(), "device: cpu (Kiln's CPU reference backend; OpenCL failed: \(error))")
         }
@@ -30,6 +31,11 @@ enum BackendFactory {
 
     static func describe(_ d: OpenCLDeviceInfo) -> String {
         "\(d.name) (\(d.type), \(d.openCLVersion), driver \(d.driverVersion))"
+    }
+
+    /// The device and the kernel family its backend runs.
+    static func describe(_ backend: OpenCLBackend) -> String {
+        "\(describe(backend.device)), \(backend.config.kernelFamily.rawValue) kernels"
     }
 }
 

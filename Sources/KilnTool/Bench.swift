@@ -91,7 +91,8 @@ struct Bench: ParsableCommand {
             }
             if kernels {
                 if let openCL {
-                    report.kernels = try KernelBreakdown.profile(settings, batchSize: kernelsBatch, spec: openCL.device.spec)
+                    report.kernels = try KernelBreakdown.profile(settings, batchSize: kernelsBatch, spec: openCL.device.spec,
+                                                                    kernelFamily: openCL.config.kernelFamily)
                 } else { report.unsupported["kernels"] = needsOpenCL }
             }
             report.gemm = try GemmBenchmark.run(try parsedGemmShapes(), on: backend, isReference: openCL == nil,

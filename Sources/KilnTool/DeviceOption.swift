@@ -8,14 +8,23 @@ import KilnOpenCL
 ///   opencl        the first OpenCL GPU, else the first OpenCL device
 ///   opencl:P:D    OpenCL platform P, device D (see `kiln devices`)
 ///   auto          the best OpenCL device found, else the CPU reference backend (the default)
+///
+/// `--kernel-family gpu|cpu`: GPU- or CPU-shaped kernels on an OpenCL device, whatever its type
+/// (default: chosen from the device type; see `KernelFamily`).
 struct DeviceOptions: ParsableArguments {
     @Option(help: "cpu, opencl, opencl:P:D, or auto (best OpenCL device, else cpu).")
     var device: String = "auto"
+
+    @Option(help: "OpenCL kernel family: gpu or cpu (default: from the device type).")
+    var kernelFamily: KernelFamily?
 
     func validate() throws {
         let d = device.lowercased()
         guard d == "cpu" || d == "auto" || d.hasPrefix("opencl") else {
             throw ValidationError("unknown device '\(device)'; use cpu, opencl, opencl:P:D or auto (kiln devices lists them)")
+        }
+        if kernelFamily != nil && d == "cpu" {
+            throw ValidationError("--kernel-family applies to OpenCL devices; --device cpu has no kernels")
         }
     }
 
@@ -33,6 +42,8 @@ struct DeviceOptions: ParsableArguments {
     /// The backend, and a line saying which device was chosen and why. `poisonWorkspaces`
     /// applies to OpenCL devices (see `OpenCLBackend.poisonsWorkspaces`).
     func makeBackend(poisonWorkspaces: Bool = false) throws -> (backend: any Backend, note: String) {
-        try BackendFactory.make(device, poisonWorkspaces: poisonWorkspaces)
+        try BackendFactory.make(device, poisonWorkspaces: poisonWorkspaces, kernelFamily: kernelFamily)
     }
 }
+
+extension KernelFamily: ExpressibleByArgument {}

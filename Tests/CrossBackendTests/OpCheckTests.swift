@@ -26,6 +26,23 @@ struct OpCheckTests {
     }
 }
 
+/// The GPU-shaped kernel family (`KernelFamily.gpu`), forced on whatever device this is, so it
+/// is checked on PoCL as on a GPU (and under oclgrind by `kiln check --kernel-family gpu`).
+enum GPUFamilyDevice {
+    static let result = Result { try OpenCLBackend(spec: "opencl", poisonWorkspaces: true, kernelFamily: .gpu) }
+}
+
+@Suite("Op cross-checks: GPU-shaped kernels against the CPU reference")
+struct GPUFamilyCheckTests {
+    @Test(arguments: OpCheckSuite.cases())
+    func matchesReference(_ check: OpCheckCase) throws {
+        let device = try GPUFamilyDevice.result.get()
+        #expect(device.config.kernelFamily == .gpu)
+        let row = try check.run(reference: CPUBackend(threads: 1), candidate: device)
+        #expect(row.passed, "\(row)")
+    }
+}
+
 /// The kernels under other compile-time configurations than PoCL's default: the GPU tile
 /// (64×64, 256 work-items) and a deliberately small one (16×16 tiles, groups of 32), so
 /// tiling and reduction code paths that only GPUs would pick are checked here too.

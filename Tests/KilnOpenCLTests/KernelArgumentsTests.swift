@@ -97,3 +97,25 @@ struct KernelArgumentsTests {
         #expect(try TestDevice.backend.config.buildOptions.contains(hinge))
     }
 }
+
+@Suite("Launch limits")
+struct LaunchLimitTests {
+    /// Start-up queries exactly the kernels whose source fixes their group.
+    @Test func requiredGroupKernelsAreFoundInTheSource() {
+        let names = OpenCLBackend.requiredGroupKernels
+        for name in ["gemm_tiled", "reduce_sum", "bias_grad", "batchnorm_forward_training", "batchnorm_backward",
+                     "bias_grad_partial", "batchnorm_stats_partial", "batchnorm_backward_partial", "pack_panels", "gemm_local"] {
+            #expect(names.contains(name), "\(name)")
+        }
+        #expect(!names.contains("im2col") && !names.contains("add_tensors"))
+    }
+
+    /// A group is shrunk, largest dimension first, until it fits; item limits per dimension hold.
+    @Test func clampHalvesTheLargestDimension() {
+        let limits = DeviceLimits(maxWorkGroupSize: 16, maxWorkItemSizes: [8, 16, 16], localMemoryBytes: 4096)
+        #expect(limits.clamp([32, 8, 1], maxGroup: 16) == [4, 4, 1])
+        #expect(limits.clamp([1024], maxGroup: 16) == [8])
+        #expect(limits.clamp([3, 3], maxGroup: 16) == [3, 3])
+        #expect(limits.clamp([5, 5], maxGroup: 16).sorted() == [3, 5])
+    }
+}

@@ -28,6 +28,8 @@ struct BadInputTests {
         (["summary", "--classes", "2000000000"], "--classes must be in 2...1048576, got 2000000000"),
         (["bench", "--device", "cpu", "--quick", "--batch-sizes", "1", "--json", "/nonexistent/dir/b.json"],
          "--json /nonexistent/dir/b.json: cannot write: directory /nonexistent/dir does not exist"),
+        (["check", "--device", "cpu", "--kernel-family", "gpu"], "--kernel-family applies to OpenCL devices"),
+        (["check", "--device", "opencl", "--kernel-family", "fpga"], "fpga"),
     ]
 
     @Test(arguments: cases)

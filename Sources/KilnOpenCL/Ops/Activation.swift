@@ -1,18 +1,24 @@
 import Kiln
 
-// activation.cl: activations, bias add and gradient, element-wise add.
+// activation.cl: activations, bias add and gradient, element-wise add. Launches larger than one
+// launch's index range (`DeviceLimits.maxLaunchElements`) are split into slices.
 extension OpenCLBackend {
     public func activationForward(_ f: ActivationFunction, input: Tensor, output: Tensor) throws {
         precondition(input.count == output.count, "activation tensors differ in size")
         try locked {
             if let e = ElementwiseActivation(f) {
                 guard let name = e.kernelSuffix else { return try copyIfDistinct(input, output) }
-                try launch(ActivationForwardKernel(alpha: e.kernelAlpha, x: arg(input), y: arg(output), count: input.count),
-                           kernel: "activation_forward_" + name, count: input.count)
+                try forEachSlice(input.count, itemSize: 1) { e0, n in
+                    try launch(ActivationForwardKernel(alpha: e.kernelAlpha, x: arg(input, from: e0, count: n),
+                                                       y: arg(output, from: e0, count: n), count: n),
+                               kernel: "activation_forward_" + name, count: n)
+                }
             } else {
                 let k = input.shape.dims.last ?? 1
-                let rows = input.count / max(k, 1)
-                try launch(SoftmaxForwardKernel(x: arg(input), y: arg(output), rows: rows, K: k), count: rows)
+                try forEachSlice(input.count / max(k, 1), itemSize: k) { r0, rows in
+                    try launch(SoftmaxForwardKernel(x: arg(input, from: r0 * k, count: rows * k),
+                                                    y: arg(output, from: r0 * k, count: rows * k), rows: rows, K: k), count: rows)
+                }
             }
         }
     }
@@ -22,14 +28,20 @@ extension OpenCLBackend {
         try locked {
             if let e = ElementwiseActivation(f) {
                 guard let name = e.kernelSuffix else { return try copyIfDistinct(outputGrad, inputGrad) }
-                try launch(ActivationBackwardKernel(alpha: e.kernelAlpha, y: arg(output), dy: arg(outputGrad),
-                                                    dx: arg(inputGrad), count: output.count),
-                           kernel: "activation_backward_" + name, count: output.count)
+                try forEachSlice(output.count, itemSize: 1) { e0, n in
+                    try launch(ActivationBackwardKernel(alpha: e.kernelAlpha, y: arg(output, from: e0, count: n),
+                                                        dy: arg(outputGrad, from: e0, count: n),
+                                                        dx: arg(inputGrad, from: e0, count: n), count: n),
+                               kernel: "activation_backward_" + name, count: n)
+                }
             } else {
                 let k = output.shape.dims.last ?? 1
-                let rows = output.count / max(k, 1)
-                try launch(SoftmaxBackwardKernel(y: arg(output), dy: arg(outputGrad), dx: arg(inputGrad), rows: rows, K: k),
-                           count: rows)
+                try forEachSlice(output.count / max(k, 1), itemSize: k) { r0, rows in
+                    try launch(SoftmaxBackwardKernel(y: arg(output, from: r0 * k, count: rows * k),
+                                                     dy: arg(outputGrad, from: r0 * k, count: rows * k),
+                                                     dx: arg(inputGrad, from: r0 * k, count: rows * k), rows: rows, K: k),
+                               count: rows)
+                }
             }
         }
     }
@@ -37,16 +49,34 @@ extension OpenCLBackend {
     public func biasGrad(_ outputGrad: Tensor, biasGrad: Tensor, channels: Int) throws {
         precondition(biasGrad.count == channels && outputGrad.count % max(channels, 1) == 0,
                      "bias gradient does not match \(outputGrad.shape)")
-        try locked {
-            let s = spatial(outputGrad, channels)
-            try launch(BiasGradKernel(dy: arg(outputGrad), db: arg(biasGrad), N: outputGrad.count / max(channels * s, 1),
-                                      C: channels, S: s), groups: channels)
+        try locked { try enqueueBiasGrad(outputGrad, biasGrad: biasGrad, channels: channels) }
+    }
+
+    /// `biasGrad` without taking the lock (the GPU family's filter gradient calls it too).
+    func enqueueBiasGrad(_ outputGrad: Tensor, biasGrad: Tensor, channels: Int) throws {
+        let s = spatial(outputGrad, channels), n = outputGrad.count / max(channels * s, 1)
+        if config.kernelFamily == .gpu {
+            // Many groups per channel, then their partials added per channel in order.
+            let chunks = config.reductionChunks(n * s)
+            let partials = try workspace(channels * chunks)
+            try launch(BiasGradPartialKernel(dy: wide(outputGrad), partials: partials.memory, N: n, C: channels, S: s,
+                                             chunks: chunks),
+                       global: [chunks * config.reductionGroupSize, channels], local: [config.reductionGroupSize, 1])
+            return try launch(BiasGradFromRowsKernel(sums: partials.memory, N: chunks, db: arg(biasGrad), O: channels),
+                              count: channels)
         }
+        // The kernel indexes dy in 64-bit: a reduction over the whole batch is one launch.
+        try launch(BiasGradKernel(dy: wide(outputGrad), db: arg(biasGrad), N: n, C: channels, S: s), groups: channels)
     }
 
     public func add(_ a: Tensor, _ b: Tensor, into out: Tensor) throws {
         precondition(a.count == b.count && a.count == out.count, "add of tensors of different sizes")
-        try locked { try launch(AddTensorsKernel(a: arg(a), b: arg(b), out: arg(out), count: out.count), count: out.count) }
+        try locked {
+            try forEachSlice(out.count, itemSize: 1) { e0, n in
+                try launch(AddTensorsKernel(a: arg(a, from: e0, count: n), b: arg(b, from: e0, count: n),
+                                            out: arg(out, from: e0, count: n), count: n), count: n)
+            }
+        }
     }
 
     /// S of x viewed as [batch, channels, S], batch being the outermost dimension.
@@ -132,4 +162,17 @@ struct AddTensorsKernel: KernelArguments {
     static let kernelName = "add_tensors"
     var a, b, out: KernelTensor
     var count: Int
+}
+
+struct BiasAddGPUKernel: KernelArguments {
+    static let kernelName = "bias_add_gpu"
+    var x, bias: KernelTensor
+    var C, S, count: Int
+}
+
+struct BiasGradPartialKernel: KernelArguments {
+    static let kernelName = "bias_grad_partial"
+    var dy: KernelTensor
+    var partials: CLMemory
+    var N, C, S, chunks: Int
 }

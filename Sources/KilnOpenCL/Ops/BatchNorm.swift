@@ -1,7 +1,10 @@
 import Kiln
 
 // batchnorm.cl: statistics and gradients by one work-group per channel (Kahan per item,
-// pairwise across the group), so neither pass needs double precision or atomics.
+// pairwise across the group), so neither pass needs double precision or atomics. Those kernels
+// index x in 64-bit (the statistics need the whole batch in one launch); inference works in
+// slices of whole images. The GPU family (see KernelFamily) spreads each channel over many
+// groups, combines their partials per channel in order, then works one item per element.
 extension OpenCLBackend {
     public func batchNormForwardTraining(_ l: BatchNormLayout, _ p: BatchNormParameters,
                                          input: Tensor, gamma: Tensor, beta: Tensor,
@@ -9,9 +12,28 @@ extension OpenCLBackend {
                                          output: Tensor, savedMean: Tensor, savedInvStd: Tensor) throws {
         check(l, input, output, [gamma, beta, runningMean, runningVar, savedMean, savedInvStd])
         try locked {
+            try checkChannelLength(l)
+            if config.kernelFamily == .gpu {
+                let chunks = config.reductionChunks(l.batch * l.spatial)
+                let partials = try workspace(l.channels * chunks * 3)
+                try launch(BatchNormStatsPartialKernel(x: wide(input), partials: partials.memory, N: l.batch, C: l.channels,
+                                                       S: l.spatial, chunks: chunks),
+                           global: [chunks * config.reductionGroupSize, l.channels], local: [config.reductionGroupSize, 1])
+                try launch(BatchNormStatsFinishKernel(partials: partials.memory, chunks: chunks, C: l.channels,
+                                                      m: l.batch * l.spatial, decay: p.runningAverageDecay, epsilon: p.epsilon,
+                                                      runMean: arg(runningMean), runVar: arg(runningVar),
+                                                      savedMean: arg(savedMean), savedInvStd: arg(savedInvStd)),
+                           count: l.channels)
+                return try forEachImageSlice(l) { from, count in
+                    try launch(BatchNormNormalizeKernel(x: arg(input, from: from, count: count), gamma: arg(gamma),
+                                                        beta: arg(beta), mean: arg(savedMean), invStd: arg(savedInvStd),
+                                                        y: arg(output, from: from, count: count), C: l.channels, S: l.spatial,
+                                                        count: count), count: count)
+                }
+            }
             try launch(BatchNormTrainingKernel(
-                x: arg(input), gamma: arg(gamma), beta: arg(beta), runMean: arg(runningMean), runVar: arg(runningVar),
-                y: arg(output), savedMean: arg(savedMean), savedInvStd: arg(savedInvStd),
+                x: wide(input), gamma: arg(gamma), beta: arg(beta), runMean: arg(runningMean), runVar: arg(runningVar),
+                y: wide(output), savedMean: arg(savedMean), savedInvStd: arg(savedInvStd),
                 N: l.batch, C: l.channels, S: l.spatial, decay: p.runningAverageDecay, epsilon: p.epsilon), groups: l.channels)
         }
     }
@@ -21,11 +43,23 @@ extension OpenCLBackend {
                                           runningMean: Tensor, runningVar: Tensor, output: Tensor) throws {
         check(l, input, output, [gamma, beta, runningMean, runningVar])
         try locked {
-            let rows = l.count / max(l.spatial, 1)
-            try launch(BatchNormInferenceKernel(
-                x: arg(input), gamma: arg(gamma), beta: arg(beta), runMean: arg(runningMean), runVar: arg(runningVar),
-                y: arg(output), C: l.channels, S: l.spatial, epsilon: p.epsilon, rows: rows),
-                global: [rows], local: [32], bytes: 8 * Double(l.count))
+            if config.kernelFamily == .gpu {
+                return try forEachImageSlice(l) { from, count in
+                    try launch(BatchNormInferenceGPUKernel(
+                        x: arg(input, from: from, count: count), gamma: arg(gamma), beta: arg(beta), runMean: arg(runningMean),
+                        runVar: arg(runningVar), y: arg(output, from: from, count: count), C: l.channels, S: l.spatial,
+                        epsilon: p.epsilon, count: count), count: count, bytes: 8 * Double(count))
+                }
+            }
+            let image = l.channels * l.spatial
+            try forEachSlice(l.batch, itemSize: image) { n0, nb in
+                let rows = nb * l.channels
+                try launch(BatchNormInferenceKernel(
+                    x: arg(input, from: n0 * image, count: nb * image), gamma: arg(gamma), beta: arg(beta),
+                    runMean: arg(runningMean), runVar: arg(runningVar), y: arg(output, from: n0 * image, count: nb * image),
+                    C: l.channels, S: l.spatial, epsilon: p.epsilon, rows: rows),
+                    global: [rows], local: [32], bytes: 8 * Double(nb * image))
+            }
         }
     }
 
@@ -35,10 +69,44 @@ extension OpenCLBackend {
         check(l, input, outputGrad, [gamma, savedMean, savedInvStd, gammaGrad, betaGrad])
         precondition(inputGrad.count == l.count, "batch-norm gradient does not match \(l)")
         try locked {
+            try checkChannelLength(l)
+            if config.kernelFamily == .gpu {
+                let chunks = config.reductionChunks(l.batch * l.spatial)
+                let partials = try workspace(l.channels * chunks * 2), sums = try workspace(l.channels * 2)
+                try launch(BatchNormBackwardPartialKernel(x: wide(input), dy: wide(outputGrad), savedMean: arg(savedMean),
+                                                          savedInvStd: arg(savedInvStd), partials: partials.memory,
+                                                          N: l.batch, C: l.channels, S: l.spatial, chunks: chunks),
+                           global: [chunks * config.reductionGroupSize, l.channels], local: [config.reductionGroupSize, 1])
+                try launch(BatchNormBackwardFinishKernel(partials: partials.memory, chunks: chunks, C: l.channels,
+                                                         dgamma: arg(gammaGrad), dbeta: arg(betaGrad), sums: sums.memory),
+                           count: l.channels)
+                return try forEachImageSlice(l) { from, count in
+                    try launch(BatchNormBackwardDxKernel(x: arg(input, from: from, count: count),
+                                                         dy: arg(outputGrad, from: from, count: count), gamma: arg(gamma),
+                                                         savedMean: arg(savedMean), savedInvStd: arg(savedInvStd),
+                                                         sums: sums.memory, dx: arg(inputGrad, from: from, count: count),
+                                                         C: l.channels, S: l.spatial, m: l.batch * l.spatial, count: count),
+                               count: count)
+                }
+            }
             try launch(BatchNormBackwardKernel(
-                x: arg(input), dy: arg(outputGrad), gamma: arg(gamma), savedMean: arg(savedMean), savedInvStd: arg(savedInvStd),
-                dx: arg(inputGrad), dgamma: arg(gammaGrad), dbeta: arg(betaGrad), N: l.batch, C: l.channels, S: l.spatial),
+                x: wide(input), dy: wide(outputGrad), gamma: arg(gamma), savedMean: arg(savedMean),
+                savedInvStd: arg(savedInvStd), dx: wide(inputGrad), dgamma: arg(gammaGrad), dbeta: arg(betaGrad),
+                N: l.batch, C: l.channels, S: l.spatial),
                 groups: l.channels)
+        }
+    }
+
+    /// Runs `body(firstElement, elements)` over slices of whole images (`forEachSlice`).
+    private func forEachImageSlice(_ l: BatchNormLayout, _ body: (_ from: Int, _ count: Int) throws -> Void) throws {
+        let image = l.channels * l.spatial
+        try forEachSlice(l.batch, itemSize: image) { n0, nb in try body(n0 * image, nb * image) }
+    }
+
+    /// The kernels count a channel's m = N·S values in `int`.
+    private func checkChannelLength(_ l: BatchNormLayout) throws {
+        guard l.batch * l.spatial <= Int(Int32.max) else {
+            throw OpenCLError.invalidLaunch("batch norm over \(l.batch * l.spatial) values per channel: more than 2^31 − 1")
         }
     }
 
@@ -68,4 +136,56 @@ struct BatchNormBackwardKernel: KernelArguments {
     static let kernelName = "batchnorm_backward"
     var x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta: KernelTensor
     var N, C, S: Int
+}
+
+struct BatchNormStatsPartialKernel: KernelArguments {
+    static let kernelName = "batchnorm_stats_partial"
+    var x: KernelTensor
+    var partials: CLMemory
+    var N, C, S, chunks: Int
+}
+
+struct BatchNormStatsFinishKernel: KernelArguments {
+    static let kernelName = "batchnorm_stats_finish"
+    var partials: CLMemory
+    var chunks, C, m: Int
+    var decay, epsilon: Float
+    var runMean, runVar, savedMean, savedInvStd: KernelTensor
+}
+
+struct BatchNormNormalizeKernel: KernelArguments {
+    static let kernelName = "batchnorm_normalize_gpu"
+    var x, gamma, beta, mean, invStd, y: KernelTensor
+    var C, S, count: Int
+}
+
+struct BatchNormInferenceGPUKernel: KernelArguments {
+    static let kernelName = "batchnorm_forward_inference_gpu"
+    var x, gamma, beta, runMean, runVar, y: KernelTensor
+    var C, S: Int
+    var epsilon: Float
+    var count: Int
+}
+
+struct BatchNormBackwardPartialKernel: KernelArguments {
+    static let kernelName = "batchnorm_backward_partial"
+    var x, dy, savedMean, savedInvStd: KernelTensor
+    var partials: CLMemory
+    var N, C, S, chunks: Int
+}
+
+struct BatchNormBackwardFinishKernel: KernelArguments {
+    static let kernelName = "batchnorm_backward_finish"
+    var partials: CLMemory
+    var chunks, C: Int
+    var dgamma, dbeta: KernelTensor
+    var sums: CLMemory
+}
+
+struct BatchNormBackwardDxKernel: KernelArguments {
+    static let kernelName = "batchnorm_backward_dx_gpu"
+    var x, dy, gamma, savedMean, savedInvStd: KernelTensor
+    var sums: CLMemory
+    var dx: KernelTensor
+    var C, S, m, count: Int
 }

@@ -1,7 +1,8 @@
 import Kiln
 
 // conv.cl: im2col + GEMM, batch split into chunks whose column matrix fits the workspace
-// budget (`KernelConfig.workspaceBytes`). A 1×1, stride-1, unpadded convolution is a plain
+// budget (`KernelConfig.workspaceBytes`) and whose every operand fits one launch's index
+// range (`DeviceLimits.maxLaunchElements`). A 1×1, stride-1, unpadded convolution is a plain
 // GEMM on the input and skips im2col.
 extension OpenCLBackend {
     public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
@@ -42,9 +43,14 @@ extension OpenCLBackend {
                 try enqueueGemm(d, a: memory(weight), weight.offset,
                                 b: memory(outputGrad), outputGrad.offset + n0 * g.outChannels * s,
                                 c: target.0, target.1)
-                if let col {
-                    try launch(Col2ImKernel(col: KernelTensor(memory: col, offset: 0),
-                                            dx: KernelTensor(memory: memory(inputGrad), offset: inputGrad.offset + n0 * perImage),
+                if let col, config.kernelFamily == .gpu {
+                    try launch(Col2ImGPUKernel(col: KernelTensor(memory: col, offset: 0, extent: nb * k * s),
+                                               dx: arg(inputGrad, from: n0 * perImage, count: nb * perImage),
+                                               geometry: ConvKernelGeometry(g), nb: nb),
+                               count: nb * perImage, bytes: 4 * Double(nb * (k * s + perImage)))
+                } else if let col {
+                    try launch(Col2ImKernel(col: KernelTensor(memory: col, offset: 0, extent: nb * k * s),
+                                            dx: arg(inputGrad, from: n0 * perImage, count: nb * perImage),
                                             geometry: ConvKernelGeometry(g)),
                                global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight, planes: g.inChannels),
                                bytes: 4 * Double(nb * (k * s + perImage)))
@@ -65,19 +71,32 @@ extension OpenCLBackend {
             let dyT = try workspace(chunk * o * s)
             // The bias gradient comes from the dy rows nchw_to_cnhw copies: it writes each
             // (channel, image) row's sum into rowSums [O, batch], added up per channel at the end.
-            let rowSums = try biasGrad.map { _ in try workspace(o * g.batch) }
+            // (The GPU family takes the bias gradient from dy by its own reduction instead.)
+            let gpu = config.kernelFamily == .gpu
+            let rowSums = gpu ? nil : try biasGrad.map { _ in try workspace(o * g.batch) }
             for n0 in stride(from: 0, to: g.batch, by: chunk) {
                 let nb = min(chunk, g.batch - n0)
                 try im2col(g, input: input, firstImage: n0, images: nb, into: col.memory, rowStride: nb * s, imageStride: s)
-                try launch(NCHWToCNHWKernel(x: KernelTensor(memory: memory(outputGrad), offset: outputGrad.offset + n0 * o * s),
-                                            y: KernelTensor(memory: dyT.memory, offset: 0), nb: nb, O: o, S: s,
-                                            sums: KernelTensor(memory: rowSums?.memory ?? dyT.memory, offset: n0),
-                                            sumStride: rowSums == nil ? 0 : g.batch),
-                           global: [o, nb], local: Array(rowGroup(o, planes: nb).prefix(2)), bytes: 4 * Double(2 * nb * o * s))
+                if gpu {
+                    try launch(NCHWToCNHWGPUKernel(x: arg(outputGrad, from: n0 * o * s, count: nb * o * s),
+                                                   y: KernelTensor(memory: dyT.memory, offset: 0, extent: nb * o * s),
+                                                   nb: nb, O: o, S: s),
+                               count: nb * o * s, bytes: 4 * Double(2 * nb * o * s))
+                } else {
+                    try launch(NCHWToCNHWKernel(x: arg(outputGrad, from: n0 * o * s, count: nb * o * s),
+                                                y: KernelTensor(memory: dyT.memory, offset: 0, extent: nb * o * s),
+                                                nb: nb, O: o, S: s,
+                                                sums: KernelTensor(memory: rowSums?.memory ?? dyT.memory, offset: n0,
+                                                                   extent: rowSums == nil ? 0 : o * g.batch),
+                                                sumStride: rowSums == nil ? 0 : g.batch),
+                               global: [o, nb], local: Array(rowGroup(o, planes: nb).prefix(2)),
+                               bytes: 4 * Double(2 * nb * o * s))
+                }
                 var d = GemmDescriptor(m: o, n: k, k: nb * s, transposeB: true, beta: 1)
                 d.lda = nb * s; d.ldb = nb * s
                 try enqueueGemm(d, a: dyT.memory, 0, b: col.memory, 0, c: memory(weightGrad), weightGrad.offset)
             }
+            if let biasGrad, gpu { try enqueueBiasGrad(outputGrad, biasGrad: biasGrad, channels: o) }
             if let biasGrad, let rowSums {
                 try launch(BiasGradFromRowsKernel(sums: rowSums.memory, N: g.batch, db: arg(biasGrad), O: o),
                            global: [o], local: [1])
@@ -96,9 +115,11 @@ extension OpenCLBackend {
         for n0 in stride(from: 0, to: g.batch, by: chunk) { try body(n0, min(chunk, g.batch - n0), col?.memory) }
     }
 
-    /// Images per chunk so one chunk's workspace stays within the budget (at least one).
+    /// Images per chunk so one chunk's workspace stays within the budget and no operand of a
+    /// chunk (input, output, workspace) passes one launch's index range (at least one image).
     private func chunkSize(_ g: Conv2DGeometry, floatsPerImage: Int) -> Int {
-        max(1, min(g.batch, config.workspaceBytes / max(4 * floatsPerImage, 1)))
+        let largest = max(floatsPerImage, g.inChannels * g.inHeight * g.inWidth, g.outChannels * g.outHeight * g.outWidth, 1)
+        return max(1, min(g.batch, config.workspaceBytes / max(4 * floatsPerImage, 1), limits.maxLaunchElements / largest))
     }
 
     /// Work-group of the row-per-item kernels (im2col, col2im, pooling): up to 32 rows of one plane
@@ -111,10 +132,17 @@ extension OpenCLBackend {
 
     private func im2col(_ g: Conv2DGeometry, input: Tensor, firstImage: Int, images: Int, into col: CLMemory,
                         rowStride: Int, imageStride: Int) throws {
-        try launch(Im2ColKernel(x: KernelTensor(memory: memory(input),
-                                                offset: input.offset + firstImage * g.inChannels * g.inHeight * g.inWidth),
-                                col: KernelTensor(memory: col, offset: 0), rowStride: rowStride, imageStride: imageStride,
-                                geometry: ConvKernelGeometry(g), nb: images),
+        let perImage = g.inChannels * g.inHeight * g.inWidth
+        let columns = images * g.reductionLength * g.outHeight * g.outWidth
+        let arguments = Im2ColKernel(x: arg(input, from: firstImage * perImage, count: images * perImage),
+                                     col: KernelTensor(memory: col, offset: 0, extent: columns),
+                                     rowStride: rowStride, imageStride: imageStride, geometry: ConvKernelGeometry(g), nb: images)
+        if config.kernelFamily == .gpu {
+            // Same arguments, one work-item per column entry.
+            return try launch(arguments, kernel: "im2col_gpu", global: [columns], local: [config.elementwiseGroupSize],
+                              bytes: 4 * Double(columns + images * perImage))
+        }
+        try launch(arguments,
                    global: [g.reductionLength, images], local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)),
                    bytes: 4 * Double(images * (g.reductionLength * g.outHeight * g.outWidth + g.inChannels * g.inHeight * g.inWidth)))
     }
@@ -166,4 +194,17 @@ struct BiasGradFromRowsKernel: KernelArguments {
     var N: Int
     var db: KernelTensor
     var O: Int
+}
+
+struct Col2ImGPUKernel: KernelArguments {
+    static let kernelName = "col2im_gpu"
+    var col, dx: KernelTensor
+    var geometry: ConvKernelGeometry
+    var nb: Int
+}
+
+struct NCHWToCNHWGPUKernel: KernelArguments {
+    static let kernelName = "nchw_to_cnhw_gpu"
+    var x, y: KernelTensor
+    var nb, O, S: Int
 }

@@ -13,10 +13,16 @@ extension OpenCLBackend {
     private func apply(_ rate: DropoutRate, _ key: DropoutKey, _ x: Tensor, _ y: Tensor) throws {
         precondition(x.count == y.count, "dropout tensors differ in size")
         try locked {
-            try launch(DropoutKernel(x: arg(x), y: arg(y), count: x.count, seed: key.seed, layer: key.layer,
-                                     stepLo: UInt32(truncatingIfNeeded: key.step), stepHi: UInt32(truncatingIfNeeded: key.step >> 32),
-                                     threshold: rate.threshold, scale: rate.scale),
-                       global: [(x.count + 3) / 4], local: [config.elementwiseGroupSize], bytes: 8 * Double(x.count))
+            // Slices of whole 4-element blocks (one Philox output each).
+            try forEachSlice((x.count + 3) / 4, itemSize: 4) { b0, blocks in
+                let e0 = 4 * b0, n = min(4 * blocks, x.count - e0)
+                try launch(DropoutKernel(x: arg(x, from: e0, count: n), y: arg(y, from: e0, count: n), count: n,
+                                         firstBlock: UInt32(b0), seed: key.seed, layer: key.layer,
+                                         stepLo: UInt32(truncatingIfNeeded: key.step),
+                                         stepHi: UInt32(truncatingIfNeeded: key.step >> 32),
+                                         threshold: rate.threshold, scale: rate.scale),
+                           global: [blocks], local: [config.elementwiseGroupSize], bytes: 8 * Double(n))
+            }
         }
     }
 }
@@ -26,6 +32,6 @@ struct DropoutKernel: KernelArguments {
     static let kernelName = "dropout_apply"
     var x, y: KernelTensor
     var count: Int
-    var seed, layer, stepLo, stepHi, threshold: UInt32
+    var firstBlock, seed, layer, stepLo, stepHi, threshold: UInt32
     var scale: Float
 }

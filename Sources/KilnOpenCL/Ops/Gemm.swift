@@ -40,9 +40,9 @@ extension OpenCLBackend {
         let tilesM = (d.m + config.gemmTileM - 1) / config.gemmTileM
         try launch(GemmTiledKernel(
             M: d.m, N: d.n, K: d.k, alpha: d.alpha, beta: d.beta,
-            A: KernelTensor(memory: a, offset: aOffset), rsA: rsA, csA: csA, strideA: d.strideA,
-            B: KernelTensor(memory: b, offset: bOffset), rsB: rsB, csB: csB, strideB: d.strideB,
-            C: KernelTensor(memory: c, offset: cOffset), ldc: d.ldc, strideC: d.strideC,
+            A: KernelTensor(memory: a, offset: aOffset, extent: d.extentA), rsA: rsA, csA: csA, strideA: d.strideA,
+            B: KernelTensor(memory: b, offset: bOffset, extent: d.extentB), rsB: rsB, csB: csB, strideB: d.strideB,
+            C: KernelTensor(memory: c, offset: cOffset, extent: d.extentC), ldc: d.ldc, strideC: d.strideC,
             epilogue: epilogue.arguments(unused: c)), global: [tilesN * group.x, tilesM * group.y, d.batch], local: [group.x, group.y, 1],
            flops: d.flops, bytes: d.compulsoryBytes)
     }
@@ -68,15 +68,15 @@ extension OpenCLBackend {
         let packedCount = tiles * mr * d.k
         let packed = try workspace(packedCount * packs)
         let (sR, sK) = d.transposeA ? (1, d.lda) : (d.lda, 1)
-        try launch(PackPanelsKernel(rows: d.m, K: d.k, kc: kc, R: mr, src: KernelTensor(memory: a, offset: aOffset),
+        try launch(PackPanelsKernel(rows: d.m, K: d.k, kc: kc, R: mr, src: KernelTensor(memory: a, offset: aOffset, extent: d.extentA),
                                     sR: sR, sK: sK, srcStride: d.strideA, dst: packed.memory, dstStride: packedCount),
                    global: [ceilDiv(d.k, kc), tiles, packs], local: [1, 1, 1])
         let (bsK, bsN) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
         try launch(GemmLocalKernel(
             M: d.m, N: d.n, K: d.k, alpha: d.alpha, beta: d.beta,
             Ap: packed.memory, apStride: d.strideA == 0 ? 0 : packedCount,
-            B: KernelTensor(memory: b, offset: bOffset), bsK: bsK, bsN: bsN, bStride: d.strideB,
-            C: KernelTensor(memory: c, offset: cOffset), ldc: d.ldc, cStride: d.strideC,
+            B: KernelTensor(memory: b, offset: bOffset, extent: d.extentB), bsK: bsK, bsN: bsN, bStride: d.strideB,
+            C: KernelTensor(memory: c, offset: cOffset, extent: d.extentC), ldc: d.ldc, cStride: d.strideC,
             kcs: kc, mcb: mcb, ncb: ncb, epilogue: epilogue.arguments(unused: c)), global: [ceilDiv(strips, ncb), ceilDiv(tiles, mcb), d.batch], local: [1, 1, 1],
            flops: d.flops, bytes: d.compulsoryBytes)
     }
@@ -106,7 +106,7 @@ extension OpenCLBackend {
                                   c: scratch.memory, full * d.m * d.n, splitting: false)
         }
         try launch(GemmSumPartsKernel(M: d.m, N: d.n, P: used, alpha: d.alpha, beta: d.beta, parts: scratch.memory,
-                                      C: KernelTensor(memory: c, offset: cOffset), ldc: d.ldc,
+                                      C: KernelTensor(memory: c, offset: cOffset, extent: d.extentC), ldc: d.ldc,
                                       epilogue: epilogue.arguments(unused: c)), global: [d.m], local: [1])
     }
 }

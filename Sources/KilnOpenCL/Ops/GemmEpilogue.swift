@@ -30,7 +30,7 @@ struct GemmEpilogue {
         case .perColumn: (0, 1)
         case nil: (0, 0)
         }
-        return Arguments(bias: KernelTensor(memory: bias?.memory ?? unused, offset: bias?.offset ?? 0),
+        return Arguments(bias: KernelTensor(memory: bias?.memory ?? unused, offset: bias?.offset ?? 0, extent: nil),
                          biasRowStep: rowStep, biasColStep: colStep, act: activation.kernelCode,
                          actAlpha: activation.kernelAlpha)
     }

@@ -28,12 +28,12 @@ extension OpenCLBackend {
             // Enough groups to fill a device, few enough that one group finishes the job.
             let groups = min(max((x.count + groupSize - 1) / groupSize, 1), groupSize)
             if groups == 1 {
-                try launch(ReduceSumKernel(x: arg(x), count: x.count, out: arg(out)), groups: 1)
+                try launch(ReduceSumKernel(x: wide(x), count: Int64(x.count), out: arg(out)), groups: 1)
             } else {
                 let partials = try workspace(groups)
-                let partialSums = KernelTensor(memory: partials.memory, offset: 0)
-                try launch(ReduceSumKernel(x: arg(x), count: x.count, out: partialSums), groups: groups)
-                try launch(ReduceSumKernel(x: partialSums, count: groups, out: arg(out)), groups: 1)
+                let partialSums = KernelTensor(memory: partials.memory, offset: 0, extent: groups)
+                try launch(ReduceSumKernel(x: wide(x), count: Int64(x.count), out: partialSums), groups: groups)
+                try launch(ReduceSumKernel(x: partialSums, count: Int64(groups), out: arg(out)), groups: 1)
             }
         }
     }
@@ -57,6 +57,6 @@ struct CountCorrectKernel: KernelArguments {
 struct ReduceSumKernel: KernelArguments {
     static let kernelName = "reduce_sum"
     var x: KernelTensor
-    var count: Int
+    var count: Int64
     var out: KernelTensor
 }

@@ -13,11 +13,15 @@ extension OpenCLBackend {
         case .adam: "adam"
         }
         try locked {
+            try forEachSlice(n, itemSize: 1) { e0, count in
             try launch(OptimizerStepKernel(
-                count: n, params: arg(params), grads: arg(grads), mask: arg(decayMask), state1: arg(state1), state2: arg(state2),
+                count: count, params: arg(params, from: e0, count: count), grads: arg(grads, from: e0, count: count),
+                mask: arg(decayMask, from: e0, count: count), state1: arg(state1, from: e0, count: count),
+                state2: arg(state2, from: e0, count: count),
                 lr: u.learningRate, momentum: u.momentum, nesterov: u.nesterov ? 1 : 0, rho: u.rho, beta1: u.beta1,
                 beta2: u.beta2, epsilon: u.epsilon, l1: u.l1, l2: u.l2, weightDecay: u.weightDecay,
-                c1: u.biasCorrection1, c2: u.biasCorrection2), kernel: "optimizer_step_" + kind, count: n)
+                c1: u.biasCorrection1, c2: u.biasCorrection2), kernel: "optimizer_step_" + kind, count: count)
+            }
         }
     }
 }

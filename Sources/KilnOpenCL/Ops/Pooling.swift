@@ -1,21 +1,28 @@
 import Kiln
 
 // pool.cl: max pooling works one row per work-item (output rows forward, input rows backward);
-// average pooling one cell per work-item.
+// average pooling one cell per work-item. Launches take whole planes, as many as one launch may
+// index (`DeviceLimits.maxLaunchElements`).
 extension OpenCLBackend {
     public func maxPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws {
         check(g, input: input, output: output)
         try locked {
-            let planes = output.count / max(g.outHeight * g.outWidth, 1)
-            let bytes = 4 * Double(input.count + output.count)  // each read or written once
-            if g.isPlain2x2 {
-                return try launch(MaxPool2x2ForwardKernel(x: arg(input), y: arg(output), H: g.inHeight, W: g.inWidth,
-                                                          OH: g.outHeight, OW: g.outWidth, planes: planes),
-                                  global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)),
-                                  bytes: bytes)
+            try forEachPlaneSlice(g, planes: output.count / max(g.outHeight * g.outWidth, 1)) { p0, np, inPlane, outPlane in
+                let x = arg(input, from: p0 * inPlane, count: np * inPlane), y = arg(output, from: p0 * outPlane, count: np * outPlane)
+                let bytes = 4 * Double(np * (inPlane + outPlane))  // each read or written once
+                let local = Array(rowGroup(g.outHeight, planes: np).prefix(2))
+                if config.kernelFamily == .gpu {  // one work-item per output cell, 2×2 or not
+                    return try launch(MaxPoolForwardKernel(x: x, y: y, geometry: PoolKernelGeometry(g), planes: np),
+                                      kernel: "maxpool_forward_gpu", count: np * outPlane, bytes: bytes)
+                }
+                if g.isPlain2x2 {
+                    return try launch(MaxPool2x2ForwardKernel(x: x, y: y, H: g.inHeight, W: g.inWidth, OH: g.outHeight,
+                                                              OW: g.outWidth, planes: np),
+                                      global: [g.outHeight, np], local: local, bytes: bytes)
+                }
+                try launch(MaxPoolForwardKernel(x: x, y: y, geometry: PoolKernelGeometry(g), planes: np),
+                           global: [g.outHeight, np], local: local, bytes: bytes)
             }
-            try launch(MaxPoolForwardKernel(x: arg(input), y: arg(output), geometry: PoolKernelGeometry(g), planes: planes),
-                       global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)), bytes: bytes)
         }
     }
 
@@ -23,35 +30,55 @@ extension OpenCLBackend {
         check(g, input: inputGrad, output: outputGrad)
         precondition(input.count == inputGrad.count, "max-pool input and its gradient differ in size")
         try locked {
-            let planes = inputGrad.count / max(g.inHeight * g.inWidth, 1)
-            let bytes = 4 * Double(input.count + outputGrad.count + inputGrad.count)
-            if g.isPlain2x2 {
-                return try launch(MaxPool2x2BackwardKernel(x: arg(input), dy: arg(outputGrad), dx: arg(inputGrad),
-                                                           H: g.inHeight, W: g.inWidth, OH: g.outHeight, OW: g.outWidth,
-                                                           planes: planes),
-                                  global: [g.outHeight, planes], local: Array(rowGroup(g.outHeight, planes: planes).prefix(2)),
-                                  bytes: bytes)
+            try forEachPlaneSlice(g, planes: inputGrad.count / max(g.inHeight * g.inWidth, 1)) { p0, np, inPlane, outPlane in
+                let x = arg(input, from: p0 * inPlane, count: np * inPlane)
+                let dy = arg(outputGrad, from: p0 * outPlane, count: np * outPlane)
+                let dx = arg(inputGrad, from: p0 * inPlane, count: np * inPlane)
+                let bytes = 4 * Double(np * (2 * inPlane + outPlane))
+                if config.kernelFamily == .gpu {  // one work-item per input cell, 2×2 or not
+                    return try launch(MaxPoolBackwardKernel(x: x, dy: dy, dx: dx, geometry: PoolKernelGeometry(g), planes: np),
+                                      kernel: "maxpool_backward_gpu", count: np * inPlane, bytes: bytes)
+                }
+                if g.isPlain2x2 {
+                    return try launch(MaxPool2x2BackwardKernel(x: x, dy: dy, dx: dx, H: g.inHeight, W: g.inWidth,
+                                                               OH: g.outHeight, OW: g.outWidth, planes: np),
+                                      global: [g.outHeight, np], local: Array(rowGroup(g.outHeight, planes: np).prefix(2)),
+                                      bytes: bytes)
+                }
+                try launch(MaxPoolBackwardKernel(x: x, dy: dy, dx: dx, geometry: PoolKernelGeometry(g), planes: np),
+                           global: [g.inHeight, np], local: Array(rowGroup(g.inHeight, planes: np).prefix(2)), bytes: bytes)
             }
-            try launch(MaxPoolBackwardKernel(x: arg(input), dy: arg(outputGrad), dx: arg(inputGrad),
-                                             geometry: PoolKernelGeometry(g), planes: planes),
-                       global: [g.inHeight, planes], local: Array(rowGroup(g.inHeight, planes: planes).prefix(2)), bytes: bytes)
         }
     }
 
     public func avgPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws {
         check(g, input: input, output: output)
         try locked {
-            try launch(AvgPoolForwardKernel(x: arg(input), y: arg(output), geometry: PoolKernelGeometry(g), total: output.count),
-                       count: output.count)
+            try forEachPlaneSlice(g, planes: output.count / max(g.outHeight * g.outWidth, 1)) { p0, np, inPlane, outPlane in
+                try launch(AvgPoolForwardKernel(x: arg(input, from: p0 * inPlane, count: np * inPlane),
+                                                y: arg(output, from: p0 * outPlane, count: np * outPlane),
+                                                geometry: PoolKernelGeometry(g), total: np * outPlane), count: np * outPlane)
+            }
         }
     }
 
     public func avgPoolBackward(_ g: Pool2DGeometry, outputGrad: Tensor, inputGrad: Tensor) throws {
         check(g, input: inputGrad, output: outputGrad)
         try locked {
-            try launch(AvgPoolBackwardKernel(dy: arg(outputGrad), dx: arg(inputGrad), geometry: PoolKernelGeometry(g),
-                                             total: inputGrad.count), count: inputGrad.count)
+            try forEachPlaneSlice(g, planes: inputGrad.count / max(g.inHeight * g.inWidth, 1)) { p0, np, inPlane, outPlane in
+                try launch(AvgPoolBackwardKernel(dy: arg(outputGrad, from: p0 * outPlane, count: np * outPlane),
+                                                 dx: arg(inputGrad, from: p0 * inPlane, count: np * inPlane),
+                                                 geometry: PoolKernelGeometry(g), total: np * inPlane), count: np * inPlane)
+            }
         }
+    }
+
+    /// Runs `body(firstPlane, planes, inPlane, outPlane)` over the N·C planes in slices of whole
+    /// planes that one launch may index, input and output alike (`forEachSlice`).
+    private func forEachPlaneSlice(_ g: Pool2DGeometry, planes: Int,
+                                   _ body: (_ p0: Int, _ np: Int, _ inPlane: Int, _ outPlane: Int) throws -> Void) throws {
+        let inPlane = g.inHeight * g.inWidth, outPlane = g.outHeight * g.outWidth
+        try forEachSlice(planes, itemSize: max(inPlane, outPlane)) { p0, np in try body(p0, np, inPlane, outPlane) }
     }
 
     private func check(_ g: Pool2DGeometry, input: Tensor, output: Tensor) {

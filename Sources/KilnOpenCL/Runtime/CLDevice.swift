@@ -31,6 +31,16 @@ struct CLDevice {
     var localMemoryBytes: Int { Int((try? scalar(CL_DEVICE_LOCAL_MEM_SIZE, as: cl_ulong.self)) ?? 16384) }
     var maxAllocationBytes: Int { Int((try? scalar(CL_DEVICE_MAX_MEM_ALLOC_SIZE, as: cl_ulong.self)) ?? 0) }
     var maxWorkGroupSize: Int { (try? scalar(CL_DEVICE_MAX_WORK_GROUP_SIZE, as: Int.self)) ?? 64 }
+    /// Per-dimension item limits of a group (three on every driver we know).
+    var maxWorkItemSizes: [Int] {
+        var sizes = [Int](repeating: 0, count: 3)
+        let status = clGetDeviceInfo(id, cl_device_info(CL_DEVICE_MAX_WORK_ITEM_SIZES), 3 * MemoryLayout<Int>.size, &sizes, nil)
+        return status == CL_SUCCESS ? sizes : []
+    }
+    /// What launches are sized against on this device (before any lowering).
+    var limits: DeviceLimits {
+        DeviceLimits(maxWorkGroupSize: maxWorkGroupSize, maxWorkItemSizes: maxWorkItemSizes, localMemoryBytes: localMemoryBytes)
+    }
     /// True when `-cl-fp32-correctly-rounded-divide-sqrt` is accepted (OpenCL 1.2, optional).
     var hasCorrectlyRoundedDivideSqrt: Bool {
         let config = (try? scalar(CL_DEVICE_SINGLE_FP_CONFIG, as: cl_device_fp_config.self)) ?? 0

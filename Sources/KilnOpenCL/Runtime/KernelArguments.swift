@@ -11,7 +11,7 @@ import Foundation
 ///
 /// Property types and the OpenCL parameters they stand for:
 ///
-///     KernelTensor    __global T* name, int nameOff    (a tensor: buffer and element offset)
+///     KernelTensor    __global T* name, long nameOff   (a tensor: buffer and element offset)
 ///     CLMemory        __global T* name
 ///     Int             int      (checked to fit 32 bits at every launch)
 ///     Int64           long
@@ -29,11 +29,31 @@ protocol KernelArguments {
     static var kernelName: String { get }
 }
 
-/// A tensor argument: its buffer and element offset, the (pointer, int offset) pair every
-/// tensor kernel takes.
+/// A tensor argument: its buffer and element offset, the (pointer, long offset) pair every
+/// tensor kernel takes, and how many elements past the offset the launch may index.
 struct KernelTensor {
     let memory: CLMemory
     let offset: Int
+    /// Elements from `offset` this launch may touch; more than `DeviceLimits.maxLaunchElements`
+    /// is refused, because the kernel indexes from its base in 32-bit `int`. nil for a kernel
+    /// that indexes this argument in 64-bit (`long`) arithmetic: no limit.
+    let extent: Int?
+
+    init(memory: CLMemory, offset: Int, extent: Int?) {
+        self.memory = memory
+        self.offset = offset
+        self.extent = extent
+    }
+}
+
+/// One OpenCL argument of a launch, in order.
+struct FlatKernelArgument {
+    let name: String
+    let value: KernelValue
+    /// Compared with the kernel's own parameter name (tensor offsets are named freely).
+    let checkName: Bool
+    /// For a tensor's pointer: its `KernelTensor.extent`.
+    var extent: Int? = nil
 }
 
 /// One OpenCL argument as a description lays it out.
@@ -67,27 +87,27 @@ struct KernelArgumentError: Error, CustomStringConvertible {
 protocol KernelArgumentGroup {}
 
 extension KernelArguments {
-    /// The arguments in order: (parameter name, value). A tensor gives two, its pointer under
-    /// the property's name and its offset under `<name>Off` (the offset's name is the
-    /// description's, not checked against the kernel: the `.cl` files name them freely).
-    func flattened() throws -> [(name: String, value: KernelValue, checkName: Bool)] {
-        var out: [(name: String, value: KernelValue, checkName: Bool)] = []
+    /// The arguments in order. A tensor gives two, its pointer under the property's name and
+    /// its offset (a `long`) under `<name>Off` (the offset's name is the description's, not
+    /// checked against the kernel: the `.cl` files name them freely).
+    func flattened() throws -> [FlatKernelArgument] {
+        var out: [FlatKernelArgument] = []
         try Self.flatten(self, into: &out)
         return out
     }
 
-    private static func flatten(_ value: Any, into out: inout [(name: String, value: KernelValue, checkName: Bool)]) throws {
+    private static func flatten(_ value: Any, into out: inout [FlatKernelArgument]) throws {
         for child in Mirror(reflecting: value).children {
             let name = child.label ?? "?"
             switch child.value {
             case let t as KernelTensor:
-                out.append((name, .buffer(t.memory), true))
-                out.append((name + "Off", .int(t.offset), false))
-            case let m as CLMemory: out.append((name, .buffer(m), true))
-            case let v as Int: out.append((name, .int(v), true))
-            case let v as Int64: out.append((name, .long(v), true))
-            case let v as UInt32: out.append((name, .uint(v), true))
-            case let v as Float: out.append((name, .float(v), true))
+                out.append(FlatKernelArgument(name: name, value: .buffer(t.memory), checkName: true, extent: t.extent))
+                out.append(FlatKernelArgument(name: name + "Off", value: .long(Int64(t.offset)), checkName: false))
+            case let m as CLMemory: out.append(FlatKernelArgument(name: name, value: .buffer(m), checkName: true))
+            case let v as Int: out.append(FlatKernelArgument(name: name, value: .int(v), checkName: true))
+            case let v as Int64: out.append(FlatKernelArgument(name: name, value: .long(v), checkName: true))
+            case let v as UInt32: out.append(FlatKernelArgument(name: name, value: .uint(v), checkName: true))
+            case let v as Float: out.append(FlatKernelArgument(name: name, value: .float(v), checkName: true))
             case let group as KernelArgumentGroup: try flatten(group, into: &out)
             default:
                 throw KernelArgumentError(description:
@@ -99,7 +119,7 @@ extension KernelArguments {
 
 extension CLKernel {
     /// Sets `arguments` after checking each value fits its OpenCL type.
-    func set(_ arguments: [(name: String, value: KernelValue, checkName: Bool)]) throws {
+    func set(_ arguments: [FlatKernelArgument]) throws {
         for (i, argument) in arguments.enumerated() {
             let index = cl_uint(i)
             let status: cl_int
@@ -125,7 +145,7 @@ extension CLKernel {
     /// Throws unless `arguments` (from `description`) match the kernel's parameters: the count
     /// always; names and OpenCL types where the driver reports them (programs are built with
     /// `-cl-kernel-arg-info`; a driver may still answer CL_KERNEL_ARG_INFO_NOT_AVAILABLE).
-    func verify(_ arguments: [(name: String, value: KernelValue, checkName: Bool)], description: String) throws {
+    func verify(_ arguments: [FlatKernelArgument], description: String) throws {
         var count: cl_uint = 0
         try check(clGetKernelInfo(id, cl_kernel_info(CL_KERNEL_NUM_ARGS), 4, &count, nil), "clGetKernelInfo(\(name))")
         guard Int(count) == arguments.count else {

@@ -18,6 +18,9 @@ public enum OpenCLError: Error, Equatable, CustomStringConvertible {
     /// before asking, being over the device's maximum allocation); the message gives the
     /// size, the device's memory and limits, what Kiln holds already, and the advice.
     case allocationFailed(bytes: Int, code: Int32, device: String, deviceBytes: Int, maxAllocationBytes: Int, inUseBytes: Int)
+    /// A launch the device cannot run as asked (group or local memory over its limits, or
+    /// more elements than one launch may index); the message says which.
+    case invalidLaunch(String)
 
     public var description: String {
         switch self {
@@ -27,7 +30,7 @@ public enum OpenCLError: Error, Equatable, CustomStringConvertible {
             "OpenCL program build failed on \(device) with options '\(options)':\n\(log)"
         case .noPlatform:
             "no OpenCL platform found: install an ICD such as pocl-opencl-icd"
-        case .noSuchDevice(let message), .invalidSpec(let message):
+        case .noSuchDevice(let message), .invalidSpec(let message), .invalidLaunch(let message):
             message
         case let .allocationFailed(bytes, code, device, deviceBytes, maxAllocation, inUse):
             "cannot allocate \(ByteCount(bytes)) on \(device)"
