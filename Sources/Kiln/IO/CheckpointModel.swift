@@ -14,6 +14,12 @@ extension Checkpoint {
         guard let name = d.name else {
             throw CheckpointError("\(url.path) holds a model without a stored description; rebuild it in Swift and use Checkpoint.load(into:from:)")
         }
-        return try ModelZoo.make(name, input: Shape(d.input), classes: d.output.reduce(1, *))
+        guard ModelZoo.names.contains(name) else {
+            throw CheckpointError("\(url.path): unknown model '\(name)' in its metadata; this kiln knows "
+                                  + ModelZoo.names.joined(separator: ", "))
+        }
+        do { return try ModelZoo.make(name, input: Shape(d.input), classes: d.output.reduce(1, *)) } catch {
+            throw CheckpointError("\(url.path): cannot build its model \(name) for input \(Shape(d.input)): \(error)")
+        }
     }
 }
