@@ -53,17 +53,33 @@ struct LayerKind: Sendable {
             guard f.peek("activation") else { throw f.error("activation", "missing (expected an activation name)") }
             return try Activation(try f.activation("activation"))
         }, write: { l in (l as? Activation).map { [("activation", JSONFields.write($0.function))] } }),
+        // "shortcut" is "automatic", "identity", "projection" (a 1x1 convolution) or a list of
+        // layers (a custom projection, e.g. a strided 1x1 convolution and batch norm).
         LayerKind(type: "Residual", read: { f, nested in
-            let shortcut = try f.choice("shortcut", JSONFields.shortcuts, default: .automatic)
             let activation = try f.activation("activation")
             let body = try nested(try f.required("layers", "a list of layers"), f.at("layers"))
+            if let v = f.peek("shortcut") ? f.value("shortcut") : nil, case .array = v {
+                let shortcut = try nested(v, f.at("shortcut"))
+                return try Residual(activation: activation, { body }, shortcut: { shortcut })
+            }
+            let shortcut = try f.choice("shortcut", JSONFields.shortcuts, default: .automatic)
             return try Residual(shortcut: shortcut, activation: activation) { body }
         }, write: { l in
             (l as? Residual).map { r in
-                [("shortcut", .string(JSONFields.shortcuts.first { $0.value == r.shortcutKind }!.key)),
-                 ("activation", JSONFields.write(r.activation)), ("layers", .array(r.body.layers.compactMap(ModelFile.write)))]
+                let shortcut: JSONValue = r.customShortcut.map { .array($0.compactMap(ModelFile.write)) }
+                    ?? .string(JSONFields.shortcuts.first { $0.value == r.shortcutKind }!.key)
+                return [("shortcut", shortcut), ("activation", JSONFields.write(r.activation)),
+                        ("layers", .array(r.body.layers.compactMap(ModelFile.write)))]
             }
         }),
+        LayerKind(type: "LocalResponseNorm", read: { f, _ in
+            try LocalResponseNorm(size: try f.int("size"), alpha: try f.float("alpha", default: 1e-4),
+                                  beta: try f.float("beta", default: 0.75), k: try f.float("k", default: 1))
+        }, write: { l in
+            (l as? LocalResponseNorm).map { [("size", .int($0.size)), ("alpha", .float($0.alpha)), ("beta", .float($0.beta)), ("k", .float($0.k))] }
+        }),
+        LayerKind(type: "GlobalAvgPool2D", read: { _, _ in GlobalAvgPool2D() }, write: { l in l is GlobalAvgPool2D ? [] : nil }),
+        LayerKind(type: "GlobalMaxPool2D", read: { _, _ in GlobalMaxPool2D() }, write: { l in l is GlobalMaxPool2D ? [] : nil }),
     ]
 
     static let byType = Dictionary(uniqueKeysWithValues: all.map { ($0.type, $0) })
