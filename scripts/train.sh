@@ -8,6 +8,6 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build -c release --product kiln
 mkdir -p runs
-exec .build/release/kiln train --device auto --model simple-cnn --epochs 3 --batch-size 128 \
+exec .build/release/kiln train --device auto --model simple-cnn --epochs 3 --batch-size 128 --validation-split 0.1 \
     --save runs/simple-cnn.safetensors --report runs/simple-cnn.json \
     --metrics runs/simple-cnn.csv --curve runs/simple-cnn.svg "$@"

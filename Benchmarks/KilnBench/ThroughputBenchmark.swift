@@ -9,6 +9,8 @@ public struct ThroughputSettings: Sendable {
     public var batchSizes: [Int]
     public var loop: TimedLoop
     public var seed: UInt64
+    /// A model file to build instead of the zoo model `model` (`kiln bench --model-file`).
+    public var modelFile: ModelFile?
 
     public init(model: String, inputShape: Shape, classes: Int, batchSizes: [Int], loop: TimedLoop, seed: UInt64) {
         self.model = model; self.inputShape = inputShape; self.classes = classes
@@ -18,7 +20,7 @@ public struct ThroughputSettings: Sendable {
     /// The model, compiled on `backend` the way `kiln train` compiles it (Adam, softmax
     /// cross-entropy), so a benchmark step is a training step.
     func compiledModel(on backend: any Backend) throws -> Sequential {
-        let model = try ModelZoo.make(model, input: inputShape, classes: classes)
+        let model = try modelFile?.build() ?? ModelZoo.make(model, input: inputShape, classes: classes)
         try model.compile(backend: backend, optimizer: Adam(), loss: .softmaxCrossEntropy, seed: seed)
         return model
     }

@@ -71,10 +71,12 @@ struct Bench: ParsableCommand {
             guard let target = BenchDevice(backend) else { throw DeviceError("kiln bench does not know backend \(backend.name)") }
             let loop = quick ? TimedLoop(minSeconds: 0.05, minIterations: 1, warmupIterations: 1, windows: repeats)
                 : TimedLoop(minSeconds: minTime, windows: repeats)
-            let settings = ThroughputSettings(model: modelOptions.model, inputShape: try modelOptions.inputShape(), classes: modelOptions.classes,
+            let model = try modelOptions.make()
+            var settings = ThroughputSettings(model: modelOptions.label, inputShape: model.inputShape, classes: model.outputShape.count,
                                               batchSizes: try parsedBatchSizes(), loop: loop, seed: seed)
-            var report = BenchReport(machine: .current(), device: target.info, model: modelOptions.model,
-                                     inputShape: settings.inputShape.dims, classes: modelOptions.classes, seed: seed,
+            settings.modelFile = try modelOptions.loadedFile()
+            var report = BenchReport(machine: .current(), device: target.info, model: modelOptions.label,
+                                     inputShape: settings.inputShape.dims, classes: settings.classes, seed: seed,
                                      minSeconds: loop.minSeconds, windows: loop.windows)
             let openCL: OpenCLBackend? = if case .opencl(let b) = target { b } else { nil }
             let needsOpenCL = "needs an OpenCL device (use --device opencl); the CPU reference backend has no kernels or events"

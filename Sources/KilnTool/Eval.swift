@@ -3,7 +3,9 @@ import Foundation
 import Kiln
 
 struct Eval: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Evaluate a saved model on the test set.")
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a saved model on the test set: loss, accuracy, per-class accuracy, confusion matrix.",
+        discussion: "Example: kiln eval m.safetensors --report eval.json --confusion-svg cm.svg")
 
     @OptionGroup var device: DeviceOptions
     @OptionGroup var data: DatasetOptions
@@ -17,36 +19,61 @@ struct Eval: ParsableCommand {
     @Flag(name: .customLong("allow-non-finite"), help: "Load a checkpoint even if its weights hold NaN or infinity (refused otherwise).")
     var allowNonFinite = false
 
+    @Option(help: "Use only the first N test images.")
+    var limit: Int?
+
+    @Option(help: "Write loss, accuracy, per-class accuracy and the confusion matrix to this JSON file.")
+    var report: String?
+
+    @Option(name: .customLong("confusion-svg"), help: "Draw the confusion matrix as an SVG.")
+    var confusionSVG: String?
+
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+    }
+
+    /// What `--report` writes.
+    struct Report: Encodable {
+        var checkpoint: String
+        var model: String
+        var dataset: String
+        var images: Int
+        var loss: Double
+        var accuracy: Double
+        /// By class name; null for a class with no test images.
+        var perClassAccuracy: [String: Double?]
+        var confusionMatrix: ConfusionMatrix
     }
 
     mutating func run() throws {
         try runReportingErrors {
-            let url = URL(fileURLWithPath: checkpoint)
-            let description = try Checkpoint.description(at: url)
-            guard let name = description.name else {
-                throw CheckpointError("\(checkpoint) holds a custom model; load it from Swift with Checkpoint.load(into:from:)")
-            }
-            guard ModelZoo.names.contains(name) else {
-                throw CheckpointError("\(checkpoint): unknown model '\(name)' in its metadata; this kiln knows "
-                                      + ModelZoo.names.joined(separator: ", "))
-            }
             let (backend, note) = try device.makeBackend()
+            let model = try SavedModel.open(checkpoint, on: backend, batchSize: batchSize, allowNonFinite: allowNonFinite)
             print(note)
-            let test = try data.load(.test)
-            let model: Sequential
-            do { model = try ModelZoo.make(name, input: Shape(description.input), classes: description.output.reduce(1, *)) } catch {
-                throw CheckpointError("\(checkpoint): cannot build its model \(name) for input \(Shape(description.input)): \(error)")
-            }
+            let test = try data.load(.test, limit: limit)
             guard test.sampleShape == model.inputShape else {
                 throw CheckpointError("\(checkpoint): the model takes samples of \(model.inputShape) but \(data.dataset) has \(test.sampleShape)")
             }
-            try MemoryPreflight.check(model, batchSize: min(batchSize, max(test.count, 1)), training: false, on: backend)
-            try model.compile(backend: backend, optimizer: Adam(), loss: .softmaxCrossEntropy)
-            try Checkpoint.load(into: model, from: url, allowNonFinite: allowNonFinite)
             let r = try model.evaluate(test, batchSize: batchSize)
+            let name = model.name ?? "from its model file"
             print(String(format: "test: loss %.4f  accuracy %.4f  (%d images, model %@)", r.loss, r.accuracy, test.count, name))
+            let matrix = try model.confusionMatrix(test, batchSize: batchSize)
+            print(matrix.text, terminator: "")
+            if let confusionSVG {
+                try ConfusionMatrixSVG.write(matrix, title: "\(name) on \(data.dataset) (\(test.count) test images)",
+                                             to: URL(fileURLWithPath: confusionSVG))
+                print("confusion matrix: \(confusionSVG)")
+            }
+            if let report {
+                let perClass = Dictionary(uniqueKeysWithValues: zip(matrix.classNames, matrix.perClassAccuracy))
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(Report(checkpoint: checkpoint, model: name, dataset: data.dataset, images: test.count,
+                                          loss: r.loss, accuracy: r.accuracy, perClassAccuracy: perClass, confusionMatrix: matrix))
+                    .write(to: URL(fileURLWithPath: report), options: .atomic)
+                print("report: \(report)")
+            }
         }
     }
 }

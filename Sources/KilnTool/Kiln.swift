@@ -7,7 +7,7 @@ struct KilnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiln",
         abstract: "Train convolutional networks on OpenCL devices or the CPU reference backend.",
-        subcommands: [Train.self, Eval.self, Summary.self, Devices.self, Check.self, Bench.self, Tune.self])
+        subcommands: [Train.self, Eval.self, Predict.self, Search.self, Summary.self, Devices.self, Check.self, Bench.self, Tune.self])
 
     /// Before parsing: a closed reader of stdout/stderr must end the run with an error status,
     /// not a SIGPIPE; and an argument that is not UTF-8 is refused, because Swift strings would

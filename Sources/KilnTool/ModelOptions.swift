@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Kiln
 
 /// `--model`, `--input`, `--classes`: which zoo model, for which sample shape (summary,
@@ -13,6 +14,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Number of classes.")
     var classes: Int = 10
 
+    @Option(name: .customLong("model-file"), help: "A JSON model file (see kiln summary --json) instead of --model; it fixes the input shape and classes.")
+    var modelFile: String?
+
     func validate() throws {
         guard ModelZoo.names.contains(model) else {
             throw ValidationError("unknown model '\(model)'; available: \(ModelZoo.names.joined(separator: ", "))")
@@ -23,8 +27,9 @@ struct ModelOptions: ParsableArguments {
         }
     }
 
-    /// The parsed `--input`.
+    /// The parsed `--input`, or the model file's input.
     func inputShape() throws -> Shape {
+        if let file = try loadedFile() { return Shape(file.input) }
         let dims = input.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !dims.isEmpty, dims.allSatisfy({ ($0 ?? 0) > 0 }) else {
             throw ValidationError("--input must be positive integers separated by commas, got '\(input)'")
@@ -37,6 +42,18 @@ struct ModelOptions: ParsableArguments {
 
     /// The model, built (not compiled).
     func make() throws -> Sequential {
-        try ModelZoo.make(model, input: try inputShape(), classes: classes)
+        if let file = try loadedFile() { return try file.build() }
+        return try ModelZoo.make(model, input: try inputShape(), classes: classes)
+    }
+
+    /// The number of classes: `--classes`, or the model file's outputs.
+    func classCount() throws -> Int { modelFile == nil ? classes : try make().outputShape.count }
+
+    /// What the model is called in reports: the zoo name or the model file's path.
+    var label: String { modelFile ?? model }
+
+    /// The model file, read (errors name the JSON path of the fault); nil without --model-file.
+    func loadedFile() throws -> ModelFile? {
+        try modelFile.map { try ModelFile(contentsOf: URL(fileURLWithPath: $0)) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Kiln
 
 struct Summary: ParsableCommand {
@@ -6,9 +7,13 @@ struct Summary: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
+    @Flag(help: "Print the model as a JSON model file (for --model-file) instead of the table.")
+    var json = false
+
     mutating func run() throws {
         try runReportingErrors {
-            print(try options.make().summary(), terminator: "")
+            let model = try options.make()
+            print(json ? try ModelFile(model).text : model.summary(), terminator: "")
         }
     }
 }

@@ -14,6 +14,10 @@ struct Train: ParsableCommand {
     @OptionGroup var data: DatasetOptions
     @OptionGroup var options: TrainOptions
     @OptionGroup var resumeOptions: ResumeOptions
+    @OptionGroup var overfitOptions: OverfitOptions
+
+    @Option(help: "Progress: auto (a bar per epoch on a terminal, a line per epoch otherwise), bar, or lines.")
+    var progress: String = "auto"
 
     @Option(help: "Save the trained model (safetensors checkpoint) to this path.")
     var save: String?
@@ -29,6 +33,9 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         if resumeOptions.saveEvery != nil, save == nil { throw ValidationError("--save-every needs --save PATH") }
+        guard ["auto", "bar", "lines"].contains(progress) else {
+            throw ValidationError("--progress must be auto, bar or lines, got '\(progress)'")
+        }
     }
 
     mutating func run() throws {
@@ -38,6 +45,7 @@ struct Train: ParsableCommand {
             try Preflight(outputs: [("--save", save), ("--report", report), ("--metrics", metrics), ("--curve", curve)]
                 .compactMap { flag, path in path.map { (flag, $0) } }).check()
             let timing = SetupTiming()
+            _ = try options.loadedModelFile()  // a malformed model file fails before any data is read
             let (backend, note) = try device.makeBackend()
             printNow(note)
             timing.mark("backend")
@@ -45,8 +53,12 @@ struct Train: ParsableCommand {
             printNow("data: \(data.dataset), \(train.count) training images of \(train.sampleShape)")
             try options.check(against: train)
             timing.mark("training data")
+            if let count = overfitOptions.overfit {
+                return try overfitOptions.run(count, data: train, options: options, backend: backend)
+            }
 
-            let model = try ModelZoo.make(options.model, input: train.sampleShape, classes: max(train.classCount, 2))
+            let model = try options.makeModel(input: train.sampleShape, classes: max(train.classCount, 2),
+                                              classNames: train.classNames)
             if !options.noNormalize {
                 model.normalizer = Normalizer(fitting: train)
             }
@@ -61,11 +73,12 @@ struct Train: ParsableCommand {
                 try Checkpoint.load(into: model, from: resume.url)
                 printNow("resuming: \(resume.url.path) after epoch \(resume.state.progress.epoch), step \(resume.state.step)")
             }
-            printNow("model: \(options.model), \(model.parameterCount) parameters; optimizer: \(optimizer)")
+            printNow("model: \(model.name ?? options.modelLabel), \(model.parameterCount) parameters; optimizer: \(optimizer)")
             timing.mark("compile")
 
             var callbacks: [any Callback] = timing.callbacks
             if let schedule = try options.makeSchedule() { callbacks.append(schedule) }
+            if ProgressBar.enabled(progress) { callbacks.append(ProgressBar()) }
             if let patience = options.earlyStoppingPatience {
                 callbacks.append(try EarlyStopping(patience: patience, restoreBestWeights: true))
             }

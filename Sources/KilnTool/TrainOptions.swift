@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Kiln
 
 /// The training hyper-parameters of `kiln train`, validated before any data is read.
@@ -8,6 +9,8 @@ struct TrainOptions: ParsableArguments {
 
     @Option(name: .customLong("model"), help: "Model: \(ModelZoo.names.joined(separator: ", ")) (default simple-cnn).")
     var modelFlag: String?
+    @Option(name: .customLong("model-file"), help: "A JSON model file (see kiln summary --json) instead of --model.")
+    var modelFile: String?
 
     @Option(name: .customLong("epochs"), help: "Number of epochs (default 3).")
     var epochsFlag: Int?
@@ -127,8 +130,13 @@ struct TrainOptions: ParsableArguments {
     }
 
     func makeOptimizer() throws -> any Optimizer {
+        try makeOptimizer(learningRate: lr, l2: l2, weightDecay: weightDecay)
+    }
+
+    /// The optimizer with some settings replaced (search trials, the overfit check).
+    func makeOptimizer(learningRate: Float?, l2: Float?, weightDecay: Float?) throws -> any Optimizer {
         do {
-            return try OptimizerName(parsing: optimizer).make(learningRate: lr, regularization: .l2(l2),
+            return try OptimizerName(parsing: optimizer).make(learningRate: learningRate, regularization: .l2(l2 ?? self.l2),
                                                               weightDecay: weightDecay)
         } catch {
             throw ValidationError("\(error)")
@@ -139,6 +147,22 @@ struct TrainOptions: ParsableArguments {
     func makeSchedule() throws -> LearningRateScheduler? {
         schedule == "cosine" ? LearningRateScheduler(try .cosine(epochs: epochs)) : nil
     }
+
+    /// The model file, read (errors name the JSON path of the fault); nil without --model-file.
+    func loadedModelFile() throws -> ModelFile? {
+        try modelFile.map { try ModelFile(contentsOf: URL(fileURLWithPath: $0)) }
+    }
+
+    /// The model for data of `input` shape and `classes` classes: the model file, or the zoo
+    /// model; class names from the file, else from the data.
+    func makeModel(input: Shape, classes: Int, classNames: [String]?) throws -> Sequential {
+        let model = try loadedModelFile()?.build() ?? ModelZoo.make(self.model, input: input, classes: classes)
+        if model.classNames == nil, classNames?.count == model.outputShape.count { model.classNames = classNames }
+        return model
+    }
+
+    /// What the model is called in messages and reports.
+    var modelLabel: String { modelFile ?? model }
 
     var augmentation: Augmentation? {
         let a = Augmentation(horizontalFlipProbability: flipProbability, maxTranslation: maxShift)

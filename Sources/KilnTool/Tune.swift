@@ -78,7 +78,7 @@ struct Tune: ParsableCommand {
     /// cross-entropy, as kiln train compiles it), on random data.
     func recordModelGemms() throws -> [GemmDescriptor] {
         let dims = try modelOptions.inputShape().dims
-        let classes = modelOptions.classes
+        let classes = try modelOptions.classCount()
         let backend = try OpenCLBackend(spec: try deviceOptions.openCLSpec(for: "kiln tune"))
         let model = try modelOptions.make()
         try model.compile(backend: backend, optimizer: Adam(), loss: .softmaxCrossEntropy, seed: 1)

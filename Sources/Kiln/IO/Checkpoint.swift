@@ -5,7 +5,7 @@ import Foundation
 /// "4.running_mean" …; conv weights OIHW, dense weights [out, in]), plus metadata:
 ///
 ///     format      "kiln-checkpoint-1"
-///     model       JSON: input shape, output shape, layer list
+///     model       JSON: input shape, output shape, layer list, the model file (`ModelFile`)
 ///     normalizer  JSON of the `Normalizer` (absent when the model has none)
 ///     training    JSON: optimizer, learning rate, step, seed
 ///
@@ -22,6 +22,9 @@ public enum Checkpoint {
         public var input: [Int]
         public var output: [Int]
         public var layers: [String]
+        /// The model file (`ModelFile.text`), from which any model is rebuilt; nil for a
+        /// model with a layer that model files do not know.
+        public var modelFile: String?
 
         /// Same layers and shapes (the zoo name aside: a zoo model saved as a file is the same).
         public func sameArchitecture(as other: ModelDescription) -> Bool {
@@ -43,7 +46,8 @@ public enum Checkpoint {
 
     public static func describe(_ model: Sequential) -> ModelDescription {
         ModelDescription(name: model.name, input: model.inputShape.dims, output: model.outputShape.dims,
-                         layers: model.layers.map { "\($0.typeName)(\($0.configuration))" })
+                         layers: model.layers.map { "\($0.typeName)(\($0.configuration))" },
+                         modelFile: try? ModelFile(model).text)
     }
 
     /// Writes the model atomically (temporary file, then rename): a crash never leaves a
@@ -158,6 +162,9 @@ public enum Checkpoint {
         for e in state.buffers.entries { w.buffers.replaceSubrange(e.offset..<e.offset + e.shape.count, with: byName[e.name]!.values) }
         try model.setWeights(w)
         model.normalizer = normalizer
+        if let text = (try? description(at: url))?.modelFile, let names = (try? ModelFile(parsing: text))?.classNames {
+            model.classNames = names
+        }
         if let text = file.metadata["training"],
            let t = try? JSONDecoder().decode(TrainingState.self, from: Data(text.utf8)) {
             state.step = t.step

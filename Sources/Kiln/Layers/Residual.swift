@@ -17,7 +17,8 @@ public final class Residual: ContainerLayer {
     public let activation: ActivationFunction
     public let body: LayerStack
     public private(set) var projection: (any Layer)?
-    private let customShortcut: [any Layer]?
+    /// The shortcut's layers when given (model files write them).
+    let customShortcut: [any Layer]?
     private var cache = TensorCache()
     private var lastOutput: Tensor?
 

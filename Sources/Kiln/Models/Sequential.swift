@@ -27,6 +27,9 @@ public final class Sequential {
     public var note: String?
     /// Input normalisation fitted on training data; saved with the model.
     public var normalizer: Normalizer?
+    /// The names of the output classes, if known (from a model file or the training data);
+    /// saved with the model, shown by `kiln eval` and `kiln predict`.
+    public var classNames: [String]?
 
     /// - Throws: `LayerError` when a layer does not fit its input, a layer instance is already
     ///   part of a model, or what making the layers throws.

@@ -44,6 +44,8 @@ public protocol Callback: AnyObject {
     func epochWillBegin(_ epoch: Int, control: TrainingControl) throws
     func epochDidEnd(_ metrics: EpochMetrics, control: TrainingControl) throws
     func trainingDidEnd(control: TrainingControl) throws
+    /// After every training step (progress displays); keep it cheap.
+    func batchDidEnd(_ progress: BatchProgress, control: TrainingControl) throws
 }
 
 extension Callback {
@@ -51,4 +53,22 @@ extension Callback {
     public func epochWillBegin(_ epoch: Int, control: TrainingControl) throws {}
     public func epochDidEnd(_ metrics: EpochMetrics, control: TrainingControl) throws {}
     public func trainingDidEnd(control: TrainingControl) throws {}
+    public func batchDidEnd(_ progress: BatchProgress, control: TrainingControl) throws {}
+}
+
+/// Where an epoch stands after a step. `runningLoss` is the mean loss over the samples whose
+/// losses `fit` has read so far (it reads every `syncEvery` steps), so reporting it adds no
+/// wait on the device; nil before the first read.
+public struct BatchProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    /// Batches done in this epoch (1-based), of `batches`.
+    public var batch: Int
+    public var batches: Int
+    /// Samples done in this epoch, of `totalSamples`.
+    public var samples: Int
+    public var totalSamples: Int
+    /// Seconds since the epoch began.
+    public var seconds: Double
+    public var runningLoss: Double?
 }

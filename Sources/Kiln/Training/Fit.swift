@@ -67,7 +67,11 @@ extension Sequential {
             feeder.rng = Augmentation.generator(seed: state.seed, epoch: epoch)
             let start = DispatchTime.now().uptimeNanoseconds
             let (loss, accuracy) = try runEpoch(order: order, batchSize: batchSize, feeder: &feeder,
-                                                syncEvery: syncEvery, epoch: epoch)
+                                                syncEvery: syncEvery, epoch: epoch) { p in
+                var p = p
+                p.epochs = epochs
+                for c in callbacks { try c.batchDidEnd(p, control: control) }
+            }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             var metrics = EpochMetrics(epoch: epoch, loss: loss, accuracy: accuracy,
                                        learningRate: Double(state.learningRate),
@@ -97,13 +101,14 @@ extension Sequential {
 
     /// One pass over `order`; returns the mean loss and accuracy over the epoch.
     private func runEpoch(order: [Int], batchSize: Int, feeder: inout BatchFeeder, syncEvery: Int,
-                          epoch: Int) throws -> (Double, Double) {
+                          epoch: Int, afterBatch: (BatchProgress) throws -> Void) throws -> (Double, Double) {
         let state = compiled!
         let b = state.backend
         let n = order.count
         let losses = try state.cache.tensor(ModelSlot.sampleLosses, [n], on: b)
         let correct = try state.cache.tensor(ModelSlot.sampleCorrect, [n], on: b)
         var lossSum = 0.0, correctSum = 0.0, synced = 0, steps = 0
+        let start = DispatchTime.now().uptimeNanoseconds
         // Sums the per-sample results written since the last read on the device and reads the
         // two totals; stops on NaN/Inf (any non-finite loss makes the sum non-finite).
         func sync(upTo end: Int) throws {
@@ -125,6 +130,10 @@ extension Sequential {
                           correct: correct.view(at: first, shape: [rows.count]))
             steps += 1
             if steps % syncEvery == 0 { try sync(upTo: first + rows.count) }
+            try afterBatch(BatchProgress(epoch: epoch, epochs: 0, batch: steps, batches: (n + batchSize - 1) / batchSize,
+                                         samples: first + rows.count, totalSamples: n,
+                                         seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+                                         runningLoss: synced > 0 ? lossSum / Double(synced) : nil))
         }
         try sync(upTo: n)
         return (lossSum / Double(n), correctSum / Double(n))
