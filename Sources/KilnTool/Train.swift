@@ -40,7 +40,6 @@ struct Train: ParsableCommand {
 
     mutating func run() throws {
         try runReportingErrors {
-            printNow("settings: \(options.resolvedCommandLine)" + (options.recipe.map { " (recipe \($0))" } ?? ""))
             // Every output path is checked before any work, so none is found bad after training.
             try Preflight(outputs: [("--save", save), ("--report", report), ("--metrics", metrics), ("--curve", curve)]
                 .compactMap { flag, path in path.map { (flag, $0) } }).check()
@@ -73,6 +72,8 @@ struct Train: ParsableCommand {
                 try Checkpoint.load(into: model, from: resume.url)
                 printNow("resuming: \(resume.url.path) after epoch \(resume.state.progress.epoch), step \(resume.state.step)")
             }
+            // After every refusal (outputs, data, memory): a refused run prints no settings.
+            printNow("settings: \(options.resolvedCommandLine)" + (options.recipe.map { " (recipe \($0))" } ?? ""))
             printNow("model: \(model.name ?? options.modelLabel), \(model.parameterCount) parameters; optimizer: \(optimizer)")
             timing.mark("compile")
 

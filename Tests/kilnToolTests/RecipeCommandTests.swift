@@ -1,22 +1,17 @@
+import Foundation
 import Testing
 
-/// `kiln train --recipe`: the recipe's settings, with explicit flags taking precedence. The
-/// settings line is printed before any data is read, so a missing data directory ends the
-/// run right after it.
+/// `kiln train --recipe`: the recipe's settings, with explicit flags taking precedence, on a
+/// tiny run (8 images, the small mlp in place of the recipe's model) of real Fashion-MNIST.
 @Suite("kiln train --recipe")
 struct RecipeCommandTests {
     @Test func explicitFlagsOverrideTheRecipe() throws {
-        let r = try KilnBinary.run(["train", "--device", "cpu", "--recipe", "fashion-bn", "--epochs", "2", "--lr", "0.5",
-                                    "--data", "/nonexistent/dir"])
-        #expect(r.stdout.contains("settings: --model bn-cnn --optimizer adam --lr 0.5 --l2 0.0 --batch-size 128 --epochs 2 "
+        try #require(FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist"), "apt-get install dataset-fashion-mnist")
+        let r = try KilnBinary.run(["train", "--device", "cpu", "--recipe", "fashion-bn", "--model", "mlp", "--epochs", "1",
+                                    "--lr", "0.5", "--limit", "8"])
+        #expect(r.stdout.contains("settings: --model mlp --optimizer adam --lr 0.5 --l2 0.0 --batch-size 128 --epochs 1 "
                                   + "--schedule cosine --augment-flip 0.0 --augment-shift 0 (recipe fashion-bn)"), "\(r.stdout)")
-        #expect(r.status == 1)
-    }
-
-    @Test func withoutARecipeTheDefaultsHold() throws {
-        let r = try KilnBinary.run(["train", "--device", "cpu", "--data", "/nonexistent/dir"])
-        #expect(r.stdout.contains("settings: --model simple-cnn --optimizer adam --lr default --l2 0.0 --batch-size 32 "
-                                  + "--epochs 3 --schedule constant"), "\(r.stdout)")
+        #expect(r.status == 0, "\(r.stderr)")
     }
 
     @Test func unknownRecipeIsOneClearLine() throws {
