@@ -43,6 +43,18 @@ struct ModelZooCountTests {
         #expect(m.bufferCount == 1_568)
     }
 
+    /// The fashion-resnet recipe's network: stem 288 + BN 64; block 32: 2·9,216 + 2·64; block
+    /// 64 (projecting): 18,432 + 36,864 + 2·128 + 1x1 2,048 + 128; block 64: 2·36,864 + 2·128;
+    /// block 128 (projecting): 73,728 + 147,456 + 2·256 + 1x1 8,192 + 256; dense 1,290.
+    @Test func resnetFashion() throws {
+        let m = try ModelZoo.make("resnet-fashion", input: [1, 28, 28], classes: 10)
+        let trainable = 288 + 64 + (2 * 9_216 + 2 * 64) + (18_432 + 36_864 + 2 * 128 + 2_048 + 128)
+            + (2 * 36_864 + 2 * 128) + (73_728 + 147_456 + 2 * 256 + 8_192 + 256) + 1_290
+        #expect(m.parameterCount == trainable)
+        #expect(m.parameterCount == 382_058)
+        #expect(m.bufferCount == 2 * (32 + 32 + 32 + 64 + 64 + 64 + 64 + 64 + 128 + 128 + 128))
+    }
+
     /// C1 156 + C3 2,416 (full table) + C5 48,120 + F6 10,164 + output 850; 28x28 inputs are
     /// padded to the paper's 32x32, so both give the same network.
     @Test func lenet5() throws {

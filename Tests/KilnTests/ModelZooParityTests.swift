@@ -234,4 +234,21 @@ struct ModelZooParityTests {
             try r.dense("13")
         }
     }
+
+    /// 1x28x28 (the recipe's size): stem → 28, pool → 14, blocks → 14, 7, 7, 4.
+    @Test func resnetFashion() throws {
+        try check(try ModelZoo.make("resnet-fashion", input: [1, 28, 28], classes: 10), batch: 2) { r in
+            try r.conv("0", 32, 3, pad: 1, bias: false)
+            try r.batchNorm("1", epsilon: 1e-5)
+            try r.activation(.relu)
+            try r.pool(true, 2, stride: 2)
+            for (index, (width, stride)) in [(32, 1), (64, 2), (64, 1), (128, 2)].enumerated() {
+                try r.basicBlock(String(index + 4), width, stride: stride, project: stride == 2)
+            }
+            #expect(r.x.shape == [2, 128, 4, 4])
+            try r.pool(false, 4, stride: 1)
+            r.flatten()
+            try r.dense("9")
+        }
+    }
 }

@@ -27,6 +27,7 @@ public enum ModelZoo {
         Entry(name: "resnet18", note: ResNet.resnet18Note, build: ResNet.resnet18),
         Entry(name: "resnet18-small", note: ResNet.resnet18SmallNote, build: ResNet.resnet18Small),
         Entry(name: "resnet20", note: ResNet.resnet20Note, build: ResNet.resnet20),
+        Entry(name: "resnet-fashion", note: ResNet.fashionNote, build: ResNet.fashion),
         Entry(name: "resnet-small", note: "Batch norm and two residual blocks (identity, then strided projection).",
               build: resnetSmall),
         Entry(name: "mlp", note: "Flatten, dense 256, dropout 0.2.", build: mlp),

@@ -19,6 +19,10 @@ enum ResNet {
         ResNet-20 (He et al. 2016, CIFAR): 3x3 conv 16, three stages of three basic blocks (16-32-64), global average \
         pool, classes; shortcuts that change shape are 1x1 conv + BN projections (paper's option B; it used option A).
         """
+    static let fashionNote = """
+        A residual network sized for Fashion-MNIST on a 2-core CPU (the fashion-resnet recipe): 3x3 conv 32 and a 2x2 \
+        max pool to 14x14, then basic blocks 32 (14x14), 64, 64 (7x7), 128 (4x4), global average pool, classes.
+        """
 
     static func norm() throws -> BatchNorm { try BatchNorm(runningAverageDecay: 0.9, epsilon: 1e-5) }
 
@@ -40,10 +44,15 @@ enum ResNet {
     /// `blocksPerStage` basic blocks per entry of `widths`; every stage after the first
     /// starts with stride 2; a block projects when its input width differs.
     static func stages(_ widths: [Int], blocksPerStage: Int, inputWidth: Int) throws -> [any Layer] {
+        try stages(widths, blocks: widths.map { _ in blocksPerStage }, inputWidth: inputWidth)
+    }
+
+    /// `blocks[s]` basic blocks of width `widths[s]` in stage s; otherwise as above.
+    static func stages(_ widths: [Int], blocks: [Int], inputWidth: Int) throws -> [any Layer] {
         var layers: [any Layer] = []
         var width = inputWidth
         for (s, w) in widths.enumerated() {
-            for b in 0..<blocksPerStage {
+            for b in 0..<blocks[s] {
                 let stride = s > 0 && b == 0 ? 2 : 1
                 layers.append(try basicBlock(w, stride: stride, project: stride != 1 || width != w))
                 width = w
@@ -76,6 +85,22 @@ enum ResNet {
             try norm()
             ReLU()
             try stages([64, 128, 256, 512], blocksPerStage: 2, inputWidth: 64)
+            GlobalAvgPool2D()
+            try Dense(classes)
+        }
+    }
+
+    /// Layers: 0 conv 32 3x3 pad 1 (no bias), 1 BN, 2 ReLU, 3 max 2x2, 4 block 32, 5–6 blocks
+    /// 64 (5 projects), 7 block 128 (projects), 8 global average pool, 9 dense classes. It
+    /// spends its work at 14x14 and below (about 14 M multiply-adds per 28x28 image, half of
+    /// ResNet-20's), so that the recipe's epochs fit its time on a 2-core host.
+    static func fashion(_ input: Shape, _ classes: Int) throws -> Sequential {
+        try Sequential(input: input) {
+            try Conv2D(32, kernelSize: 3, padding: padOne, useBias: false)
+            try norm()
+            ReLU()
+            MaxPool2D()
+            try stages([32, 64, 128], blocks: [1, 2, 1], inputWidth: 32)
             GlobalAvgPool2D()
             try Dense(classes)
         }
