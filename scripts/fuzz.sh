@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# libFuzzer runs of Kiln's file readers (see Fuzz/README.md).
+# libFuzzer runs of Kiln's file readers and the model-file parser (see Fuzz/README.md).
 #
 #   scripts/fuzz.sh build [TARGET]   build .build/fuzz/<target> for every (or one) target
 #   scripts/fuzz.sh run TARGET SECS  fuzz one target (corpus .build/fuzz/corpus/TARGET)
-#   scripts/fuzz.sh ci               build, then every target for FUZZ_CI_SECONDS (default 25) each
+#   scripts/fuzz.sh ci               build, then every target for FUZZ_CI_SECONDS (default 20) each
 #   scripts/fuzz.sh long [SECS]      every target for SECS (default 1800) each, one after the
 #                                    other, at nice 19; logs in .build/fuzz/<target>.log
 #
@@ -12,8 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=.build/fuzz
-targets=(safetensors idx)
-[[ -f Fuzz/ModelFileTarget.swift ]] && targets+=(modelfile)
+targets=(safetensors idx modelfile)
 
 source_of() {
     case "$1" in
@@ -56,6 +55,27 @@ seed() {
         safetensors)
             local h='{"__metadata__":{"format":"kiln-checkpoint-1","model":"{\"input\":[1,2,2],\"output\":[2],\"layers\":[\"Dense(2)\"]}"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}'
             { printf "$(printf '\\x%02x' $(( ${#h} & 255 )) $(( ${#h} >> 8 )))\x00\x00\x00\x00\x00\x00"; printf '%s' "$h"; printf '\x00\x00\x80\x3f\x00\x00\x00\x40'; } > "$dir/valid.safetensors" ;;
+        modelfile)
+            # Every layer kind and setting spelling once, in two small valid models.
+            cat > "$dir/valid-cnn.json" <<'JSON'
+{"format": "kiln-model-1", "name": "seed", "input": [1, 8, 8], "classes": ["a", "b"], "layers": [
+  {"type": "Conv2D", "filters": 2, "kernelSize": [3, 2], "strides": 1, "padding": "same", "activation": {"name": "leaky_relu", "alpha": 0.1},
+   "useBias": false, "kernelInitializer": {"name": "normal", "mean": 0, "std": 0.1}, "biasInitializer": {"name": "constant", "value": 0.5}},
+  {"type": "BatchNorm", "runningAverageDecay": 0.9, "epsilon": 0.001},
+  {"type": "Residual", "activation": "relu", "shortcut": "projection", "layers": [
+    {"type": "Conv2D", "filters": 3, "kernelSize": 1, "padding": [0, 1, 0, 1], "kernelInitializer": {"name": "uniform", "low": -1, "high": 1}}]},
+  {"type": "Residual", "shortcut": [{"type": "Conv2D", "filters": 3, "kernelSize": 1, "strides": 2}], "layers": [
+    {"type": "Conv2D", "filters": 3, "kernelSize": 3, "strides": 2, "padding": "same"}]},
+  {"type": "MaxPool2D", "poolSize": 2, "padding": "same"}, {"type": "AvgPool2D", "poolSize": [1, 2], "strides": [1, 1]},
+  {"type": "LocalResponseNorm", "size": 3, "alpha": 0.0001, "beta": 0.75, "k": 2},
+  {"type": "Activation", "activation": "tanh"}, {"type": "Dropout", "rate": 0.5},
+  {"type": "GlobalAvgPool2D"}, {"type": "Dense", "units": 2, "activation": "softmax", "kernelInitializer": "heNormal"}]}
+JSON
+            cat > "$dir/valid-mlp.json" <<'JSON'
+{"input": [2, 3], "layers": [{"type": "Flatten"}, {"type": "Dense", "units": 4, "activation": "sigmoid"},
+  {"type": "Residual", "layers": [{"type": "Dense", "units": 4}]}, {"type": "GlobalMaxPool2D"}, {"type": "Dense", "units": 3}]}
+JSON
+            ;;
     esac
 }
 
@@ -67,7 +87,9 @@ run() {
     # -timeout: generous, because a nice-19 run on a shared machine can be starved for
     # seconds (a 10 s limit reported such a stall once; the unit ran in 0.02 s alone);
     # slowest_unit_time_sec in the final stats shows the real worst case.
-    "$out/$t" "$out/corpus/$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-120}" -max_len=8192 \
+    local dict=()
+    [[ -f Fuzz/$t.dict ]] && dict=(-dict="Fuzz/$t.dict")
+    "$out/$t" "$out/corpus/$t" "${dict[@]}" -max_total_time="$secs" -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-120}" -max_len=8192 \
         -artifact_prefix="$out/findings/$t-" -print_final_stats=1
 }
 
@@ -76,7 +98,7 @@ case "${1:-}" in
     run) run "$2" "${3:-60}" ;;
     ci)
         build
-        for t in "${targets[@]}"; do run "$t" "${FUZZ_CI_SECONDS:-25}" 2>&1 | tail -n 15; done ;;
+        for t in "${targets[@]}"; do run "$t" "${FUZZ_CI_SECONDS:-20}" 2>&1 | tail -n 15; done ;;
     long)
         build
         for t in "${targets[@]}"; do nice -n 19 "$0" run "$t" "${2:-1800}" > "$out/$t.log" 2>&1; done ;;

@@ -72,6 +72,10 @@ struct Bench: ParsableCommand {
             let loop = quick ? TimedLoop(minSeconds: 0.05, minIterations: 1, warmupIterations: 1, windows: repeats)
                 : TimedLoop(minSeconds: minTime, windows: repeats)
             let model = try modelOptions.make()
+            // The largest batch the run compiles, against the device's memory, before anything is allocated.
+            if let largest = (try parsedBatchSizes() + (kernels ? [kernelsBatch] : [])).max() {
+                try MemoryPreflight.check(model, batchSize: largest, training: true, on: backend)
+            }
             var settings = ThroughputSettings(model: modelOptions.label, inputShape: model.inputShape, classes: model.outputShape.count,
                                               batchSizes: try parsedBatchSizes(), loop: loop, seed: seed)
             settings.modelFile = try modelOptions.loadedFile()

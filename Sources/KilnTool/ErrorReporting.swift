@@ -16,11 +16,15 @@ func runReportingErrors(_ body: () throws -> Void) throws {
 }
 
 /// An error's text on one line: Kiln's errors already are; anything else (a Foundation error
-/// that slipped through) is flattened rather than dumped with its userInfo.
+/// that slipped through) is flattened rather than dumped with its userInfo. Other control
+/// characters (a NUL or an escape sequence quoted from a hostile file) are shown as \u{…}, so
+/// the line reaches the terminal as text.
 func oneLine(_ error: any Error) -> String {
     let text = String(describing: error)
     let source = text.contains("NSCocoaErrorDomain") || text.contains("Error Domain=") ? error.localizedDescription : text
-    return source.split(whereSeparator: \.isNewline).joined(separator: " ")
+    let line = source.split(whereSeparator: \.isNewline).joined(separator: " ")
+    return line.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }
+        .joined()
 }
 
 /// Prints a line and flushes, so progress shows up as it happens even when standard output

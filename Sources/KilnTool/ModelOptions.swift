@@ -21,7 +21,8 @@ struct ModelOptions: ParsableArguments {
         guard ModelZoo.names.contains(model) else {
             throw ValidationError("unknown model '\(model)'; available: \(ModelZoo.names.joined(separator: ", "))")
         }
-        _ = try inputShape()
+        // A model file is read in `run`, where its errors are reported as every other error is.
+        if modelFile == nil { _ = try inputShape() }
         guard classes >= 2, classes <= ShapeLimits.maxOutputs else {
             throw ValidationError("--classes must be in 2...\(ShapeLimits.maxOutputs), got \(classes)")
         }
@@ -42,7 +43,7 @@ struct ModelOptions: ParsableArguments {
 
     /// The model, built (not compiled).
     func make() throws -> Sequential {
-        if let file = try loadedFile() { return try file.build() }
+        if let file = try loadedFile(), let modelFile { return try file.build(describedIn: URL(fileURLWithPath: modelFile)) }
         return try ModelZoo.make(model, input: try inputShape(), classes: classes)
     }
 

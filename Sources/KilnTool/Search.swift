@@ -69,7 +69,7 @@ struct Search: ParsableCommand {
     mutating func run() throws {
         try runReportingErrors {
             let space = try space()
-            _ = try options.loadedModelFile()
+            _ = try options.modelFromFile()
             let (backend, note) = try device.makeBackend()
             printNow(note)
             let train = try data.load(.train, limit: options.limit)

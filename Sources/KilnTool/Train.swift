@@ -44,7 +44,8 @@ struct Train: ParsableCommand {
             try Preflight(outputs: [("--save", save), ("--report", report), ("--metrics", metrics), ("--curve", curve)]
                 .compactMap { flag, path in path.map { (flag, $0) } }).check()
             let timing = SetupTiming()
-            _ = try options.loadedModelFile()  // a malformed model file fails before any data is read
+            // A malformed model file, or one whose layers do not fit, fails before any data is read.
+            _ = try options.modelFromFile()
             let (backend, note) = try device.makeBackend()
             printNow(note)
             timing.mark("backend")

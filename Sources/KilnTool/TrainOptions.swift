@@ -148,15 +148,16 @@ struct TrainOptions: ParsableArguments {
         schedule == "cosine" ? LearningRateScheduler(try .cosine(epochs: epochs)) : nil
     }
 
-    /// The model file, read (errors name the JSON path of the fault); nil without --model-file.
-    func loadedModelFile() throws -> ModelFile? {
-        try modelFile.map { try ModelFile(contentsOf: URL(fileURLWithPath: $0)) }
+    /// The model of --model-file, read and built (errors name the file and the JSON path of
+    /// the fault); nil without --model-file.
+    func modelFromFile() throws -> Sequential? {
+        try modelFile.map { URL(fileURLWithPath: $0) }.map { try ModelFile(contentsOf: $0).build(describedIn: $0) }
     }
 
     /// The model for data of `input` shape and `classes` classes: the model file, or the zoo
     /// model; class names from the file, else from the data.
     func makeModel(input: Shape, classes: Int, classNames: [String]?) throws -> Sequential {
-        let model = try loadedModelFile()?.build() ?? ModelZoo.make(self.model, input: input, classes: classes)
+        let model = try modelFromFile() ?? ModelZoo.make(self.model, input: input, classes: classes)
         if model.classNames == nil, classNames?.count == model.outputShape.count { model.classNames = classNames }
         return model
     }

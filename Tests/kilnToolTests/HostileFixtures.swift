@@ -51,6 +51,16 @@ enum HostileFixtures {
     }
 }
 
+/// `command` with the corpus file `file` appended, run under the limits: refused in one line
+/// that contains `message` and names the file; nothing on stdout.
+func expectCorpusFileRefused(_ command: [String], _ file: String, _ message: String,
+                             sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let r = try KilnBinary.runLimited(command + [HostileFixtures.corpus.appending(path: file).path])
+    expectOneLineError(r, message, sourceLocation: sourceLocation)
+    #expect(r.stderr.contains(file), "the message names the file: \(r.stderr)", sourceLocation: sourceLocation)
+    #expect(r.stdout.isEmpty, "\(r.stdout)", sourceLocation: sourceLocation)
+}
+
 /// One line on stderr that starts with "error: " and contains `message`, an exit status in
 /// 1...127 (not a signal, not a trap), and no crash report.
 func expectOneLineError(_ r: KilnBinary.Result, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -53,6 +53,18 @@ struct ResourceLimitTests {
         #expect(r.stderr.contains("; try --batch-size "), "\(r.stderr)")
     }
 
+    /// `--batch-size 15000` on PoCL (PoCL's own assertion fired there once): a zoo model too
+    /// large for the device at that batch is refused by the budget before the first step.
+    /// (simple-cnn at 15000 fits the budget and trains on PoCL; one such step takes minutes.)
+    @Test func batchOf15000OnPoCLIsRefusedBeforeTraining() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.fashionMNIST), "apt-get install dataset-fashion-mnist")
+        let r = try KilnBinary.run(["train", "--device", "opencl", "--model", "vgg16-small", "--batch-size", "15000",
+                                    "--limit", "15000", "--epochs", "1"])
+        expectOneLineError(r, "batch 15000 needs ~")
+        #expect(r.stderr.contains("; try --batch-size "), "\(r.stderr)")
+        #expect(!r.stdout.contains("epoch 1"), "\(r.stdout)")
+    }
+
     /// Absurd shapes from flags are refused before a model is built.
     @Test func absurdInputShapeIsRefused() throws {
         let r = try KilnBinary.runLimited(["summary", "--input", "1,100000,100000"])

@@ -18,8 +18,8 @@ public final class Conv2D: Layer {
     private var lastInput: Tensor?
     private var lastOutput: Tensor?
 
-    /// - Throws: `LayerError` unless filters, kernel sizes and strides are positive, explicit
-    ///   padding is not negative, and a leaky ReLU's alpha is positive.
+    /// - Throws: `LayerError` unless filters, kernel sizes and strides are positive (and within
+    ///   `ShapeLimits`), explicit padding is not negative, and a leaky ReLU's alpha is positive.
     public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 activation: ActivationFunction = .linear, useBias: Bool = true,
                 kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) throws {
@@ -27,6 +27,8 @@ public final class Conv2D: Layer {
             throw LayerError("Conv2D: filters, kernel size and strides must be positive, got \(filters) filters, "
                 + "kernel \(kernelSize.0)x\(kernelSize.1), stride \(strides.0)x\(strides.1)")
         }
+        try ShapeLimits.checkLayerSizes("Conv2D", "filters, kernel size and strides",
+                                        [filters, kernelSize.0, kernelSize.1, strides.0, strides.1])
         try padding.validate(in: "Conv2D")
         try FusedActivation(function: activation).validate(in: "Conv2D")
         self.filters = filters

@@ -15,10 +15,11 @@ public final class Dense: Layer {
     private var lastInput: Tensor?
     private var lastOutput: Tensor?
 
-    /// - Throws: `LayerError` unless `units` > 0 and a leaky ReLU's alpha is positive.
+    /// - Throws: `LayerError` unless `units` is in 1...`ShapeLimits.maxOutputs` and a leaky ReLU's alpha is positive.
     public init(_ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
                 kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros) throws {
         guard units > 0 else { throw LayerError("Dense: units must be positive, got \(units)") }
+        try ShapeLimits.checkLayerSizes("Dense", "units", [units], limit: ShapeLimits.maxOutputs)
         try FusedActivation(function: activation).validate(in: "Dense")
         self.units = units; self.activation = activation; self.useBias = useBias
         self.kernelInitializer = kernelInitializer; self.biasInitializer = biasInitializer

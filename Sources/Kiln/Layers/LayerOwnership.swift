@@ -14,6 +14,10 @@ final class LayerOwnership: @unchecked Sendable {
 
     private let lock = NSLock()
     private var claims: [ObjectIdentifier: Claim] = [:]
+    /// Dead claims are swept when the table reaches this size, which then doubles past the
+    /// live ones: sweeping at a fixed size made every claim of a model with more than 4096
+    /// layers sweep the whole table (a 200,000-layer model file took minutes to build).
+    private var sweepAt = 4096
 
     /// Records `layer` as part of the model `owner`; `place` names it in messages.
     /// - Throws: `LayerError` when the instance already belongs to a live model.
@@ -26,7 +30,10 @@ final class LayerOwnership: @unchecked Sendable {
             if current === owner { throw LayerError("\(place) appears twice in the model; \(fix)") }
             throw LayerError("\(place) already belongs to another model; \(fix)")
         }
-        if claims.count >= 4096 { claims = claims.filter { $0.value.layer != nil && $0.value.owner != nil } }
+        if claims.count >= sweepAt {
+            claims = claims.filter { $0.value.layer != nil && $0.value.owner != nil }
+            sweepAt = max(4096, 2 * claims.count)
+        }
         claims[id] = Claim(layer: layer, owner: owner)
     }
 }

@@ -15,8 +15,17 @@ public final class LayerStack {
             let out = try declarations.scoped(String(i)) {
                 try layer.build(inputShape: shapes[i], declarations: declarations)
             }
-            guard out.count > 0 else {
+            // Checked products: a model from a file may ask for more than `Int` can count.
+            guard let n = CheckedSize.product(out.dims), n <= ShapeLimits.maxActivationElements else {
+                throw LayerError("layer \(i) (\(layer.typeName)) produces \(out) per sample from \(shapes[i]), more than "
+                                 + "\(ShapeLimits.maxActivationElements) values (Kiln's limit)")
+            }
+            guard n > 0 else {
                 throw LayerError("layer \(i) (\(layer.typeName)) produces an empty output \(out) from \(shapes[i])")
+            }
+            guard let total = declarations.checkedParameterCount(), total <= ShapeLimits.maxParameters else {
+                throw LayerError("layer \(i) (\(layer.typeName)) takes the model to \(CheckedSize.text(declarations.checkedParameterCount())) "
+                                 + "parameters, more than \(ShapeLimits.maxParameters) (Kiln's limit)")
             }
             shapes.append(out)
         }

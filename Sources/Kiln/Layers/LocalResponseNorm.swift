@@ -20,6 +20,7 @@ public final class LocalResponseNorm: Layer {
         guard size > 0, alpha.isFinite, beta.isFinite, k.isFinite else {
             throw LayerError("LocalResponseNorm: size must be positive and alpha, beta, k finite, got size \(size), alpha \(alpha), beta \(beta), k \(k)")
         }
+        try ShapeLimits.checkLayerSizes("LocalResponseNorm", "size", [size])
         self.size = size; self.alpha = alpha; self.beta = beta; self.k = k
     }
 

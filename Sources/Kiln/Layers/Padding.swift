@@ -31,10 +31,11 @@ public enum Padding: Hashable, Sendable {
         return (v.before, h.before, v.after, h.after)
     }
 
-    /// Explicit amounts must not be negative.
+    /// Explicit amounts must not be negative, nor larger than `ShapeLimits.maxDimension`.
     func validate(in layer: String) throws {
-        if case .explicit(let t, let l, let b, let r) = self, min(t, l, b, r) < 0 {
-            throw LayerError("\(layer): padding must not be negative, got \(name)")
+        if case .explicit(let t, let l, let b, let r) = self {
+            if min(t, l, b, r) < 0 { throw LayerError("\(layer): padding must not be negative, got \(name)") }
+            try ShapeLimits.checkLayerSizes(layer, "padding", [t, l, b, r])
         }
     }
 

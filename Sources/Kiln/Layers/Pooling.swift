@@ -19,6 +19,7 @@ public class Pool2D: Layer {
             throw LayerError("\(name): pool size and strides must be positive, got pool \(poolSize.0)x\(poolSize.1)"
                 + (strides.map { ", stride \($0.0)x\($0.1)" } ?? ""))
         }
+        try ShapeLimits.checkLayerSizes(name, "pool size and strides", [poolSize.0, poolSize.1, strides?.0 ?? 1, strides?.1 ?? 1])
         try padding.validate(in: name)
     }
 

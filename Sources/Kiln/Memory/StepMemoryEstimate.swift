@@ -19,22 +19,27 @@ public struct StepMemoryEstimate: Sendable {
     public let largestTensorPerSampleBytes: Int
 
     public init(model: Sequential, training: Bool) {
+        // Saturating sums and products: a model from a file can be large enough to overflow
+        // `Int` here (an im2col matrix of 2^30 channels × a 65536² kernel); such an estimate
+        // reads "more than 8 EiB" and is refused like any other that does not fit.
+        func sum(_ terms: Int...) -> Int { CheckedSize.sum(terms) ?? .max }
+        func product(_ factors: Int...) -> Int { CheckedSize.product(factors) ?? .max }
         let shapes = model.stack.shapes
         var perSample = shapes.first?.count ?? 0, largest = perSample
         for (i, layer) in model.layers.enumerated() {
             let out = shapes[i + 1].count
             largest = max(largest, out)
-            perSample += (training ? 4 : 2) * out
-            if layer is any ContainerLayer { perSample += 2 * out }
-            if training, let conv = layer as? Conv2D, shapes[i].dims.count == 3 {
-                let columns = shapes[i][0] * conv.kernelSize.height * conv.kernelSize.width * shapes[i + 1].count / max(conv.filters, 1)
-                perSample += columns
+            perSample = sum(perSample, product(training ? 4 : 2, out))
+            if layer is any ContainerLayer { perSample = sum(perSample, product(2, out)) }
+            if training, let conv = layer as? Conv2D, shapes[i].dims.count == 3, shapes[i + 1].dims.count == 3 {
+                let columns = product(shapes[i][0], conv.kernelSize.height, conv.kernelSize.width, shapes[i + 1][1], shapes[i + 1][2])
+                perSample = sum(perSample, columns)
                 largest = max(largest, columns)
             }
         }
-        fixedBytes = 4 * (4 * model.parameterCount + model.bufferCount)
-        perSampleBytes = 4 * perSample
-        largestTensorPerSampleBytes = 4 * largest
+        fixedBytes = product(4, sum(product(4, model.parameterCount), model.bufferCount))
+        perSampleBytes = product(4, perSample)
+        largestTensorPerSampleBytes = product(4, largest)
     }
 
     /// Bytes for a batch of `batchSize`, or nil when that overflows.

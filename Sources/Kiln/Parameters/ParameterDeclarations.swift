@@ -36,6 +36,21 @@ public final class ParameterDeclarations {
                                         fanIn: fanIn, fanOut: fanOut, decays: decays))
     }
 
+    /// The number of parameter and buffer values declared so far, or nil when it overflows
+    /// `Int` (a model built from a hostile file; `LayerStack` refuses it). Counted
+    /// incrementally, so checking after every layer stays linear in the model's size.
+    func checkedParameterCount() -> Int? {
+        while let total = checkedTotal, checkedUpTo.parameters < parameters.count || checkedUpTo.buffers < buffers.count {
+            let shape = checkedUpTo.parameters < parameters.count ? parameters[checkedUpTo.parameters].shape
+                                                                  : buffers[checkedUpTo.buffers].shape
+            if checkedUpTo.parameters < parameters.count { checkedUpTo.parameters += 1 } else { checkedUpTo.buffers += 1 }
+            checkedTotal = CheckedSize.product(shape.dims).flatMap { CheckedSize.sum([total, $0]) }
+        }
+        return checkedTotal
+    }
+    private var checkedTotal: Int? = 0
+    private var checkedUpTo = (parameters: 0, buffers: 0)
+
     public func buffer(_ name: String, shape: Shape, initialValue: Float) {
         buffers.append(BufferSpec(name: qualified(name), shape: shape, initialValue: initialValue))
     }

@@ -32,9 +32,8 @@ struct JSONFields {
     }
 
     static func int(_ v: JSONValue, at path: String) throws -> Int {
-        guard case .number(let d) = v, d == d.rounded(), abs(d) < 1e9 else {
-            throw ModelFileError(path: path, message: "expected an integer")
-        }
+        guard case .number(let d) = v, d == d.rounded() else { throw ModelFileError(path: path, message: "expected an integer") }
+        guard abs(d) < 1e9 else { throw ModelFileError(path: path, message: "\(String(format: "%.0f", d)) is out of range") }
         return Int(d)
     }
 

@@ -52,10 +52,17 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
         }
     }
 
-    /// Parses `text`; a syntax error is one line saying where.
+    /// Parses `text`; a syntax error is one line saying what and where. (`JSONDecoder` says
+    /// only "The given data was not valid JSON", and reports a number too large for a Double,
+    /// 1e999, as a type mismatch; `JSONSerialization` names the fault, such as "Too many
+    /// nested arrays or dictionaries around character 517", so it is asked on failure.)
     public static func parse(_ text: String) throws -> JSONValue {
-        do { return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) } catch let DecodingError.dataCorrupted(c) {
-            let why = (c.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? c.debugDescription
+        let data = Data(text.utf8)
+        do { return try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+            var why = DecodingProblem.text(error)
+            do { _ = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) } catch let e as NSError {
+                why = e.userInfo[NSDebugDescriptionErrorKey] as? String ?? why
+            }
             throw ModelFileError(path: "", message: "not valid JSON: \(why)")
         }
     }

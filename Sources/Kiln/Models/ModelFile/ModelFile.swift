@@ -25,6 +25,10 @@ import Foundation
 /// fault ("layers[3].kernelSize: expected an integer").
 public struct ModelFile: Sendable, Equatable {
     public static let format = "kiln-model-1"
+    /// The largest model file (or model description in a checkpoint) Kiln reads: a
+    /// ResNet-50's is ~20 KiB; 4 MiB of JSON is tens of thousands of layers, and parses in
+    /// seconds rather than minutes.
+    public static let maxBytes = 4 << 20
 
     public var name: String?
     public var input: [Int]
@@ -34,6 +38,9 @@ public struct ModelFile: Sendable, Equatable {
 
     /// Reads a model file's text. The layers are checked by `build()`.
     public init(parsing text: String) throws {
+        guard text.utf8.count <= Self.maxBytes else {
+            throw ModelFileError(path: "", message: "the model description is \(ByteCount(text.utf8.count)), larger than the \(ByteCount(Self.maxBytes)) limit")
+        }
         var f = try JSONFields(try JSONValue.parse(text), path: "")
         let format = try f.string("format", default: Self.format)
         guard format == Self.format else { throw f.error("format", "expected \"\(Self.format)\", got \"\(format)\"") }
@@ -42,6 +49,7 @@ public struct ModelFile: Sendable, Equatable {
                                          "the per-sample input shape, e.g. [1, 28, 28]")
         let dims = try input.indices.map { try JSONFields.int(input[$0], at: "input[\($0)]") }
         guard !dims.isEmpty, dims.allSatisfy({ $0 > 0 }) else { throw f.error("input", "expected positive integers, e.g. [1, 28, 28]") }
+        if let problem = ShapeLimits.inputProblem(dims) { throw f.error("input", "\(dims) is too large (\(problem))") }
         var classNames: [String]?
         if let c = f.value("classes") {
             let items = try JSONFields.array(c, at: "classes", "a list of class names")
@@ -57,11 +65,15 @@ public struct ModelFile: Sendable, Equatable {
         self.name = name; self.input = input; self.classNames = classNames; self.layers = layers
     }
 
-    /// Reads the file at `url`; errors start with its path.
+    /// Reads the file at `url` (a regular file of at most `maxBytes`, UTF-8); errors start
+    /// with its path.
     public init(contentsOf url: URL) throws {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw ModelFileError(path: "", message: "\(url.path): cannot read: \(error.localizedDescription)")
+        let bytes: [UInt8]
+        do { bytes = try InputFile.readAll(url.path, maxBytes: Self.maxBytes) } catch {
+            throw ModelFileError(path: "", message: "\(error)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ModelFileError(path: "", message: "\(url.path): not UTF-8 text (a model file is JSON in UTF-8)")
         }
         do { try self.init(parsing: text) } catch let e as ModelFileError {
             throw ModelFileError(path: "", message: "\(url.path): \(e)")
@@ -90,6 +102,12 @@ public struct ModelFile: Sendable, Equatable {
         model.name = name
         model.classNames = classNames
         return model
+    }
+
+    /// `build()` for the model read from `url`: errors start with its path, as
+    /// `init(contentsOf:)`'s do.
+    public func build(describedIn url: URL) throws -> Sequential {
+        do { return try build() } catch { throw ModelFileError(path: "", message: "\(url.path): \(error)") }
     }
 
     /// The file's text: two-space indentation, one line per layer.
