@@ -30,7 +30,7 @@ build() {
     # Kiln once, as a static library with the fuzzer's coverage and ASan instrumentation and
     # -enable-testing (the entries use @testable import to reach the internal readers); -O
     # keeps the exec rate up, and the sanitizers still see every access.
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -enable-testing -module-name Kiln \
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -enable-testing -module-name Kiln \
         -I Sources/CZlib -emit-module -emit-module-path "$out/lib/Kiln.swiftmodule" \
         -emit-library -static -o "$out/lib/libKiln.a" "${kiln_sources[@]}" 2> "$out/lib/build.log" || {
         grep -v "ld.gold: warning" "$out/lib/build.log" >&2; exit 1; }
