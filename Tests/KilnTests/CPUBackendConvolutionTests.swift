@@ -1,5 +1,5 @@
 import Testing
-import Kiln
+@testable import Kiln
 import KilnCheck
 
 @Suite struct CPUBackendConvolutionTests {
@@ -19,57 +19,37 @@ import KilnCheck
                        strideH: 2, strideW: 1, padTop: 1, padLeft: 1, padBottom: 1, padRight: 0),
     ]
 
-    /// x[n, c, h, w] with zero outside the image.
-    static func at(_ x: [Float], _ g: Conv2DGeometry, _ n: Int, _ c: Int, _ h: Int, _ w: Int) -> Double {
-        guard h >= 0, h < g.inHeight, w >= 0, w < g.inWidth else { return 0 }
-        return Double(x[((n * g.inChannels + c) * g.inHeight + h) * g.inWidth + w])
-    }
-
-    /// The seven loops of the definition, in Double.
-    static func forward(_ g: Conv2DGeometry, _ x: [Float], _ w: [Float], _ bias: [Float]) -> [Float] {
-        var y = [Float](repeating: 0, count: g.outputShape.count)
-        for n in 0..<g.batch { for o in 0..<g.outChannels { for i in 0..<g.outHeight { for j in 0..<g.outWidth {
-            var sum = Double(bias[o])
-            for c in 0..<g.inChannels { for p in 0..<g.kernelHeight { for q in 0..<g.kernelWidth {
-                let wv = Double(w[((o * g.inChannels + c) * g.kernelHeight + p) * g.kernelWidth + q])
-                sum += wv * at(x, g, n, c, i * g.strideH + p - g.padTop, j * g.strideW + q - g.padLeft)
-            } } }
-            y[((n * g.outChannels + o) * g.outHeight + i) * g.outWidth + j] = Float(sum)
-        } } } }
-        return y
-    }
-
-    /// Both gradients by scattering each dy through the same seven loops (Double).
-    static func backward(_ g: Conv2DGeometry, _ x: [Float], _ w: [Float], _ dy: [Float])
-        -> (dx: [Float], dw: [Float], db: [Float]) {
-        var dx = [Double](repeating: 0, count: x.count), dw = [Double](repeating: 0, count: w.count)
-        var db = [Double](repeating: 0, count: g.outChannels)
-        for n in 0..<g.batch { for o in 0..<g.outChannels { for i in 0..<g.outHeight { for j in 0..<g.outWidth {
-            let d = Double(dy[((n * g.outChannels + o) * g.outHeight + i) * g.outWidth + j])
-            db[o] += d
-            for c in 0..<g.inChannels { for p in 0..<g.kernelHeight { for q in 0..<g.kernelWidth {
-                let h = i * g.strideH + p - g.padTop, v = j * g.strideW + q - g.padLeft
-                let wi = ((o * g.inChannels + c) * g.kernelHeight + p) * g.kernelWidth + q
-                dw[wi] += d * at(x, g, n, c, h, v)
-                if h >= 0, h < g.inHeight, v >= 0, v < g.inWidth {
-                    dx[((n * g.inChannels + c) * g.inHeight + h) * g.inWidth + v] += d * Double(w[wi])
-                }
-            } } }
-        } } } }
-        return (dx.map { Float($0) }, dw.map { Float($0) }, db.map { Float($0) })
+    /// The definition against a convolution worked out by hand: x = 1…9 in a 3×3 image,
+    /// two 2×2 filters (1 2 / 3 4, and one that picks the window's bottom-right cell).
+    @Test func definitionMatchesHandComputedValues() {
+        let g = Conv2DGeometry(batch: 1, inChannels: 1, inHeight: 3, inWidth: 3, outChannels: 2, kernelHeight: 2, kernelWidth: 2)
+        let x: [Float] = [1, 2, 3, 4, 5, 6, 7, 8, 9], w: [Float] = [1, 2, 3, 4, 0, 0, 0, 1]
+        // 1·1 + 2·2 + 3·4 + 4·5 = 37, then 47, 67, 77; the second filter reads 5, 6, 8, 9.
+        #expect(Conv2DDefinition.forward(g, input: x, weight: w, bias: [1, -1]) == [38, 48, 68, 78, 4, 5, 7, 8])
+        #expect(Conv2DDefinition.forward(g, input: x, weight: w, bias: nil) == [37, 47, 67, 77, 5, 6, 8, 9])
+        // Stride 2, one cell of padding all round: the corner window sees x[0,0] under w[1,1] only.
+        let padded = Conv2DGeometry(batch: 1, inChannels: 1, inHeight: 3, inWidth: 3, outChannels: 1, kernelHeight: 2,
+                                    kernelWidth: 2, strideH: 2, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)
+        #expect(Conv2DDefinition.forward(padded, input: x, weight: [1, 2, 3, 4], bias: nil) == [4, 18, 36, 77])
+        // dy = 1 everywhere: db counts the outputs, dw[r,s] sums the cells each tap reads,
+        // dx[h,w] sums the taps that read the cell (the second filter adds 1 to the 2×2 bottom right).
+        let grads = Conv2DDefinition.backward(g, input: x, weight: w, outputGrad: [Float](repeating: 1, count: 8))
+        #expect(grads.biasGrad == [4, 4])
+        #expect(grads.weightGrad == [12, 16, 24, 28, 12, 16, 24, 28])
+        #expect(grads.inputGrad == [1, 3, 2, 4, 11, 7, 3, 8, 5])
     }
 
     /// Forward tolerance 4ε: a Double dot product rounded once, then the bias added in Float.
     @Test(arguments: cases)
-    func forwardMatchesDirectLoops(_ g: Conv2DGeometry) throws {
+    func forwardMatchesDefinition(_ g: Conv2DGeometry) throws {
         var f = Fixture()
         let (x, xv) = try f.random(g.inputShape), (w, wv) = try f.random(g.weightShape), (b, bv) = try f.random([g.outChannels])
         let y = try f.poisoned(g.outputShape)
         try f.backend.conv2dForward(g, input: x, weight: w, bias: b, output: y)
-        expectClose(try f.read(y), Self.forward(g, xv, wv, bv), rms: 4 * eps, "conv forward \(g)")
+        expectClose(try f.read(y), Conv2DDefinition.forward(g, input: xv, weight: wv, bias: bv), rms: 4 * eps, "conv forward \(g)")
         // Without bias.
         try f.backend.conv2dForward(g, input: x, weight: w, bias: nil, output: y)
-        expectClose(try f.read(y), Self.forward(g, xv, wv, [Float](repeating: 0, count: g.outChannels)),
+        expectClose(try f.read(y), Conv2DDefinition.forward(g, input: xv, weight: wv, bias: nil),
                     rms: 4 * eps, "conv forward without bias \(g)")
     }
 
@@ -77,18 +57,18 @@ import KilnCheck
     /// them added in Float when the columns fold back. dw/db 4ε: one Double sum over N·P
     /// added once to the (random) value already there, which must be kept (accumulation).
     @Test(arguments: cases)
-    func backwardMatchesDirectLoops(_ g: Conv2DGeometry) throws {
+    func backwardMatchesDefinition(_ g: Conv2DGeometry) throws {
         var f = Fixture(seed: 7)
         let (x, xv) = try f.random(g.inputShape), (w, wv) = try f.random(g.weightShape), (dy, dyv) = try f.random(g.outputShape)
         let dx = try f.poisoned(g.inputShape)
         try f.backend.conv2dBackwardData(g, outputGrad: dy, weight: w, inputGrad: dx)
-        let ref = Self.backward(g, xv, wv, dyv)
-        expectClose(try f.read(dx), ref.dx, rms: 8 * eps, "conv backward data \(g)")
+        let ref = Conv2DDefinition.backward(g, input: xv, weight: wv, outputGrad: dyv)
+        expectClose(try f.read(dx), ref.inputGrad, rms: 8 * eps, "conv backward data \(g)")
 
         let (dw, dw0) = try f.random(g.weightShape), (db, db0) = try f.random([g.outChannels])
         try f.backend.conv2dBackwardFilter(g, input: x, outputGrad: dy, weightGrad: dw, biasGrad: db)
-        expectClose(try f.read(dw), zip(dw0, ref.dw).map { Float(Double($0) + Double($1)) }, rms: 4 * eps, "conv dw \(g)")
-        expectClose(try f.read(db), zip(db0, ref.db).map { Float(Double($0) + Double($1)) }, rms: 4 * eps, "conv db \(g)")
+        expectClose(try f.read(dw), zip(dw0, ref.weightGrad).map { Float(Double($0) + Double($1)) }, rms: 4 * eps, "conv dw \(g)")
+        expectClose(try f.read(db), zip(db0, ref.biasGrad).map { Float(Double($0) + Double($1)) }, rms: 4 * eps, "conv db \(g)")
     }
 
     @Test func resultsDoNotDependOnThreadCount() throws {
@@ -116,7 +96,7 @@ import KilnCheck
             let (x, xv) = try f.random(g.inputShape), (w, wv) = try f.random(g.weightShape)
             let y = try f.poisoned(g.outputShape)
             try f.backend.conv2dForward(g, input: x, weight: w, bias: nil, output: y)
-            expectClose(try f.read(y), Self.forward(g, xv, wv, [Float](repeating: 0, count: g.outChannels)),
+            expectClose(try f.read(y), Conv2DDefinition.forward(g, input: xv, weight: wv, bias: nil),
                         rms: 4 * eps, "conv forward \(g)")
         }
     }

@@ -1,5 +1,5 @@
 import Testing
-import Kiln
+@testable import Kiln
 import KilnCheck
 
 @Suite struct CPUBackendGemmTests {
@@ -28,31 +28,25 @@ import KilnCheck
         return list
     }()
 
-    /// The triple loop in Double, touching only the matrices' elements.
-    static func reference(_ d: GemmDescriptor, _ a: [Float], _ b: [Float], _ c: [Float]) -> [Float] {
-        var out = c
-        for bi in 0..<d.batch {
-            for i in 0..<d.m {
-                for j in 0..<d.n {
-                    var sum = 0.0
-                    for p in 0..<d.k {
-                        let av = d.transposeA ? a[bi * d.strideA + p * d.lda + i] : a[bi * d.strideA + i * d.lda + p]
-                        let bv = d.transposeB ? b[bi * d.strideB + j * d.ldb + p] : b[bi * d.strideB + p * d.ldb + j]
-                        sum += Double(av) * Double(bv)
-                    }
-                    let ci = bi * d.strideC + i * d.ldc + j
-                    out[ci] = Float(Double(d.alpha) * sum + (d.beta == 0 ? 0 : Double(d.beta) * Double(c[ci])))
-                }
-            }
-        }
-        return out
+    /// The definition against products worked out by hand:
+    /// [[1, 2], [3, 4]] · [[5, 6], [7, 8]] = [[19, 22], [43, 50]], alpha 2, beta 1 onto ones.
+    @Test func definitionMatchesHandComputedValues() {
+        let d = GemmDescriptor(m: 2, n: 2, k: 2, alpha: 2, beta: 1)
+        #expect(GemmDefinition.product(d, a: [1, 2, 3, 4], b: [5, 6, 7, 8], c: [1, 1, 1, 1]) == [39, 45, 87, 101])
+        // The same product with A and B stored transposed; beta 0 ignores a NaN C.
+        let t = GemmDescriptor(m: 2, n: 2, k: 2, transposeA: true, transposeB: true)
+        #expect(GemmDefinition.product(t, a: [1, 3, 2, 4], b: [5, 7, 6, 8], c: [.nan, .nan, .nan, .nan]) == [19, 22, 43, 50])
+        // A batch of two 1×1×3 dot products with C's leading dimension padded: gaps keep their value.
+        var batched = GemmDescriptor(m: 1, n: 1, k: 3)
+        batched.batch = 2; batched.strideA = 3; batched.strideB = 0; batched.strideC = 2
+        #expect(GemmDefinition.product(batched, a: [1, 2, 3, -1, 0, 1], b: [4, 5, 6], c: [0, 9, 0]) == [32, 9, 2])
     }
 
     /// Tolerance 4ε: the backend rounds a Double sum once to Float, as the reference does,
     /// so the only differences come from operation order in alpha/beta (a few ulp at most).
     /// Elements between the matrices (padding, batch gaps) must come back unchanged.
     @Test(arguments: cases)
-    func matchesTripleLoop(_ d: GemmDescriptor) throws {
+    func matchesDefinition(_ d: GemmDescriptor) throws {
         var f = Fixture(seed: UInt64(d.m * 1000 + d.n * 10 + d.k))
         let a = f.values(d.extentA), b = f.values(d.extentB)
         var c = f.values(d.extentC + 3)
@@ -62,7 +56,7 @@ import KilnCheck
         }
         let tc = try f.tensor([c.count], c)
         try f.backend.gemm(d, a: try f.tensor([a.count], a), b: try f.tensor([b.count], b), c: tc)
-        expectClose(try f.read(tc), Self.reference(d, a, b, c), rms: 4 * eps, "gemm \(d)")
+        expectClose(try f.read(tc), GemmDefinition.product(d, a: a, b: b, c: c), rms: 4 * eps, "gemm \(d)")
     }
 
     @Test func resultsDoNotDependOnThreadCount() throws {
