@@ -51,6 +51,22 @@ extension OpCheckSuite {
                 try ctx.backend.denseForward(input: x, weight: w, bias: b, activation: c.f, output: y)
                 ctx.record("y", y)
             })
+            // Dense backward: dx written (a sum over units), dW and db accumulated onto random
+            // values (sums over the batch), as conv2d.backwardData/backwardFilter.
+            let shape = "batch \(c.batch), \(c.inputs) → \(c.units)" + (c.bias ? "" : ", no bias")
+            cases.append(OpCheckCase("dense.backwardData", shape, tolerance: .sum(of: c.units + 2, multiple: 4)) { ctx in
+                let dy = try ctx.uniform([c.batch, c.units]), w = try ctx.uniform([c.units, c.inputs])
+                let dx = try ctx.poisoned([c.batch, c.inputs])
+                try ctx.backend.denseBackwardData(outputGrad: dy, weight: w, inputGrad: dx)
+                ctx.record("dx", dx)
+            })
+            cases.append(OpCheckCase("dense.backwardWeight", shape, tolerance: .sum(of: c.batch + 2, multiple: 4)) { ctx in
+                let x = try ctx.uniform([c.batch, c.inputs]), dy = try ctx.uniform([c.batch, c.units])
+                let dw = try ctx.uniform([c.units, c.inputs]), db = c.bias ? try ctx.uniform([c.units]) : nil
+                try ctx.backend.denseBackwardWeight(input: x, outputGrad: dy, weightGrad: dw, biasGrad: db)
+                ctx.record("dW", dw)
+                if let db { ctx.record("db", db) }
+            })
         }
         if large {
             add("130x200x300", GemmDescriptor(m: 130, n: 200, k: 300))

@@ -36,6 +36,12 @@ public protocol Backend: AnyObject {
     /// `activation` applied as the output is written, as in `conv2dForward`.
     /// The product is `GemmDescriptor.dense`.
     func denseForward(input: Tensor, weight: Tensor, bias: Tensor?, activation: ElementwiseActivation, output: Tensor) throws
+    /// Writes `inputGrad` [N, in] = outputGrad [N, units] · weight [units, in]
+    /// (`GemmDescriptor.denseBackwardData`), as `conv2dBackwardData` does for a convolution.
+    func denseBackwardData(outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws
+    /// Accumulates `weightGrad` [units, in] += outputGradᵀ · input (`GemmDescriptor.denseBackwardWeight`)
+    /// and, if given, `biasGrad`[u] += Σ_n dy[n, u], as `conv2dBackwardFilter` does for a convolution.
+    func denseBackwardWeight(input: Tensor, outputGrad: Tensor, weightGrad: Tensor, biasGrad: Tensor?) throws
 
     // MARK: Convolution (see `Conv2DGeometry` for the formula and shapes)
 
@@ -135,6 +141,19 @@ public protocol Backend: AnyObject {
 }
 
 extension Backend {
+    /// Dense backward as its two products; a backend may replace them with fused kernels.
+    public func denseBackwardData(outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws {
+        let d = GemmDescriptor.denseBackwardData(outputGrad: outputGrad, weight: weight, inputGrad: inputGrad)
+        try gemm(d, a: outputGrad, b: weight, c: inputGrad)
+    }
+
+    public func denseBackwardWeight(input: Tensor, outputGrad: Tensor, weightGrad: Tensor, biasGrad: Tensor?) throws {
+        let d = GemmDescriptor.denseBackwardWeight(input: input, outputGrad: outputGrad, weightGrad: weightGrad,
+                                                   biasGrad: biasGrad)
+        try gemm(d, a: outputGrad, b: input, c: weightGrad)
+        if let biasGrad { try self.biasGrad(outputGrad, biasGrad: biasGrad, channels: d.m) }
+    }
+
     /// `output` = conv(input, weight) + bias, no activation.
     public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) throws {
         try conv2dForward(g, input: input, weight: weight, bias: bias, activation: .linear, output: output)

@@ -45,16 +45,38 @@ public struct GemmDescriptor: Hashable, Sendable {
     public var flops: Double { 2 * Double(m) * Double(n) * Double(k) * Double(batch) }
 }
 
+/// The products of a dense layer, input x [N, in], weight W [units, in] (PyTorch's layout),
+/// output y [N, units]: forward y = x · Wᵀ, backward dx = dy · W and dW += dyᵀ · x. Each traps
+/// unless the shapes match; every backend's dense ops start here.
 extension GemmDescriptor {
     /// The product of `Backend.denseForward`: output [N, units] = input [N, in] · weight [units, in]ᵀ.
-    /// Traps unless the shapes match (bias [units]); every backend's denseForward starts here.
     public static func dense(input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) -> GemmDescriptor {
-        precondition(input.shape.rank == 2 && weight.shape.rank == 2 && output.shape.rank == 2,
-                     "dense tensors must be matrices: \(input.shape), \(weight.shape), \(output.shape)")
-        let (n, inFeatures, units) = (input.shape[0], input.shape[1], weight.shape[0])
-        precondition(weight.shape[1] == inFeatures && output.shape[0] == n && output.shape[1] == units,
-                     "dense shapes do not match: input \(input.shape), weight \(weight.shape), output \(output.shape)")
-        if let bias { precondition(bias.count == units, "dense bias has \(bias.count) elements, want \(units)") }
+        let (n, inFeatures, units) = denseSizes(input: input.shape, weight: weight.shape, output: output.shape, bias: bias)
         return GemmDescriptor(m: n, n: units, k: inFeatures, transposeB: true)
+    }
+
+    /// The product of `Backend.denseBackwardData`: inputGrad [N, in] = outputGrad [N, units] · weight [units, in].
+    public static func denseBackwardData(outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) -> GemmDescriptor {
+        let (n, inFeatures, units) = denseSizes(input: inputGrad.shape, weight: weight.shape, output: outputGrad.shape, bias: nil)
+        return GemmDescriptor(m: n, n: inFeatures, k: units)
+    }
+
+    /// The product of `Backend.denseBackwardWeight`: weightGrad [units, in] += outputGrad [N, units]ᵀ · input [N, in].
+    public static func denseBackwardWeight(input: Tensor, outputGrad: Tensor, weightGrad: Tensor,
+                                           biasGrad: Tensor?) -> GemmDescriptor {
+        let (n, inFeatures, units) = denseSizes(input: input.shape, weight: weightGrad.shape, output: outputGrad.shape,
+                                                bias: biasGrad)
+        return GemmDescriptor(m: units, n: inFeatures, k: n, transposeA: true, beta: 1)
+    }
+
+    /// (N, in, units) after checking input [N, in], weight [units, in], output [N, units], bias [units].
+    private static func denseSizes(input: Shape, weight: Shape, output: Shape, bias: Tensor?) -> (Int, Int, Int) {
+        precondition(input.rank == 2 && weight.rank == 2 && output.rank == 2,
+                     "dense tensors must be matrices: \(input), \(weight), \(output)")
+        let (n, inFeatures, units) = (input[0], input[1], weight[0])
+        precondition(weight[1] == inFeatures && output[0] == n && output[1] == units,
+                     "dense shapes do not match: input \(input), weight \(weight), output \(output)")
+        if let bias { precondition(bias.count == units, "dense bias has \(bias.count) elements, want \(units)") }
+        return (n, inFeatures, units)
     }
 }

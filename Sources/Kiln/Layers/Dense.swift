@@ -63,13 +63,12 @@ public final class Dense: Layer {
         guard let x = lastInput, let y = lastOutput else { preconditionFailure("Dense.backward before forward") }
         let n = x.shape[0]
         let dz = try FusedActivation(function: activation).backward(output: y, outputGrad: dy, cache: &cache, ctx)
-        // dW[units, in] += dzᵀ · x ; db += Σ_n dz ; dx[n, in] = dz · W
-        try ctx.backend.gemm(GemmDescriptor(m: units, n: inFeatures, k: n, transposeA: true, beta: 1),
-                             a: dz, b: x, c: weight.gradient)
-        if let bias { try ctx.backend.biasGrad(dz, biasGrad: bias.gradient, channels: units) }
+        let flat = x.reshaped([n, inFeatures])
+        try ctx.backend.denseBackwardWeight(input: flat, outputGrad: dz, weightGrad: weight.gradient,
+                                            biasGrad: bias?.gradient)
         guard needInputGradient else { return nil }
         let dx = try cache.tensor(CacheSlot.inputGrad, x.shape, on: ctx.backend)
-        try ctx.backend.gemm(GemmDescriptor(m: n, n: inFeatures, k: units), a: dz, b: weight.value, c: dx)
+        try ctx.backend.denseBackwardData(outputGrad: dz, weight: weight.value, inputGrad: dx.reshaped([n, inFeatures]))
         return dx
     }
 }
