@@ -60,8 +60,48 @@ void group_welford(__local float* scratch, float* count, float* mean, float* m2)
     barrier(CLK_LOCAL_MEM_FENCE);
 }
 
-// Training forward. Writes y, savedMean, savedInvStd; updates runningMean/Var in place:
+// An item's statistics from shifted data: d = x − shift with `shift` one of the item's own
+// values (no division per element, as Welford's update needs, and the shift lies within the
+// data, so M2 = Σd² − (Σd)²/n does not cancel badly). shifted_add takes one value;
+// shifted_moments turns the sums into the item's (mean, M2) for group_welford.
+void shifted_add(float v, float shift, float* count, float* s1, float* s2) {
+    const float d = v - shift;
+    *count += 1.0f;
+    *s1 += d;
+    *s2 += d * d;
+}
+
+void shifted_moments(float shift, float count, float s1, float s2, float* mean, float* m2) {
+    *mean = count > 0.0f ? shift + s1 / count : 0.0f;
+    *m2 = count > 0.0f ? fmax(s2 - s1 * (s1 / count), 0.0f) : 0.0f;
+}
+
+// 1/sqrt(var + ε) for the batch variance var = M2/m.
+float batch_inv_std(float m2, int m, float epsilon) {
+    return 1.0f / sqrt(m2 / (float)m + epsilon);
+}
+
+// One channel's saved statistics and running averages (pointers at the channel's element):
 //     running ← decay·running + (1 − decay)·batch      (batch variance made unbiased: ·m/(m − 1))
+void store_statistics(float mean, float m2, int m, float decay, float epsilon,
+                      __global float* runMean, __global float* runVar,
+                      __global float* savedMean, __global float* savedInvStd) {
+    const float var = m2 / (float)m;
+    *savedMean = mean;
+    *savedInvStd = batch_inv_std(m2, m, epsilon);
+    float unbiased = m > 1 ? var * (float)m / (float)(m - 1) : var;
+    *runMean = decay * *runMean + (1.0f - decay) * mean;
+    *runVar = decay * *runVar + (1.0f - decay) * unbiased;
+}
+
+// One element into an item's Kahan sums of dy (s1, c1) and dy·x̂ (s2, c2), x̂ = (x − mean)·invStd.
+void gradient_sums_add(float dy, float x, float mean, float invStd, float* s1, float* c1, float* s2, float* c2) {
+    kahan_add(s1, c1, dy);
+    kahan_add(s2, c2, dy * (x - mean) * invStd);
+}
+
+// Training forward. Writes y, savedMean, savedInvStd; updates runningMean/Var in place
+// (store_statistics).
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
 void batchnorm_forward_training(__global const float* x, long xOff, __global const float* gamma, long gOff,
                                 __global const float* beta, long bOff,
@@ -74,30 +114,18 @@ void batchnorm_forward_training(__global const float* x, long xOff, __global con
     const int m = N * S;
     x += xOff;
     y += yOff;
-    // Per item: sums of d = x − K and d² with K the item's first element (shifted data: no
-    // division per element, as Welford's update needs, and K lies within the data, so the
-    // M2 = Σd² − (Σd)²/n subtraction does not cancel badly); then the items' (count, mean, M2)
-    // are combined pairwise.
+    // Per item: shifted sums with the item's first element as the shift; then the items'
+    // (count, mean, M2) are combined pairwise.
     const int first = BN_FIRST(l, m);
     const float shift = first < m ? x[((long)(first / S) * C + c) * S + first % S] : 0.0f;
-    float count = 0.0f, s1 = 0.0f, s2 = 0.0f;
-    BN_FOR_EACH(i, l, c, C, S, m,
-        const float d = x[i] - shift;
-        count += 1.0f;
-        s1 += d;
-        s2 += d * d;
-    )
-    float mean = count > 0.0f ? shift + s1 / count : 0.0f;
-    float m2 = count > 0.0f ? fmax(s2 - s1 * (s1 / count), 0.0f) : 0.0f;
+    float count = 0.0f, s1 = 0.0f, s2 = 0.0f, mean, m2;
+    BN_FOR_EACH(i, l, c, C, S, m, shifted_add(x[i], shift, &count, &s1, &s2);)
+    shifted_moments(shift, count, s1, s2, &mean, &m2);
     group_welford(scratch, &count, &mean, &m2);
-    const float var = m2 / (float)m;
-    const float invStd = 1.0f / sqrt(var + epsilon);
+    const float invStd = batch_inv_std(m2, m, epsilon);
     if (l == 0) {
-        savedMean[smOff + c] = mean;
-        savedInvStd[siOff + c] = invStd;
-        float unbiased = m > 1 ? var * (float)m / (float)(m - 1) : var;
-        runMean[rmOff + c] = decay * runMean[rmOff + c] + (1.0f - decay) * mean;
-        runVar[rvOff + c] = decay * runVar[rvOff + c] + (1.0f - decay) * unbiased;
+        store_statistics(mean, m2, m, decay, epsilon, runMean + rmOff + c, runVar + rvOff + c,
+                         savedMean + smOff + c, savedInvStd + siOff + c);
     }
     const float g = gamma[gOff + c], b = beta[bOff + c];
     BN_FOR_EACH(i, l, c, C, S, m, y[i] = g * (x[i] - mean) * invStd + b;)
@@ -135,10 +163,7 @@ void batchnorm_backward(__global const float* x, long xOff, __global const float
     dy += dyOff;
     dx += dxOff;
     float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
-    BN_FOR_EACH(i, l, c, C, S, m,
-        kahan_add(&s1, &c1, dy[i]);
-        kahan_add(&s2, &c2, dy[i] * (x[i] - mean) * invStd);
-    )
+    BN_FOR_EACH(i, l, c, C, S, m, gradient_sums_add(dy[i], x[i], mean, invStd, &s1, &c1, &s2, &c2);)
     const float sumDy = group_sum(scratch, s1);
     const float sumDyXhat = group_sum(scratch, s2);
     if (l == 0) {
@@ -167,15 +192,9 @@ void batchnorm_stats_partial(__global const float* x, long xOff, __global float*
     const int len = (m + chunks - 1) / chunks, first = (int)get_group_id(0) * len + (int)get_local_id(0);
     const float shift = first < min(m, ((int)get_group_id(0) + 1) * len)
         ? x[((long)(first / S) * C + c) * S + first % S] : 0.0f;
-    float count = 0.0f, s1 = 0.0f, s2 = 0.0f;
-    CHUNK_FOR_EACH(i, c, C, S, m, chunks,
-        const float d = x[i] - shift;
-        count += 1.0f;
-        s1 += d;
-        s2 += d * d;
-    )
-    float mean = count > 0.0f ? shift + s1 / count : 0.0f;
-    float m2 = count > 0.0f ? fmax(s2 - s1 * (s1 / count), 0.0f) : 0.0f;
+    float count = 0.0f, s1 = 0.0f, s2 = 0.0f, mean, m2;
+    CHUNK_FOR_EACH(i, c, C, S, m, chunks, shifted_add(x[i], shift, &count, &s1, &s2);)
+    shifted_moments(shift, count, s1, s2, &mean, &m2);
     group_welford(scratch, &count, &mean, &m2);
     if (get_local_id(0) == 0) {
         __global float* p = partials + (c * chunks + (int)get_group_id(0)) * 3;
@@ -201,13 +220,8 @@ __kernel void batchnorm_stats_finish(__global const float* partials, int chunks,
             count = n;
         }
     }
-    const float var = m2 / (float)m;
-    const float invStd = 1.0f / sqrt(var + epsilon);
-    savedMean[smOff + c] = mean;
-    savedInvStd[siOff + c] = invStd;
-    float unbiased = m > 1 ? var * (float)m / (float)(m - 1) : var;
-    runMean[rmOff + c] = decay * runMean[rmOff + c] + (1.0f - decay) * mean;
-    runVar[rvOff + c] = decay * runVar[rvOff + c] + (1.0f - decay) * unbiased;
+    store_statistics(mean, m2, m, decay, epsilon, runMean + rmOff + c, runVar + rvOff + c,
+                     savedMean + smOff + c, savedInvStd + siOff + c);
 }
 
 // Pass 3 (and inference): y = gamma·(x − mean)·invStd + beta per element e of whole images
@@ -247,10 +261,7 @@ void batchnorm_backward_partial(__global const float* x, long xOff, __global con
     x += xOff;
     dy += dyOff;
     float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
-    CHUNK_FOR_EACH(i, c, C, S, N * S, chunks,
-        kahan_add(&s1, &c1, dy[i]);
-        kahan_add(&s2, &c2, dy[i] * (x[i] - mean) * invStd);
-    )
+    CHUNK_FOR_EACH(i, c, C, S, N * S, chunks, gradient_sums_add(dy[i], x[i], mean, invStd, &s1, &c1, &s2, &c2);)
     const float sumDy = group_sum(scratch, s1);
     const float sumDyXhat = group_sum(scratch, s2);
     if (get_local_id(0) == 0) {

@@ -78,6 +78,31 @@ __kernel void nchw_to_cnhw(__global const float* x, long xOff, __global float* y
     }
 }
 
+// Input cell (h, w) of one plane's dx: the sum, in (p, q) order from 0, of the column entries
+// that read it (`base` is the plane's first column row). col2im and col2im_gpu both call it,
+// so the two families' sums are bit-identical.
+float col2im_cell(__global const float* base, int h, int w, int KH, int KW, int sH, int sW,
+                  int pT, int pL, int OH, int OW) {
+    const int spatial = OH * OW;
+    float sum = 0.0f;
+    for (int p = 0; p < KH; ++p) {
+        const int hp = h + pT - p;        // = i·sH for the output row i that reads (h, w) through p
+        if (hp < 0) break;
+        if (hp % sH != 0) continue;
+        const int i = hp / sH;
+        if (i >= OH) continue;
+        for (int q = 0; q < KW; ++q) {
+            const int wq = w + pL - q;
+            if (wq < 0) break;
+            if (wq % sW != 0) continue;
+            const int j = wq / sW;
+            if (j >= OW) continue;
+            sum += base[(p * KW + q) * spatial + i * OW + j];
+        }
+    }
+    return sum;
+}
+
 // One work-item per input row (n, c, h) of the chunk: global = (H, C, nb); writes W cells of dx.
 // Each cell sums, in (p, q) order, the column entries that read it.
 __kernel void col2im(__global const float* col, long colOff, __global float* dx, long dxOff,
@@ -105,25 +130,7 @@ __kernel void col2im(__global const float* col, long colOff, __global float* dx,
         }
         return;
     }
-    for (int w = 0; w < W; ++w) {
-        float sum = 0.0f;
-        for (int p = 0; p < KH; ++p) {
-            const int hp = h + pT - p;        // = i·sH for the output row i that reads (h, w) through p
-            if (hp < 0) break;
-            if (hp % sH != 0) continue;
-            const int i = hp / sH;
-            if (i >= OH) continue;
-            for (int q = 0; q < KW; ++q) {
-                const int wq = w + pL - q;
-                if (wq < 0) break;
-                if (wq % sW != 0) continue;
-                const int j = wq / sW;
-                if (j >= OW) continue;
-                sum += base[(p * KW + q) * spatial + i * OW + j];
-            }
-        }
-        out[w] = sum;
-    }
+    for (int w = 0; w < W; ++w) out[w] = col2im_cell(base, h, w, KH, KW, sH, sW, pT, pL, OH, OW);
 }
 
 // ---- GPU family (KernelConfig.kernelFamily == .gpu): one work-item per element written,
@@ -149,7 +156,7 @@ __kernel void im2col_gpu(__global const float* x, long xOff, __global float* col
 }
 
 // col2im_gpu: input cell (n, c, h, w) of the chunk, w fastest: global = nb·C·H·W. The same
-// gather as col2im, terms in (p, q) order from 0, so the sums are bit-identical.
+// gather as col2im (col2im_cell).
 __kernel void col2im_gpu(__global const float* col, long colOff, __global float* dx, long dxOff,
                          int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
                          int OH, int OW, int nb) {
@@ -158,23 +165,7 @@ __kernel void col2im_gpu(__global const float* col, long colOff, __global float*
     const int w = e % W, t = e / W, h = t % H, plane = t / H;  // plane = n·C + c
     const int spatial = OH * OW;
     __global const float* base = col + colOff + plane * KH * KW * spatial;
-    float sum = 0.0f;
-    for (int p = 0; p < KH; ++p) {
-        const int hp = h + pT - p;
-        if (hp < 0) break;
-        if (hp % sH != 0) continue;
-        const int i = hp / sH;
-        if (i >= OH) continue;
-        for (int q = 0; q < KW; ++q) {
-            const int wq = w + pL - q;
-            if (wq < 0) break;
-            if (wq % sW != 0) continue;
-            const int j = wq / sW;
-            if (j >= OW) continue;
-            sum += base[(p * KW + q) * spatial + i * OW + j];
-        }
-    }
-    dx[dxOff + e] = sum;
+    dx[dxOff + e] = col2im_cell(base, h, w, KH, KW, sH, sW, pT, pL, OH, OW);
 }
 
 // nchw_to_cnhw_gpu: element (o, n, s) of y [O][nb][S], s fastest: global = O·nb·S. No row
