@@ -1,15 +1,5 @@
-// Bias: add per channel, and the bias gradient (a per-channel sum of dy).
-
-// x[n, c, s] += bias[c] in place, x viewed as [N, C, S].
-__kernel void bias_add(__global float* x, long xOff, __global const float* bias, long bOff, int C, int S, int rows) {
-    // One work-item per row (n, c) of S values: one division per row instead of per element
-    // (integer division does not vectorise on CPU devices).
-    const int row = (int)get_global_id(0);
-    if (row >= rows) return;
-    const float v = bias[bOff + row % C];
-    __global float* xr = x + xOff + row * S;
-    for (int s = 0; s < S; ++s) xr[s] += v;
-}
+// The bias gradient: a per-channel sum of dy. (Adding the bias is the GEMM epilogue's job,
+// gemm.cl, for dense and convolution layers alike.)
 
 // biasGrad[c] += Σ_{n,s} dy[n, c, s]; one group of RED_WG items per channel. Each item sums
 // whole rows dy[n, c, :] (contiguous; four partial sums so the adds do not wait on each other),
@@ -48,13 +38,6 @@ __kernel void bias_grad_from_rows(__global const float* sums, int N, __global fl
 }
 
 // ---- GPU family (see conv.cl).
-
-// bias_add_gpu: x[e] += bias[(e / S) % C], one work-item per element: global = count (whole
-// images, so e / S % C is the channel).
-__kernel void bias_add_gpu(__global float* x, long xOff, __global const float* bias, long bOff, int C, int S, int count) {
-    const int e = (int)get_global_id(0);
-    if (e < count) x[xOff + e] += bias[bOff + (e / S) % C];
-}
 
 // bias_grad_partial: partials[c·chunks + chunk] = Σ of the chunk of channel c (Kahan per item,
 // pairwise across the group; CHUNK_FOR_EACH of common.cl). bias_grad_from_rows then adds each channel's partials, in order,

@@ -351,14 +351,8 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
         stagingBytes = 0
     }
 
-    /// Writes `destination` from `source` (same count; they may not overlap).
-    func copy(_ source: Tensor, to destination: Tensor) throws {
-        precondition(source.count == destination.count, "copy of \(source.shape) into \(destination.shape)")
-        precondition(!source.overlaps(destination), "copy between overlapping views")
-        try locked { try enqueueCopy(source, to: destination) }
-    }
-
-    /// `copy` without taking the lock, for ops that already hold it.
+    /// Writes `destination` from `source` (same count; they may not overlap), for ops that
+    /// hold the lock (the identity activation).
     func enqueueCopy(_ source: Tensor, to destination: Tensor) throws {
         guard source.count > 0 else { return }
         try queue.copy(memory(source), byteOffset: source.offset * 4, to: memory(destination),

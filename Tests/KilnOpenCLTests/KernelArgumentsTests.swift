@@ -7,72 +7,76 @@ import Testing
 /// kernel fails its first launch with a line naming the argument, before anything runs.
 @Suite("Kernel argument descriptions")
 struct KernelArgumentsTests {
-    /// bias_add(x, xOff, bias, bOff, int C, int S, int rows) with C and S swapped.
+    /// bias_grad(dy, dyOff, db, dbOff, int N, int C, int S) with N and C swapped.
     struct SwappedNames: KernelArguments {
-        static let kernelName = "bias_add"
-        var x, bias: KernelTensor
-        var S, C, rows: Int
+        static let kernelName = "bias_grad"
+        var dy, db: KernelTensor
+        var C, N, S: Int
     }
 
-    /// bias_add with a float where the kernel has `int C`.
+    /// bias_grad with a float where the kernel has `int N`.
     struct WrongType: KernelArguments {
-        static let kernelName = "bias_add"
-        var x, bias: KernelTensor
-        var C: Float
-        var S, rows: Int
-    }
-
-    /// bias_add with `rows` missing.
-    struct MissingArgument: KernelArguments {
-        static let kernelName = "bias_add"
-        var x, bias: KernelTensor
+        static let kernelName = "bias_grad"
+        var dy, db: KernelTensor
+        var N: Float
         var C, S: Int
     }
 
-    /// The right description: bias_add as the op uses it.
-    static func launch(_ backend: OpenCLBackend, _ make: (KernelTensor, KernelTensor) -> some KernelArguments) throws {
-        let x = try backend.makeTensor(Shape([2, 3, 4]), values: (0..<24).map(Float.init))
-        let bias = try backend.makeTensor(Shape([3]), values: [1, 2, 3])
+    /// bias_grad with `S` missing.
+    struct MissingArgument: KernelArguments {
+        static let kernelName = "bias_grad"
+        var dy, db: KernelTensor
+        var N, C: Int
+    }
+
+    /// Launches `make(dy, db)` over dy [2, 3, 4] = 0…23 and db = [1, 2, 3]; returns db.
+    @discardableResult
+    static func launch(_ backend: OpenCLBackend, _ make: (KernelTensor, KernelTensor) -> some KernelArguments) throws -> [Float] {
+        let dy = try backend.makeTensor(Shape([2, 3, 4]), values: (0..<24).map(Float.init))
+        let db = try backend.makeTensor(Shape([3]), values: [1, 2, 3])
         try backend.locked {
-            try backend.launch(make(backend.arg(x), backend.arg(bias)), global: [6], local: [1])
+            try backend.launch(make(backend.wide(dy), backend.arg(db)), groups: 3)
         }
+        return try backend.download(db)
     }
 
     @Test func swappedArgumentsAreRefused() throws {
         let backend = try TestDevice.backend
         let error = #expect(throws: KernelArgumentError.self) {
-            try Self.launch(backend) { SwappedNames(x: $0, bias: $1, S: 4, C: 3, rows: 6) }
+            try Self.launch(backend) { SwappedNames(dy: $0, db: $1, C: 3, N: 2, S: 4) }
         }
-        #expect(error?.description == "kernel bias_add argument 4 is `int C`, SwappedNames passes `int S`")
+        #expect(error?.description == "kernel bias_grad argument 4 is `int N`, SwappedNames passes `int C`")
     }
 
     @Test func wrongTypeIsRefused() throws {
         let backend = try TestDevice.backend
         let error = #expect(throws: KernelArgumentError.self) {
-            try Self.launch(backend) { WrongType(x: $0, bias: $1, C: 3, S: 4, rows: 6) }
+            try Self.launch(backend) { WrongType(dy: $0, db: $1, N: 2, C: 3, S: 4) }
         }
-        #expect(error?.description == "kernel bias_add argument 4 is `int C`, WrongType passes `float C`")
+        #expect(error?.description == "kernel bias_grad argument 4 is `int N`, WrongType passes `float N`")
     }
 
     @Test func wrongCountIsRefused() throws {
         let backend = try TestDevice.backend
         let error = #expect(throws: KernelArgumentError.self) {
-            try Self.launch(backend) { MissingArgument(x: $0, bias: $1, C: 3, S: 4) }
+            try Self.launch(backend) { MissingArgument(dy: $0, db: $1, N: 2, C: 3) }
         }
-        #expect(error?.description == "MissingArgument describes 6 arguments, kernel bias_add has 7")
+        #expect(error?.description == "MissingArgument describes 6 arguments, kernel bias_grad has 7")
     }
 
     @Test func intOutsideThirtyTwoBitsIsRefused() throws {
         let backend = try TestDevice.backend
         let error = #expect(throws: KernelArgumentError.self) {
-            try Self.launch(backend) { BiasAddKernel(x: $0, bias: $1, C: 3, S: 4, rows: 1 << 31) }
+            try Self.launch(backend) { BiasGradKernel(dy: $0, db: $1, N: 1 << 31, C: 3, S: 4) }
         }
-        #expect(error?.description == "bias_add: argument rows = 2147483648 does not fit the kernel's 32-bit int")
+        #expect(error?.description == "bias_grad: argument N = 2147483648 does not fit the kernel's 32-bit int")
     }
 
+    /// The op's own description runs: db[c] += Σ_{n,s} dy[n, c, s] (0+1+2+3 + 12+13+14+15 = 60, …).
     @Test func correctDescriptionRuns() throws {
         let backend = try TestDevice.backend
-        try Self.launch(backend) { BiasAddKernel(x: $0, bias: $1, C: 3, S: 4, rows: 6) }
+        let db = try Self.launch(backend) { BiasGradKernel(dy: $0, db: $1, N: 2, C: 3, S: 4) }
+        #expect(db == [61, 94, 127])
     }
 
     /// The ACT_*, LOSS_* and OPT_* codes exist only in Swift: every such name a kernel uses is

@@ -1,6 +1,6 @@
 import Kiln
 
-// activation.cl: activations, bias add and gradient, element-wise add. Launches larger than one
+// activation.cl, bias.cl, elementwise.cl: activations, the bias gradient, element-wise add. Launches larger than one
 // launch's index range (`DeviceLimits.maxLaunchElements`) are split into slices.
 extension OpenCLBackend {
     public func activationForward(_ f: ActivationFunction, input: Tensor, output: Tensor) throws {
@@ -144,14 +144,6 @@ struct ActivationBackwardKernel: KernelArguments {
     var count: Int
 }
 
-/// No op launches bias_add since biasAdd left the op vocabulary (dense and convolution
-/// forwards add the bias in their epilogues); it remains as `KernelArgumentsTests`' fixture.
-struct BiasAddKernel: KernelArguments {
-    static let kernelName = "bias_add"
-    var x, bias: KernelTensor
-    var C, S, rows: Int
-}
-
 struct BiasGradKernel: KernelArguments {
     static let kernelName = "bias_grad"
     var dy, db: KernelTensor
@@ -162,12 +154,6 @@ struct AddTensorsKernel: KernelArguments {
     static let kernelName = "add_tensors"
     var a, b, out: KernelTensor
     var count: Int
-}
-
-struct BiasAddGPUKernel: KernelArguments {
-    static let kernelName = "bias_add_gpu"
-    var x, bias: KernelTensor
-    var C, S, count: Int
 }
 
 struct BiasGradPartialKernel: KernelArguments {

@@ -18,10 +18,10 @@ import Foundation
 ///     UInt32          uint
 ///     Float           float
 ///
-///     struct BiasAddKernel: KernelArguments {
-///         static let kernelName = "bias_add"
-///         var x: KernelTensor, bias: KernelTensor
-///         var C: Int, S: Int, rows: Int
+///     struct BiasGradKernel: KernelArguments {     // bias_grad(dy, dyOff, db, dbOff, int N, int C, int S)
+///         static let kernelName = "bias_grad"
+///         var dy, db: KernelTensor
+///         var N, C, S: Int
 ///     }
 protocol KernelArguments {
     /// The `__kernel` function; a family of kernels with one signature (the `ACT_KERNELS` and
