@@ -67,11 +67,9 @@ struct Eval: ParsableCommand {
             }
             if let report {
                 let perClass = Dictionary(uniqueKeysWithValues: zip(matrix.classNames, matrix.perClassAccuracy))
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(Report(checkpoint: checkpoint, model: name, dataset: data.dataset, images: test.count,
-                                          loss: r.loss, accuracy: r.accuracy, perClassAccuracy: perClass, confusionMatrix: matrix))
-                    .write(to: URL(fileURLWithPath: report), options: .atomic)
+                try AtomicFile.writeJSON(Report(checkpoint: checkpoint, model: name, dataset: data.dataset, images: test.count,
+                                                loss: r.loss, accuracy: r.accuracy, perClassAccuracy: perClass,
+                                                confusionMatrix: matrix), to: URL(fileURLWithPath: report))
                 print("report: \(report)")
             }
         }

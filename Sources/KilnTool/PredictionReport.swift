@@ -45,10 +45,8 @@ struct PredictionReport: Encodable {
         let entries = images.map { i in
             Entry(image: i, top: i.ranking(k).map { Ranked(class: classes[$0], index: $0, probability: i.probabilities[$0], std: i.std?[$0]) })
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(File(checkpoint: checkpoint, source: source, classes: classes, monteCarloSamples: monteCarloSamples,
-                                images: entries)).write(to: url, options: .atomic)
+        try AtomicFile.writeJSON(File(checkpoint: checkpoint, source: source, classes: classes,
+                                      monteCarloSamples: monteCarloSamples, images: entries), to: url)
     }
 
     /// One row per image: index, actual, predicted, its probability, then every class's

@@ -103,10 +103,8 @@ struct Search: ParsableCommand {
             if let saveBest { print("saved the best (trial \(ranked[0].trial.trial)): \(saveBest)") }
             if let json {
                 struct File: Codable { var seed: UInt64; var epochs: Int; var validationSplit: Double; var trials: [Result]; var best: Result }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(File(seed: options.seed, epochs: options.epochs, validationSplit: split, trials: ranked, best: ranked[0]))
-                    .write(to: URL(fileURLWithPath: json), options: .atomic)
+                try AtomicFile.writeJSON(File(seed: options.seed, epochs: options.epochs, validationSplit: split,
+                                              trials: ranked, best: ranked[0]), to: URL(fileURLWithPath: json))
                 print("json: \(json)")
             }
         }

@@ -63,8 +63,6 @@ struct TrainReport: Codable {
     var history: [EpochMetrics]
 
     func write(to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(self), to: url)
+        try AtomicFile.writeJSON(self, to: url)
     }
 }

@@ -71,5 +71,13 @@ public enum AtomicFile {
         try write(Data(text.utf8), to: url)
     }
 
+    /// Same, for `value` as JSON, pretty-printed with sorted keys (the reports and settings
+    /// files a user reads or diffs).
+    public static func writeJSON(_ value: some Encodable, to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try write(encoder.encode(value), to: url)
+    }
+
     static func errnoText() -> String { String(cString: strerror(errno)) }
 }

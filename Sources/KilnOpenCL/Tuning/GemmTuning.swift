@@ -74,9 +74,7 @@ public struct GemmTuning: Codable, Hashable, Sendable {
     public func store(directory: URL) throws {
         guard let url = Self.file(directory: directory, device: device, driver: driver) else { return }
         try Directory.create(directory.path)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(self), to: url)
+        try AtomicFile.writeJSON(self, to: url)
     }
 
     static func validTile(_ t: [Int]) -> Bool {
