@@ -50,14 +50,9 @@ public enum ModelZoo {
     /// 5 dense 128 relu, 6 dropout 0.5, 7 dense classes.
     static func simpleCNN(_ input: Shape, _ classes: Int) throws -> Sequential {
         try Sequential(input: input) {
-            try Conv2D(32, kernelSize: 3, activation: .relu)
-            MaxPool2D()
-            try Conv2D(64, kernelSize: 3, activation: .relu)
-            MaxPool2D()
-            Flatten()
-            try Dense(128, activation: .relu)
-            try Dropout(0.5)
-            try Dense(classes)
+            try convStage(32, batchNorm: false)
+            try convStage(64, batchNorm: false)
+            try denseHead(width: 128, dropout: 0.5, classes: classes)
         }
     }
 
@@ -66,19 +61,18 @@ public enum ModelZoo {
     /// 8 flatten, 9 dense 256 relu, 10 dropout 0.5, 11 dense classes.
     static func batchNormCNN(_ input: Shape, _ classes: Int) throws -> Sequential {
         try Sequential(input: input) {
-            try Conv2D(32, kernelSize: 3, padding: .same, useBias: false)
-            BatchNorm()
-            ReLU()
-            MaxPool2D()
-            try Conv2D(64, kernelSize: 3, padding: .same, useBias: false)
-            BatchNorm()
-            ReLU()
-            MaxPool2D()
-            Flatten()
-            try Dense(256, activation: .relu)
-            try Dropout(0.5)
-            try Dense(classes)
+            try convStage(32, batchNorm: true)
+            try convStage(64, batchNorm: true)
+            try denseHead(width: 256, dropout: 0.5, classes: classes)
         }
+    }
+
+    /// One stage of simple-cnn and bn-cnn: a 3x3 convolution with ReLU, then max pool 2. With
+    /// `batchNorm`, the convolution is `same`-padded without bias and batch norm sits between
+    /// it and the ReLU (4 layers); without, `valid` with bias and the ReLU fused (2 layers).
+    static func convStage(_ filters: Int, batchNorm: Bool) throws -> [any Layer] {
+        guard batchNorm else { return [try Conv2D(filters, kernelSize: 3, activation: .relu), MaxPool2D()] }
+        return [try Conv2D(filters, kernelSize: 3, padding: .same, useBias: false), BatchNorm(), ReLU(), MaxPool2D()]
     }
 
     /// Layers: 0 conv 16 3x3 same, 1 batch norm, 2 relu, 3 and 4 residual blocks, 5 max 2,
@@ -112,11 +106,13 @@ public enum ModelZoo {
     /// Layers: 0 flatten, 1 dense 256 relu, 2 dropout 0.2, 3 dense classes.
     static func mlp(_ input: Shape, _ classes: Int) throws -> Sequential {
         try Sequential(input: input) {
-            Flatten()
-            try Dense(256, activation: .relu)
-            try Dropout(0.2)
-            try Dense(classes)
+            try denseHead(width: 256, dropout: 0.2, classes: classes)
         }
+    }
+
+    /// Flatten, one hidden dense layer of `width` (ReLU), dropout at `dropout`, the logits: 4 layers.
+    static func denseHead(width: Int, dropout: Float, classes: Int) throws -> [any Layer] {
+        [Flatten(), try Dense(width, activation: .relu), try Dropout(dropout), try Dense(classes)]
     }
 }
 
