@@ -51,10 +51,8 @@ __kernel void softmax_forward(__global const float* x, long xOff, __global float
     if (row >= rows) return;
     __global const float* xr = x + xOff + row * K;
     __global float* yr = y + yOff + row * K;
-    float m = xr[0];
-    for (int k = 1; k < K; ++k) m = fmax(m, xr[k]);
-    float sum = 0.0f;
-    for (int k = 0; k < K; ++k) sum += exp(xr[k] - m);
+    float m;
+    const float sum = softmax_denominator(xr, K, &m);
     for (int k = 0; k < K; ++k) yr[k] = exp(xr[k] - m) / sum;
 }
 

@@ -56,3 +56,15 @@ float group_sum(__local float* scratch, float v) {
         __VA_ARGS__                                                                                  \
     }                                                                                                \
 }
+
+// What a softmax over a row of K values needs first: writes the row's max to *m and returns
+// Σ_k e^(x_k − max) (the max subtracted, so no exponent overflows). The one start of softmax:
+// softmax_forward (activation.cl) and the softmax cross-entropy of loss_rows (loss.cl).
+float softmax_denominator(__global const float* x, int K, float* m) {
+    float top = x[0];
+    for (int k = 1; k < K; ++k) top = fmax(top, x[k]);
+    float sum = 0.0f;
+    for (int k = 0; k < K; ++k) sum += exp(x[k] - top);
+    *m = top;
+    return sum;
+}

@@ -14,10 +14,9 @@ __kernel void loss_rows(int kind, __global const float* p, long pOff, __global c
     if (kind == LOSS_SOFTMAX_CROSS_ENTROPY) {
         // ℓ = Σ_k t_k·(lse − p_k) with lse − p_k = (max − p_k) + log Σ e^(p − max): no
         // cancellation of large logits. ∂/∂p_k = (softmax_k·Σt − t_k)/N.
-        float m = pr[0];
-        for (int k = 1; k < K; ++k) m = fmax(m, pr[k]);
-        float s = 0.0f, tsum = 0.0f;
-        for (int k = 0; k < K; ++k) { s += exp(pr[k] - m); tsum += tr[k]; }
+        float m, tsum = 0.0f;
+        const float s = softmax_denominator(pr, K, &m);
+        for (int k = 0; k < K; ++k) tsum += tr[k];
         float logS = log(s);
         for (int k = 0; k < K; ++k) {
             total += tr[k] * ((m - pr[k]) + logS);
