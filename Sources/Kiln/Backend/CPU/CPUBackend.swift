@@ -4,6 +4,9 @@ import Foundation
 /// The reference backend: every op of `Backend` as plain loops over host memory.
 ///
 /// This is the definition of what each op means; the OpenCL backend is checked against it.
+/// Most ops are their plain loops here. GEMM and convolution run faster forms (blocked rows;
+/// im2col + GEMM), whose plain definitions sit in `Definitions/` (`GemmDefinition`,
+/// `Conv2DDefinition`) and are what the tests check those forms against.
 /// Long sums (GEMM dot products, batch-norm statistics, bias gradients, losses) accumulate in
 /// Double. Work is spread over cores with `DispatchQueue.concurrentPerform`, always split so
 /// that every output element is computed by one thread in a fixed order: results are
