@@ -1,7 +1,9 @@
 // Inverted dropout with masks from Philox4x32-10 (Salmon et al., SC'11), bit-identical to
-// the CPU's Philox4x32: key = (seed, layer), counter = (element / 4, 0, step lo, step hi);
-// element e keeps word e % 4 of its block, u, and is kept when u >= threshold (integers, so
-// no rounding can differ between devices). Kept elements are scaled by `scale` = 1/(1 − rate).
+// the CPU's Philox4x32: key = (seed, layer), counter = (g / 4, 0, step lo, step hi) with g
+// the element's global index (a launch's slice starts at global element 4·firstBlock + lead, see
+// DropoutKey.elementOffset); element e keeps word g % 4 of its block, u, and is kept when
+// u >= threshold (integers, so no rounding can differ between devices). Kept elements are
+// scaled by `scale` = 1/(1 − rate).
 
 #define PHILOX_M0 0xD2511F53u
 #define PHILOX_M1 0xCD9E8D57u
@@ -23,17 +25,20 @@ uint4 philox4x32_10(uint4 ctr, uint2 key) {
     return ctr;
 }
 
-// One work-item per block of 4 elements; y = keep ? x·scale : 0. Forward (x = input) and
-// backward (x = dy) are the same kernel with the same key. x and y start at element
-// 4·firstBlock of the tensor (a slice of a split launch), whose blocks keep their counters.
+// One work-item per global block of 4 elements; y = keep ? x·scale : 0. Forward (x = input)
+// and backward (x = dy) are the same kernel with the same key. x and y are a slice of the
+// tensor (a split launch) whose first element sits at word `lead` of global block firstBlock;
+// with lead > 0 the first block straddles the slice's start, and the last block may run past
+// its end, so both ends are bounds-checked.
 __kernel void dropout_apply(__global const float* x, long xOff, __global float* y, long yOff, int count,
-                            uint firstBlock, uint seed, uint layer, uint stepLo, uint stepHi, uint threshold, float scale) {
+                            uint firstBlock, int lead, uint seed, uint layer, uint stepLo, uint stepHi,
+                            uint threshold, float scale) {
     int block = (int)get_global_id(0);
-    if (block * 4 >= count) return;
+    if (block * 4 - lead >= count) return;
     uint4 u = philox4x32_10((uint4)(firstBlock + (uint)block, 0u, stepLo, stepHi), (uint2)(seed, layer));
     uint words[4] = {u.x, u.y, u.z, u.w};
     for (int k = 0; k < 4; ++k) {
-        int e = block * 4 + k;
-        if (e < count) y[yOff + e] = words[k] >= threshold ? x[xOff + e] * scale : 0.0f;
+        int e = block * 4 + k - lead;
+        if (e >= 0 && e < count) y[yOff + e] = words[k] >= threshold ? x[xOff + e] * scale : 0.0f;
     }
 }

@@ -27,6 +27,24 @@ extension OpCheckSuite {
                 })
             }
         }
+        // A data-parallel rank's share: the tensor starts at a global element that is not a
+        // multiple of 4 (so blocks straddle both ends), and one that is, past 2^32 elements' step.
+        for key in [DropoutKey(seed: 42, layer: 3, step: 7, elementOffset: 3 * 1001 + 2),
+                    DropoutKey(seed: 5, layer: 1, step: 0x1_0000_0005, elementOffset: 4 * 250)] {
+            let shape: Shape = [3, 7, 11, 13]
+            let name = "rank's share at global element \(key.elementOffset), \(shape.count) elements, rate 0.5"
+            cases.append(OpCheckCase("dropout.forward", name, tolerance: .exact) { ctx in
+                let x = try ctx.uniform(shape), y = try ctx.poisoned(shape)
+                try ctx.backend.dropoutForward(DropoutRate(0.5), key: key, input: x, output: y)
+                ctx.record("y", y)
+            })
+            cases.append(OpCheckCase("dropout.backward", name, tolerance: .exact) { ctx in
+                let dy = try ctx.uniform([shape.count]).view(at: 1, shape: [shape.count - 1])
+                let dx = try ctx.poisoned([shape.count - 1])
+                try ctx.backend.dropoutBackward(DropoutRate(0.5), key: key, outputGrad: dy, inputGrad: dx)
+                ctx.record("dx", dx)
+            })
+        }
         return cases
     }
 }

@@ -26,6 +26,26 @@ import Kiln
         }
     }
 
+    /// A data-parallel rank applies dropout to its share of the batch with the share's global
+    /// start as `elementOffset`: it must get exactly the whole batch's mask on those elements,
+    /// for shares that start and end inside a Philox block of 4.
+    @Test func shareAtAnElementOffsetGetsTheWholeBatchMask() throws {
+        let b = CPUBackend(), rate = DropoutRate(0.5)
+        let whole = [Float](repeating: 1, count: 1001)
+        let key = DropoutKey(seed: 77, layer: 2, step: 9)
+        let reference = try forward(b, rate, key, whole)
+        for (start, end) in [(0, 333), (333, 667), (667, 1001), (1, 2), (5, 8)] {
+            var shareKey = key
+            shareKey.elementOffset = UInt64(start)
+            let share = try forward(b, rate, shareKey, Array(whole[start..<end]))
+            #expect(share == Array(reference[start..<end]), "share \(start)..<\(end)")
+        }
+        var shifted = key
+        shifted.elementOffset = 1
+        #expect(try forward(b, rate, shifted, Array(whole[0..<1000])) != Array(reference[0..<1000]),
+                "an offset that is not the share's start gives another mask")
+    }
+
     @Test func keptFractionIsNearOneMinusRate() throws {
         // 2^20 elements: the kept fraction's standard deviation is √(0.3·0.7/2^20) ≈ 4.5e-4,
         // so 0.003 is about 6.6σ.

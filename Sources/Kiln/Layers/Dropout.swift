@@ -26,14 +26,17 @@ public final class Dropout: Layer {
 
     public func bind(_ cursor: BindingCursor) { ordinal = cursor.ordinal() }
 
-    private func key(_ ctx: ForwardContext) -> DropoutKey {
-        DropoutKey(seed: ctx.seed, layer: ordinal, step: ctx.step)
+    /// The key of a batch `shape`; a sample's elements are keyed by its index in the global
+    /// batch (`ctx.sampleOffset` + its row), so a data-parallel rank draws one process's masks.
+    private func key(_ ctx: ForwardContext, _ shape: Shape) -> DropoutKey {
+        DropoutKey(seed: ctx.seed, layer: ordinal, step: ctx.step,
+                   elementOffset: UInt64(ctx.sampleOffset) * UInt64(shape.sampleShape.count))
     }
 
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
         guard ctx.mode.dropoutActive, rate > 0 else { return x }
         let y = try cache.tensor(CacheSlot.output, x.shape, on: ctx.backend)
-        try ctx.backend.dropoutForward(dropoutRate, key: key(ctx), input: x, output: y)
+        try ctx.backend.dropoutForward(dropoutRate, key: key(ctx, x.shape), input: x, output: y)
         return y
     }
 
@@ -41,7 +44,7 @@ public final class Dropout: Layer {
         guard needInputGradient else { return nil }
         guard ctx.mode.dropoutActive, rate > 0 else { return dy }
         let dx = try cache.tensor(CacheSlot.inputGrad, dy.shape, on: ctx.backend)
-        try ctx.backend.dropoutBackward(dropoutRate, key: key(ctx), outputGrad: dy, inputGrad: dx)
+        try ctx.backend.dropoutBackward(dropoutRate, key: key(ctx, dy.shape), outputGrad: dy, inputGrad: dx)
         return dx
     }
 }

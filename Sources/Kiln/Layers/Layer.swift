@@ -19,6 +19,9 @@ public struct ForwardContext {
     public let seed: UInt32
     /// The step counter (dropout counters): a new value for every batch.
     public let step: UInt64
+    /// Where this batch starts in the global batch: 0 in one process; in a data-parallel run,
+    /// the rank's first sample, so dropout keys each sample by its global index.
+    public var sampleOffset = 0
 
     public init(backend: any Backend, mode: ForwardMode, seed: UInt32, step: UInt64) {
         self.backend = backend; self.mode = mode; self.seed = seed; self.step = step

@@ -41,9 +41,10 @@ extension DropoutKey {
             key: philoxKey)
     }
 
-    /// Element i's random word: word i % 4 of block i / 4.
+    /// Element i's random word: word g % 4 of block g / 4, g = `elementOffset` + i.
     public func word(element: Int) -> UInt32 {
-        block(element / 4)[element % 4]
+        let g = Int(elementOffset) + element
+        return block(g / 4)[g % 4]
     }
 
     /// Whether dropout keeps element i: its word is ≥ the rate's threshold.

@@ -12,15 +12,18 @@ extension CPUBackend {
         applyMask(rate, key, from: pointer(outputGrad), to: pointer(inputGrad), count: outputGrad.count)
     }
 
-    /// to[i] = from[i] · scale where kept, else 0; one Philox block per four elements.
+    /// to[i] = from[i] · scale where kept, else 0; one Philox block per four global elements
+    /// (the first and last block may reach outside the tensor when `key.elementOffset` is
+    /// not a multiple of 4).
     private func applyMask(_ rate: DropoutRate, _ key: DropoutKey,
                            from x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count: Int) {
-        let blocks = (count + 3) / 4
-        parallelRanges(blocks, grain: 1 << 12) { range, _ in
+        let blocks = key.blocks(count: count)
+        parallelRanges(blocks.count, grain: 1 << 12) { range, _ in
             for b in range {
-                let words = key.block(b)
-                for lane in 0..<min(4, count - 4 * b) {
-                    let i = 4 * b + lane
+                let words = key.block(blocks.first + b)
+                for lane in 0..<4 {
+                    let i = 4 * b + lane - blocks.lead
+                    guard i >= 0, i < count else { continue }
                     y[i] = words[lane] >= rate.threshold ? x[i] * rate.scale : 0
                 }
             }
