@@ -30,6 +30,9 @@ public final class Sequential {
     /// The names of the output classes, if known (from a model file or the training data);
     /// saved with the model, shown by `kiln eval` and `kiln predict`.
     public var classNames: [String]?
+    /// The processes that train this model together (one, unless set; see `DataParallel`).
+    /// `fit` shards each batch and all-reduces gradients over it; `evaluate` shards the data.
+    public var communicator: any Communicator = SingleProcess()
 
     /// - Throws: `LayerError` when a layer does not fit its input, a layer instance is already
     ///   part of a model, or what making the layers throws.

@@ -45,27 +45,49 @@ struct BatchFeeder {
         return t
     }
 
-    /// Uploads the batch `indices` (and its targets) into the model's cached tensors.
-    mutating func upload(_ indices: ArraySlice<Int>, model: Sequential, state: Sequential.CompiledState,
-                         training: Bool) throws -> (input: Tensor, target: Tensor) {
-        let input = try uploadImages(indices, model: model, state: state, training: training)
-        let target = try state.cache.tensor(ModelSlot.target, [indices.count, outputs], on: state.backend)
-        try state.backend.upload(targets(indices), to: target)
+    /// Uploads the batch `indices` (and its targets) into the model's cached tensors; with
+    /// `share`, only those positions of the batch (a data-parallel rank's part).
+    mutating func upload(_ indices: ArraySlice<Int>, share: Range<Int>? = nil, model: Sequential,
+                         state: Sequential.CompiledState, training: Bool) throws -> (input: Tensor, target: Tensor) {
+        let share = share ?? 0..<indices.count
+        let input = try uploadImages(indices, share: share, model: model, state: state, training: training)
+        let target = try state.cache.tensor(ModelSlot.target, [share.count, outputs], on: state.backend)
+        try state.backend.upload(targets(indices.dropFirst(share.lowerBound).prefix(share.count)), to: target)
         return (input, target)
     }
 
-    /// Uploads only the images of `indices` (prediction needs no labels).
-    mutating func uploadImages(_ indices: ArraySlice<Int>, model: Sequential, state: Sequential.CompiledState,
-                               training: Bool) throws -> Tensor {
-        let n = indices.count
-        var images = samples.batch(Array(indices))
+    /// Uploads only the images of `indices` (prediction needs no labels), or of the positions
+    /// `share` of them. Training augmentation runs over the whole of `indices` first, so the
+    /// generator makes the same choices for every sample whatever share a process uploads.
+    mutating func uploadImages(_ indices: ArraySlice<Int>, share: Range<Int>? = nil, model: Sequential,
+                               state: Sequential.CompiledState, training: Bool) throws -> Tensor {
+        let share = share ?? 0..<indices.count
+        let n = share.count
+        var images: [Float]
         if training, let augmentation {
+            images = samples.batch(Array(indices))
             augmentation.apply(to: &images, sampleShape: samples.sampleShape, using: &rng)
+            if n < indices.count {
+                let per = images.count / max(indices.count, 1)
+                images = Array(images[share.lowerBound * per ..< share.upperBound * per])
+            }
+        } else {
+            images = samples.batch(Array(indices.dropFirst(share.lowerBound).prefix(n)))
         }
         normalizer?.apply(toBatch: &images)
         let input = try state.cache.tensor(ModelSlot.input, Shape([n] + model.inputShape.dims), on: state.backend)
         try state.backend.upload(images, to: input)
         return input
+    }
+}
+
+extension BatchFeeder {
+    /// Draws the augmentation choices of `indices` without uploading anything: a rank whose
+    /// share of a batch is empty keeps its generator where the other ranks' is.
+    mutating func skip(_ indices: ArraySlice<Int>, training: Bool) {
+        guard training, let augmentation else { return }
+        var images = samples.batch(Array(indices))
+        augmentation.apply(to: &images, sampleShape: samples.sampleShape, using: &rng)
     }
 }
 

@@ -1,5 +1,7 @@
 extension Sequential {
     /// Mean loss and accuracy over `data` in inference mode (running statistics, no dropout).
+    /// With several ranks (`communicator`), each evaluates its share of `data` and the sums
+    /// are reduced, so every rank returns the figures over the whole set, each sample once.
     public func evaluate(_ data: Dataset, batchSize: Int = 256) throws -> (loss: Double, accuracy: Double) {
         let state = try requireCompiled()
         guard batchSize >= 1 else { throw TrainingError.invalidArgument("batch size must be at least 1, got \(batchSize)") }
@@ -11,9 +13,10 @@ extension Sequential {
         let correct = try state.cache.tensor(ModelSlot.sampleCorrect, [n], on: b)
         var feeder = BatchFeeder(dataset: data, outputs: outputShape.count, normalizer: normalizer,
                                  augmentation: nil, rng: SplitMix64(seed: 0))
+        let mine = DataShard.range(count: n, rank: communicator.rank, size: communicator.size)
         let order = Array(0..<n)
-        for first in stride(from: 0, to: n, by: batchSize) {
-            let rows = order[first..<min(first + batchSize, n)]
+        for first in stride(from: mine.lowerBound, to: mine.upperBound, by: batchSize) {
+            let rows = order[first..<min(first + batchSize, mine.upperBound)]
             let (input, target) = try feeder.upload(rows, model: self, state: state, training: false)
             let output = try stack.forward(input, context(.inference))
             let gradient = try state.cache.tensor(ModelSlot.lossGradient, output.shape, on: b)
@@ -21,7 +24,13 @@ extension Sequential {
                        perSampleLoss: losses.view(at: first, shape: [rows.count]), gradient: gradient)
             try b.countCorrect(prediction: output, target: target, correct: correct.view(at: first, shape: [rows.count]))
         }
-        let (l, c) = try sumMetrics(losses, correct, state)
-        return (l / Double(n), c / Double(n))
+        var sums = [0.0, 0.0]
+        if !mine.isEmpty {
+            let (l, c) = try sumMetrics(losses.view(at: mine.lowerBound, shape: [mine.count]),
+                                        correct.view(at: mine.lowerBound, shape: [mine.count]), state)
+            sums = [l, c]
+        }
+        if communicator.size > 1 { sums = try communicator.allReduceSum(sums) }
+        return (sums[0] / Double(n), sums[1] / Double(n))
     }
 }

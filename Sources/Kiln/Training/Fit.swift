@@ -46,6 +46,9 @@ extension Sequential {
             throw TrainingError.invalidArgument("the checkpoint has trained \(firstEpoch - 1) epoch\(firstEpoch == 2 ? "" : "s") already; ask for more epochs than that")
         }
         if let resume { try apply(resume) }
+        // After a resume too: every rank must continue from the same checkpoint.
+        try checkRanksAgree(trainingCount: train.count, batchSize: batchSize, epochs: epochs)
+
         let control = TrainingControl(
             learningRate: state.learningRate,
             snapshot: { [unowned self] in try self.weights() },
@@ -73,6 +76,7 @@ extension Sequential {
                 for c in callbacks { try c.batchDidEnd(p, control: control) }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            try averageBuffersAcrossRanks()
             var metrics = EpochMetrics(epoch: epoch, loss: loss, accuracy: accuracy,
                                        learningRate: Double(state.learningRate),
                                        imagesPerSecond: Double(train.count) / max(seconds, 1e-9), seconds: seconds)
@@ -99,22 +103,30 @@ extension Sequential {
         return history
     }
 
-    /// One pass over `order`; returns the mean loss and accuracy over the epoch.
+    /// One pass over `order`; returns the mean loss and accuracy over the epoch. With several
+    /// ranks, each trains on its share of every batch and the sums are reduced over ranks.
     private func runEpoch(order: [Int], batchSize: Int, feeder: inout BatchFeeder, syncEvery: Int,
                           epoch: Int, afterBatch: (BatchProgress) throws -> Void) throws -> (Double, Double) {
         let state = compiled!
         let b = state.backend
+        let comm = communicator
         let n = order.count
         let losses = try state.cache.tensor(ModelSlot.sampleLosses, [n], on: b)
         let correct = try state.cache.tensor(ModelSlot.sampleCorrect, [n], on: b)
+        if comm.size > 1 {
+            // Other ranks' positions stay 0, so this rank's sums over a range count its own.
+            try b.fill(losses, with: 0)
+            try b.fill(correct, with: 0)
+        }
         var lossSum = 0.0, correctSum = 0.0, synced = 0, steps = 0
         let start = DispatchTime.now().uptimeNanoseconds
         // Sums the per-sample results written since the last read on the device and reads the
         // two totals; stops on NaN/Inf (any non-finite loss makes the sum non-finite).
         func sync(upTo end: Int) throws {
             guard end > synced else { return }
-            let (l, c) = try sumMetrics(losses.view(at: synced, shape: [end - synced]),
+            var (l, c) = try sumMetrics(losses.view(at: synced, shape: [end - synced]),
                                         correct.view(at: synced, shape: [end - synced]), state)
+            if comm.size > 1 { let s = try comm.allReduceSum([l, c]); (l, c) = (s[0], s[1]) }
             guard l.isFinite else {
                 throw TrainingError.nonFiniteLoss(epoch: epoch, step: steps, learningRate: state.learningRate)
             }
@@ -123,15 +135,22 @@ extension Sequential {
             synced = end
         }
         for first in stride(from: 0, to: n, by: batchSize) {
-            let rows = order[first..<min(first + batchSize, n)]
-            let (input, target) = try feeder.upload(rows, model: self, state: state, training: true)
-            try trainStep(input: input, target: target,
-                          losses: losses.view(at: first, shape: [rows.count]),
-                          correct: correct.view(at: first, shape: [rows.count]))
+            let batch = order[first..<min(first + batchSize, n)]
+            let share = DataShard.range(count: batch.count, rank: comm.rank, size: comm.size)
+            if share.isEmpty {
+                feeder.skip(batch, training: true)
+                try trainStep(nil, globalCount: batch.count)
+            } else {
+                let (input, target) = try feeder.upload(batch, share: share, model: self, state: state, training: true)
+                let at = first + share.lowerBound
+                try trainStep((input, target, losses.view(at: at, shape: [share.count]),
+                               correct.view(at: at, shape: [share.count]), share.lowerBound),
+                              globalCount: batch.count)
+            }
             steps += 1
-            if steps % syncEvery == 0 { try sync(upTo: first + rows.count) }
+            if steps % syncEvery == 0 { try sync(upTo: first + batch.count) }
             try afterBatch(BatchProgress(epoch: epoch, epochs: 0, batch: steps, batches: (n + batchSize - 1) / batchSize,
-                                         samples: first + rows.count, totalSamples: n,
+                                         samples: first + batch.count, totalSamples: n,
                                          seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
                                          runningLoss: synced > 0 ? lossSum / Double(synced) : nil))
         }
@@ -151,15 +170,30 @@ extension Sequential {
 
     /// Forward, loss, backward and one fused optimizer update for one batch.
     public func trainStep(input: Tensor, target: Tensor, losses: Tensor, correct: Tensor) throws {
+        try trainStep((input, target, losses, correct, 0), globalCount: input.shape[0])
+    }
+
+    /// One step of a (possibly data-parallel) run: forward, loss and backward on this rank's
+    /// share of the global batch (none when `share` is nil; `sampleOffset` is where it starts
+    /// in the global batch of `globalCount` samples), the gradient all-reduce when there are
+    /// several ranks, then the optimizer update.
+    func trainStep(_ share: (input: Tensor, target: Tensor, losses: Tensor, correct: Tensor, sampleOffset: Int)?,
+                   globalCount: Int) throws {
         let state = try requireCompiled()
         let b = state.backend
-        let ctx = context(.training)
-        let output = try stack.forward(input, ctx)
-        let gradient = try state.cache.tensor(ModelSlot.lossGradient, output.shape, on: b)
-        try b.loss(state.loss, prediction: output, target: target, perSampleLoss: losses, gradient: gradient)
-        try b.countCorrect(prediction: output, target: target, correct: correct)
         try b.fill(state.parameters.gradients, with: 0)
-        _ = try stack.backward(gradient, ctx, needInputGradient: false)
+        if let share {
+            var ctx = context(.training)
+            ctx.sampleOffset = share.sampleOffset
+            let output = try stack.forward(share.input, ctx)
+            let gradient = try state.cache.tensor(ModelSlot.lossGradient, output.shape, on: b)
+            try b.loss(state.loss, prediction: output, target: share.target, perSampleLoss: share.losses, gradient: gradient)
+            try b.countCorrect(prediction: output, target: share.target, correct: share.correct)
+            _ = try stack.backward(gradient, ctx, needInputGradient: false)
+        }
+        if communicator.size > 1 {
+            try allReduceGradients(localCount: share?.input.shape[0] ?? 0, globalCount: globalCount)
+        }
         state.step += 1
         let update = state.optimizer.update(step: Int(state.step), learningRate: state.learningRate)
         let p = state.parameters
