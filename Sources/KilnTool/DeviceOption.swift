@@ -39,10 +39,15 @@ struct DeviceOptions: ParsableArguments {
         return d
     }
 
-    /// The backend, and a line saying which device was chosen and why. `poisonWorkspaces`
-    /// applies to OpenCL devices (see `OpenCLBackend.poisonsWorkspaces`).
-    func makeBackend(poisonWorkspaces: Bool = false) throws -> (backend: any Backend, note: String) {
-        try BackendFactory.make(device, poisonWorkspaces: poisonWorkspaces, kernelFamily: kernelFamily)
+    /// The backend, and a line saying which device was chosen and why; in a data-parallel
+    /// job, the device of the process with `localRank` (see `BackendFactory`).
+    /// `poisonWorkspaces` applies to OpenCL devices (see `OpenCLBackend.poisonsWorkspaces`).
+    func makeBackend(poisonWorkspaces: Bool = false, localRank: Int? = nil) throws -> (backend: any Backend, note: String) {
+        if let localRank {
+            return try BackendFactory.make(device, localRank: localRank, poisonWorkspaces: poisonWorkspaces,
+                                           kernelFamily: kernelFamily)
+        }
+        return try BackendFactory.make(device, poisonWorkspaces: poisonWorkspaces, kernelFamily: kernelFamily)
     }
 }
 

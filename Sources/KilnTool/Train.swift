@@ -15,6 +15,7 @@ struct Train: ParsableCommand {
     @OptionGroup var options: TrainOptions
     @OptionGroup var resumeOptions: ResumeOptions
     @OptionGroup var overfitOptions: OverfitOptions
+    @OptionGroup var distributed: DistributedOptions
 
     @Option(help: "Progress: auto (a bar per epoch on a terminal, a line per epoch otherwise), bar, or lines.")
     var progress: String = "auto"
@@ -39,21 +40,28 @@ struct Train: ParsableCommand {
     }
 
     mutating func run() throws {
-        try runReportingErrors {
+        var joined: DistributedJob?
+        try runReportingErrors { joined = try distributed.join() }
+        guard let job = joined else { return }
+        try job.run {
             // Every output path is checked before any work, so none is found bad after training.
-            try Preflight(outputs: [("--save", save), ("--report", report), ("--metrics", metrics), ("--curve", curve)]
-                .compactMap { flag, path in path.map { (flag, $0) } }).check()
+            if job.isRoot {
+                try Preflight(outputs: [("--save", save), ("--report", report), ("--metrics", metrics), ("--curve", curve)]
+                    .compactMap { flag, path in path.map { (flag, $0) } }).check()
+            }
             let timing = SetupTiming()
             // A malformed model file, or one whose layers do not fit, fails before any data is read.
             _ = try options.modelFromFile()
-            let (backend, note) = try device.makeBackend()
-            printNow(note)
+            let (backend, note) = try device.makeBackend(localRank: job.size > 1 ? job.communicator.localRank : nil)
+            job.log(note)
             timing.mark("backend")
             var train = try data.load(.train, limit: options.limit)
-            printNow("data: \(data.dataset), \(train.count) training images of \(train.sampleShape)")
+            job.log("data: \(data.dataset), \(train.count) training images of \(train.sampleShape)")
             try options.check(against: train)
             timing.mark("training data")
             if let count = overfitOptions.overfit {
+                // A check of one small model and loop: nothing to gain from several processes.
+                guard job.size == 1 else { throw ValidationError("--overfit runs in one process; run it without mpirun") }
                 return try overfitOptions.run(count, data: train, options: options, backend: backend)
             }
 
@@ -71,51 +79,62 @@ struct Train: ParsableCommand {
                               seed: resume?.state.seed ?? options.seed)
             if let resume {
                 try Checkpoint.load(into: model, from: resume.url)
-                printNow("resuming: \(resume.url.path) after epoch \(resume.state.progress.epoch), step \(resume.state.step)")
+                job.log("resuming: \(resume.url.path) after epoch \(resume.state.progress.epoch), step \(resume.state.step)")
             }
+            model.communicator = job.training
             // After every refusal (outputs, data, memory): a refused run prints no settings.
-            printNow("settings: \(options.resolvedCommandLine)" + (options.recipe.map { " (recipe \($0))" } ?? ""))
-            printNow("model: \(model.name ?? options.modelLabel), \(model.parameterCount) parameters; optimizer: \(optimizer)")
+            job.log("settings: \(options.resolvedCommandLine)" + (options.recipe.map { " (recipe \($0))" } ?? ""))
+            if job.size > 1 {
+                job.log("distributed: \(job.size) processes; each takes its share of every global batch of \(options.batchSize)")
+            }
+            job.log("model: \(model.name ?? options.modelLabel), \(model.parameterCount) parameters; optimizer: \(optimizer)")
             timing.mark("compile")
 
             var callbacks: [any Callback] = timing.callbacks
             if let schedule = try options.makeSchedule() { callbacks.append(schedule) }
-            if ProgressBar.enabled(progress) { callbacks.append(ProgressBar()) }
+            if job.isRoot, ProgressBar.enabled(progress) { callbacks.append(ProgressBar()) }
             if let patience = options.earlyStoppingPatience {
                 callbacks.append(try EarlyStopping(patience: patience, restoreBestWeights: true))
             }
-            if let metrics { callbacks.append(MetricsLogger(try MetricsLog(url: URL(fileURLWithPath: metrics), append: true))) }
+            if let metrics, job.isRoot {
+                callbacks.append(MetricsLogger(try MetricsLog(url: URL(fileURLWithPath: metrics), append: true)))
+            }
             let started = Date()
+            // Rank 0 alone writes the periodic checkpoints (every rank holds the same model).
             let history = try model.fit(train, epochs: options.epochs, batchSize: options.batchSize,
                                         validationSplit: options.validationSplit, augmentation: options.augmentation,
                                         callbacks: callbacks, resume: resume?.state,
-                                        checkpoint: resumeOptions.periodic(save: save), log: printNow)
+                                        checkpoint: job.isRoot ? resumeOptions.periodic(save: save) : nil, log: job.log)
             let trainSeconds = Date().timeIntervalSince(started)
             train = Dataset(images: [], sampleShape: train.sampleShape, labels: [], classCount: train.classCount)
 
-            // Saved before the test set is read, so a damaged test file loses no training.
-            if let save {
-                try Checkpoint.save(model, to: URL(fileURLWithPath: save))
-                printNow("saved: \(save)")
+            if let (seconds, calls) = job.gradientReduceTime?(), calls > 0 {
+                job.log(String(format: "all-reduce: %.3f ms per step over %d gradients (%d steps)",
+                               1000 * seconds / Double(calls), model.parameterCount, calls))
             }
-            if let curve {
+            // Saved before the test set is read, so a damaged test file loses no training.
+            if let save, job.isRoot {
+                try Checkpoint.save(model, to: URL(fileURLWithPath: save))
+                job.log("saved: \(save)")
+            }
+            if let curve, job.isRoot {
                 try LossCurveSVG.write(history.epochs, title: "\(options.model) on \(data.dataset)",
                                        to: URL(fileURLWithPath: curve))
-                printNow("curve: \(curve)")
+                job.log("curve: \(curve)")
             }
             // The test set is read only now: a second start reaches its first step sooner.
             let test = try data.load(.test)
             let evaluation = try model.evaluate(test)
-            printNow(String(format: "test: loss %.4f  accuracy %.4f  (%d images; training took %.1f s)",
+            job.log(String(format: "test: loss %.4f  accuracy %.4f  (%d images; training took %.1f s)",
                             evaluation.loss, evaluation.accuracy, test.count, trainSeconds))
-            if let report {
+            if let report, job.isRoot {
                 let r = TrainReport(device: backend.name, model: options.model, dataset: data.dataset,
                                     epochs: options.epochs, batchSize: options.batchSize,
                                     optimizer: optimizer.description, seed: options.seed, limit: options.limit,
                                     trainSeconds: trainSeconds, testLoss: evaluation.loss,
                                     testAccuracy: evaluation.accuracy, history: history.epochs)
                 try r.write(to: URL(fileURLWithPath: report))
-                printNow("report: \(report)")
+                job.log("report: \(report)")
             }
         }
     }
