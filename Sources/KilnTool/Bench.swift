@@ -53,17 +53,34 @@ struct Bench: ParsableCommand {
     @Option(help: "Write every figure, with device, build and machine details, to this JSON file.")
     var json: String?
 
+    @OptionGroup var distributed: DistributedOptions
+
+    @Option(name: .customLong("all-reduce-calls"), help: "With --distributed: timed all-reduces of the model's gradient arena.")
+    var allReduceCalls: Int = 50
+
     static let defaultBatchSizes = [1, 8, 32, 64, 128, 256, 512]
 
     mutating func validate() throws {
         guard minTime > 0 else { throw ValidationError("--min-time must be positive, got \(minTime)") }
-        guard kernelsBatch >= 1, gemmRuns >= 1, repeats >= 1 else {
-            throw ValidationError("--kernels-batch, --gemm-runs and --repeats must be at least 1")
+        guard kernelsBatch >= 1, gemmRuns >= 1, repeats >= 1, allReduceCalls >= 1 else {
+            throw ValidationError("--kernels-batch, --gemm-runs, --repeats and --all-reduce-calls must be at least 1")
         }
         _ = try parsedBatchSizes(); _ = try parsedGemmShapes()
     }
 
     mutating func run() throws {
+        if distributed.distributed {
+            // Under mpirun: the gradient all-reduce alone (Benchmarks/distributed.sh).
+            var joined: DistributedJob?
+            try runReportingErrors { joined = try distributed.join() }
+            guard let job = joined else { return }
+            let (model, calls) = (modelOptions, allReduceCalls)
+            try job.run {
+                let floats = try ModelZoo.make(model.model, input: try model.inputShape(), classes: model.classes).parameterCount
+                try DistributedBench.allReduce(job, floats: floats, calls: calls, log: job.log)
+            }
+            return
+        }
         try runReportingErrors {
             try Preflight(outputs: json.map { [("--json", $0)] } ?? []).check()
             let (backend, note) = try device.makeBackend()
