@@ -6,6 +6,8 @@
 #   2 processes under mpirun, PoCL with 1 thread each
 # and the gradient all-reduce alone (kiln bench --distributed) with 2 processes.
 # Usage: Benchmarks/distributed.sh [MODEL] [LIMIT]   (defaults: simple-cnn 6400; batch 128)
+# DATA=DIR reads Fashion-MNIST from DIR (e.g. one with a short test set, to skip most of the
+# test-set evaluation, which is not timed anyway).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kiln=${KILN:-.build/release/kiln}
@@ -14,6 +16,7 @@ limit=${2:-6400}
 mpirun=(mpirun --oversubscribe)
 [[ $(id -u) -eq 0 ]] && mpirun+=(--allow-run-as-root)
 train=(train --device opencl --model "$model" --limit "$limit" --batch-size 128 --epochs 2 --seed 1)
+[[ -n "${DATA:-}" ]] && train+=(--data "$DATA")
 
 speed() {  # label, command...: prints the second epoch's images/s
     local label=$1; shift
