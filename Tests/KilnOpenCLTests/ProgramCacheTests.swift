@@ -1,4 +1,5 @@
 import Foundation
+import Kiln
 import Testing
 @testable import KilnOpenCL
 
