@@ -58,6 +58,35 @@ struct ModelTests {
         }
     }
 
+    /// Sizes past `ShapeLimits` are errors when the layer or the model is made, never an
+    /// overflow trap in the arithmetic that follows (a model file can ask for anything).
+    @Test func sizesBeyondTheLimitsAreErrorsNotTraps() {
+        #expect(throws: LayerError("Conv2D: filters, kernel size and strides must be at most 65536, got 65537")) {
+            _ = try Conv2D(4, kernelSize: 65537, padding: .same)
+        }
+        #expect(throws: LayerError("Conv2D: padding must be at most 65536, got 1099511627776")) {
+            _ = try Conv2D(4, kernelSize: 3, padding: .explicit(top: 1 << 40, left: 0, bottom: 0, right: 0))
+        }
+        #expect(throws: LayerError("Dense: units must be at most 1048576, got 1048577")) { _ = try Dense(1_048_577) }
+        #expect(throws: LayerError("MaxPool2D: pool size and strides must be at most 65536, got 65537")) { _ = try MaxPool2D(65537) }
+        #expect(throws: LayerError("input shape [4294967296, 4294967296] has more than 1073741824 values (Kiln's limit)")) {
+            _ = try Sequential(input: [1 << 32, 1 << 32]) { Flatten() }
+        }
+        #expect(throws: LayerError("input shape [8589934592, 8589934592, 8589934592] has more than 1073741824 values (Kiln's limit)")) {
+            _ = try Sequential(input: [1 << 33, 1 << 33, 1 << 33]) { Flatten() }  // the product overflows
+        }
+        #expect(throws: LayerError("layer 1 (Conv2D) takes the model to more than 9223372036854775807 parameters, more than 1099511627776 (Kiln's limit)")) {
+            _ = try Sequential(input: [1, 4, 4]) {
+                try Conv2D(65536, kernelSize: 1)
+                try Conv2D(65536, kernelSize: 65536, padding: .same)
+            }
+        }
+        // Within the limits, a 65536² kernel over 2^30 pixels has an im2col matrix of 2^62 floats:
+        // the memory estimate saturates (and refuses every batch) instead of trapping.
+        let huge = try? Sequential(input: [1, 32768, 32768]) { try Conv2D(1, kernelSize: 65536, padding: .same) }
+        #expect(huge.map { StepMemoryEstimate(model: $0, training: true).bytes(batchSize: 1) == nil } == true)
+    }
+
     @Test func aLayerInstanceBelongsToOneModel() throws {
         let shared = try Dense(3)
         let first = try Sequential(input: [4]) { shared }

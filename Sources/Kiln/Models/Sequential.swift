@@ -37,8 +37,8 @@ public final class Sequential {
     /// - Throws: `LayerError` when a layer does not fit its input, a layer instance is already
     ///   part of a model, or what making the layers throws.
     public init(input: Shape, @LayerBuilder _ layers: () throws -> [any Layer]) throws {
-        guard input.rank >= 1, let n = CheckedSize.product(input.dims), n > 0 else { throw LayerError("input shape \(input) is empty") }
-        guard n <= ShapeLimits.maxActivationElements else {
+        guard input.rank >= 1, input.dims.allSatisfy({ $0 > 0 }) else { throw LayerError("input shape \(input) is empty") }
+        guard let n = CheckedSize.product(input.dims), n <= ShapeLimits.maxActivationElements else {
             throw LayerError("input shape \(input) has more than \(ShapeLimits.maxActivationElements) values (Kiln's limit)")
         }
         inputShape = input
