@@ -9,10 +9,13 @@
 /// where x outside the image reads as 0. Dilation is 1. `padBottom`/`padRight` only matter
 /// through the output size, which `init` computes.
 public struct Conv2DGeometry: BatchedGeometry, Hashable, Sendable {
-    public var batch, inChannels, inHeight, inWidth: Int
-    public var outChannels, kernelHeight, kernelWidth: Int
-    public var strideH, strideW: Int
-    public var padTop, padLeft, padBottom, padRight: Int
+    /// The batch may change (`withBatch`); the other fields decide the output size, which
+    /// `init` computes once, so they are constants.
+    public var batch: Int
+    public let inChannels, inHeight, inWidth: Int
+    public let outChannels, kernelHeight, kernelWidth: Int
+    public let strideH, strideW: Int
+    public let padTop, padLeft, padBottom, padRight: Int
     public let outHeight, outWidth: Int
 
     public init(batch: Int, inChannels: Int, inHeight: Int, inWidth: Int,

@@ -7,9 +7,12 @@
 /// the number of cells of the window inside the image (Keras's `same`; PyTorch's
 /// `count_include_pad=False`). Every window must hold at least one image cell.
 public struct Pool2DGeometry: BatchedGeometry, Hashable, Sendable {
-    public var batch, channels, inHeight, inWidth: Int
-    public var windowH, windowW, strideH, strideW: Int
-    public var padTop, padLeft, padBottom, padRight: Int
+    /// The batch may change (`withBatch`); the other fields decide the output size, which
+    /// `init` computes once, so they are constants.
+    public var batch: Int
+    public let channels, inHeight, inWidth: Int
+    public let windowH, windowW, strideH, strideW: Int
+    public let padTop, padLeft, padBottom, padRight: Int
     public let outHeight, outWidth: Int
 
     public init(batch: Int, channels: Int, inHeight: Int, inWidth: Int,
