@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Kiln needs on Debian/Ubuntu, if it is missing: the OpenCL loader and headers,
 # PoCL (OpenCL on the CPU, so there is always a device), zlib headers, Fashion-MNIST, Open MPI
-# (training across processes: `mpirun -np N kiln train`), and with --test the oclgrind
+# (training across processes: `mpirun -np N kiln train`; openssh-client because Open MPI's
+# launcher refuses to start without ssh even on one machine), and with --test the oclgrind
 # simulator the kernel checks run under. Swift itself must already
 # be on the PATH (https://www.swift.org/install/linux/).
 set -euo pipefail
 
 packages=(ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo zlib1g-dev dataset-fashion-mnist
-          libopenmpi-dev openmpi-bin)
+          libopenmpi-dev openmpi-bin openssh-client)
 [[ "${1:-}" == "--test" ]] && packages+=(oclgrind)
 
 if ! command -v swift >/dev/null 2>&1; then
