@@ -21,19 +21,30 @@
 #define BN_STEP RED_WG
 #endif
 
-// Visits the indices i = (n·C + c)·S + s of item l's share, stepping (n, s) by
-// (BN_STEP / S, BN_STEP % S) with one carry: no integer division per element. i is 64-bit:
-// the whole batch is one launch, and N·C·S may pass 2^31 (the host keeps m = N·S below).
-#define BN_FOR_EACH(i, l, c, C, S, m, ...) {                                                         \
+// Visits item l's share as runs of consecutive elements, index `at` .. at + len − 1: with
+// RED_CONTIGUOUS the pieces of the item's run that lie in one row (n, c) of S values (one or
+// two per item, so the *_run helpers below can read eight values at a time); otherwise single
+// elements, stepping (n, s) by (BN_STEP / S, BN_STEP % S) with one carry (no integer division
+// per element). `at` is 64-bit: the whole batch is one launch, and N·C·S may pass 2^31 (the
+// host keeps m = N·S below).
+#define BN_FOR_EACH_RUN(at, len, l, c, C, S, m, ...) {                                               \
     const int q_ = BN_STEP / (S), r_ = BN_STEP % (S), end_ = BN_END(l, m);                           \
-    int n_ = BN_FIRST(l, m) / (S), s_ = BN_FIRST(l, m) - n_ * (S);                                   \
-    for (int e_ = BN_FIRST(l, m); e_ < end_; e_ += BN_STEP) {                                        \
-        const long i = ((long)n_ * (C) + (c)) * (S) + s_;                                            \
+    int e_ = BN_FIRST(l, m), n_ = e_ / (S), s_ = e_ - n_ * (S);                                      \
+    while (e_ < end_) {                                                                              \
+        const int len = BN_STEP == 1 ? min((S) - s_, end_ - e_) : 1;                                 \
+        const long at = ((long)n_ * (C) + (c)) * (S) + s_;                                           \
         __VA_ARGS__                                                                                  \
-        s_ += r_; n_ += q_;                                                                          \
-        if (s_ >= (S)) { s_ -= (S); ++n_; }                                                          \
+        if (BN_STEP == 1) { e_ += len; ++n_; s_ = 0; }                                               \
+        else { e_ += BN_STEP; s_ += r_; n_ += q_; if (s_ >= (S)) { s_ -= (S); ++n_; } }              \
     }                                                                                                \
 }
+
+// The per-element formulas, for float or float8 operands (shared by both families):
+//     y  = gamma·(x − mean)·invStd + beta
+//     dx = k·(m·dy − Σdy − x̂·Σ(dy·x̂)),  x̂ = (x − mean)·invStd,  k = gamma·invStd/m
+#define BN_NORMALIZE(x, gamma, mean, invStd, beta) ((gamma) * ((x) - (mean)) * (invStd) + (beta))
+#define BN_INPUT_GRADIENT(x, dy, mean, invStd, k, m, sumDy, sumDyXhat)                               \
+    ((k) * ((float)(m) * (dy) - (sumDy) - ((x) - (mean)) * (invStd) * (sumDyXhat)))
 
 // Combines every item's (count, mean, M2) over the group, pairwise; all items get the total
 // mean and M2. Called by all items; `scratch` holds 3·RED_WG floats.
@@ -76,6 +87,20 @@ void shifted_moments(float shift, float count, float s1, float s2, float* mean, 
     *m2 = count > 0.0f ? fmax(s2 - s1 * (s1 / count), 0.0f) : 0.0f;
 }
 
+// shifted_add over x[0 ..< len]: whole groups of eight into the lanes of v1, v2, the rest
+// through shifted_add.
+void shifted_add_run(__global const float* x, int len, float shift, float* count, float* s1, float* s2,
+                     float8* v1, float8* v2) {
+    int j = 0;
+    for (; j + 8 <= len; j += 8) {
+        const float8 d = vload8(0, x + j) - shift;
+        *v1 += d;
+        *v2 += d * d;
+    }
+    *count += (float)j;
+    for (; j < len; ++j) shifted_add(x[j], shift, count, s1, s2);
+}
+
 // 1/sqrt(var + ε) for the batch variance var = M2/m.
 float batch_inv_std(float m2, int m, float epsilon) {
     return 1.0f / sqrt(m2 / (float)m + epsilon);
@@ -100,6 +125,36 @@ void gradient_sums_add(float dy, float x, float mean, float invStd, float* s1, f
     kahan_add(s2, c2, dy * (x - mean) * invStd);
 }
 
+// gradient_sums_add over dy, x [0 ..< len]: whole groups of eight into the lanes' Kahan sums
+// (v1, w1) and (v2, w2), the rest through gradient_sums_add.
+void gradient_sums_run(__global const float* dy, __global const float* x, int len, float mean, float invStd,
+                       float* s1, float* c1, float* s2, float* c2,
+                       float8* v1, float8* w1, float8* v2, float8* w2) {
+    int j = 0;
+    for (; j + 8 <= len; j += 8) {
+        const float8 g = vload8(0, dy + j);
+        kahan_add8(v1, w1, g);
+        kahan_add8(v2, w2, g * (vload8(0, x + j) - mean) * invStd);
+    }
+    for (; j < len; ++j) gradient_sums_add(dy[j], x[j], mean, invStd, s1, c1, s2, c2);
+}
+
+// y[j] = BN_NORMALIZE(x[j]) for j < len, eight at a time.
+void normalize_run(__global const float* x, __global float* y, int len, float g, float mean, float invStd, float b) {
+    int j = 0;
+    for (; j + 8 <= len; j += 8) vstore8(BN_NORMALIZE(vload8(0, x + j), g, mean, invStd, b), 0, y + j);
+    for (; j < len; ++j) y[j] = BN_NORMALIZE(x[j], g, mean, invStd, b);
+}
+
+// dx[j] = BN_INPUT_GRADIENT(x[j], dy[j]) for j < len, eight at a time.
+void input_gradient_run(__global const float* x, __global const float* dy, __global float* dx, int len,
+                        float mean, float invStd, float k, int m, float sumDy, float sumDyXhat) {
+    int j = 0;
+    for (; j + 8 <= len; j += 8)
+        vstore8(BN_INPUT_GRADIENT(vload8(0, x + j), vload8(0, dy + j), mean, invStd, k, m, sumDy, sumDyXhat), 0, dx + j);
+    for (; j < len; ++j) dx[j] = BN_INPUT_GRADIENT(x[j], dy[j], mean, invStd, k, m, sumDy, sumDyXhat);
+}
+
 // Training forward. Writes y, savedMean, savedInvStd; updates runningMean/Var in place
 // (store_statistics).
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
@@ -119,8 +174,9 @@ void batchnorm_forward_training(__global const float* x, long xOff, __global con
     const int first = BN_FIRST(l, m);
     const float shift = first < m ? x[((long)(first / S) * C + c) * S + first % S] : 0.0f;
     float count = 0.0f, s1 = 0.0f, s2 = 0.0f, mean, m2;
-    BN_FOR_EACH(i, l, c, C, S, m, shifted_add(x[i], shift, &count, &s1, &s2);)
-    shifted_moments(shift, count, s1, s2, &mean, &m2);
+    float8 v1 = (float8)(0.0f), v2 = (float8)(0.0f);
+    BN_FOR_EACH_RUN(at, len, l, c, C, S, m, shifted_add_run(x + at, len, shift, &count, &s1, &s2, &v1, &v2);)
+    shifted_moments(shift, count, s1 + lane_sum(v1), s2 + lane_sum(v2), &mean, &m2);
     group_welford(scratch, &count, &mean, &m2);
     const float invStd = batch_inv_std(m2, m, epsilon);
     if (l == 0) {
@@ -128,7 +184,7 @@ void batchnorm_forward_training(__global const float* x, long xOff, __global con
                          savedMean + smOff + c, savedInvStd + siOff + c);
     }
     const float g = gamma[gOff + c], b = beta[bOff + c];
-    BN_FOR_EACH(i, l, c, C, S, m, y[i] = g * (x[i] - mean) * invStd + b;)
+    BN_FOR_EACH_RUN(at, len, l, c, C, S, m, normalize_run(x + at, y + at, len, g, mean, invStd, b);)
 }
 
 // Inference forward, one work-item per row (n, c) of S values (one modulo per row; per
@@ -163,18 +219,19 @@ void batchnorm_backward(__global const float* x, long xOff, __global const float
     dy += dyOff;
     dx += dxOff;
     float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
-    BN_FOR_EACH(i, l, c, C, S, m, gradient_sums_add(dy[i], x[i], mean, invStd, &s1, &c1, &s2, &c2);)
-    const float sumDy = group_sum(scratch, s1);
-    const float sumDyXhat = group_sum(scratch, s2);
+    float8 v1 = (float8)(0.0f), w1 = (float8)(0.0f), v2 = (float8)(0.0f), w2 = (float8)(0.0f);
+    BN_FOR_EACH_RUN(at, len, l, c, C, S, m,
+        gradient_sums_run(dy + at, x + at, len, mean, invStd, &s1, &c1, &s2, &c2, &v1, &w1, &v2, &w2);)
+    // Each Kahan sum's value is sum − comp.
+    const float sumDy = group_sum(scratch, (s1 - c1) + lane_sum(v1 - w1));
+    const float sumDyXhat = group_sum(scratch, (s2 - c2) + lane_sum(v2 - w2));
     if (l == 0) {
         dbeta[dbOff + c] += sumDy;
         dgamma[dgOff + c] += sumDyXhat;
     }
     const float k = gamma[gOff + c] * invStd / (float)m;
-    BN_FOR_EACH(i, l, c, C, S, m,
-        const float xhat = (x[i] - mean) * invStd;
-        dx[i] = k * ((float)m * dy[i] - sumDy - xhat * sumDyXhat);
-    )
+    BN_FOR_EACH_RUN(at, len, l, c, C, S, m,
+        input_gradient_run(x + at, dy + at, dx + at, len, mean, invStd, k, m, sumDy, sumDyXhat);)
 }
 
 // ---- GPU family: statistics and gradients over many groups per channel, then a pass per
@@ -234,7 +291,7 @@ __kernel void batchnorm_normalize_gpu(__global const float* x, long xOff, __glob
     const int e = (int)get_global_id(0);
     if (e >= count) return;
     const int c = (e / S) % C;
-    y[yOff + e] = gamma[gOff + c] * (x[xOff + e] - mean[mOff + c]) * invStd[iOff + c] + beta[bOff + c];
+    y[yOff + e] = BN_NORMALIZE(x[xOff + e], gamma[gOff + c], mean[mOff + c], invStd[iOff + c], beta[bOff + c]);
 }
 
 // Inference, one work-item per element: the formula of batchnorm_forward_inference.
@@ -301,6 +358,5 @@ __kernel void batchnorm_backward_dx_gpu(__global const float* x, long xOff, __gl
     const int c = (e / S) % C;
     const float mean = savedMean[smOff + c], invStd = savedInvStd[siOff + c];
     const float k = gamma[gOff + c] * invStd / (float)m;
-    const float xhat = (x[xOff + e] - mean) * invStd;
-    dx[dxOff + e] = k * ((float)m * dy[dyOff + e] - sums[c * 2] - xhat * sums[c * 2 + 1]);
+    dx[dxOff + e] = BN_INPUT_GRADIENT(x[xOff + e], dy[dyOff + e], mean, invStd, k, m, sums[c * 2], sums[c * 2 + 1]);
 }

@@ -18,12 +18,23 @@
 // compilers, and every compiler inlines small functions anyway.
 
 // One Kahan-compensated step: (sum, comp) += v. Sums stay within a few ulps of exact over
-// long per-work-item runs without needing double, which devices need not have.
-void kahan_add(float* sum, float* comp, float v) {
-    float y = v - *comp;
-    float t = *sum + y;
-    *comp = (t - *sum) - y;
-    *sum = t;
+// long per-work-item runs without needing double, which devices need not have. kahan_add8
+// keeps eight independent sums (one per lane) for loops that read eight values at a time.
+#define DEFINE_KAHAN_ADD(NAME, T)                                                                    \
+void NAME(T* sum, T* comp, T v) {                                                                    \
+    T y = v - *comp;                                                                                 \
+    T t = *sum + y;                                                                                  \
+    *comp = (t - *sum) - y;                                                                          \
+    *sum = t;                                                                                        \
+}
+DEFINE_KAHAN_ADD(kahan_add, float)
+DEFINE_KAHAN_ADD(kahan_add8, float8)
+
+// The sum of a vector's eight lanes, pairwise.
+float lane_sum(float8 v) {
+    const float4 a = v.lo + v.hi;
+    const float2 b = a.lo + a.hi;
+    return b.x + b.y;
 }
 
 // Pairwise (tree) sum of one value per work-item over a work-group of RED_WG items; every

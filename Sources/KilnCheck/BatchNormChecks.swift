@@ -11,10 +11,15 @@ extension OpCheckSuite {
             ("NCHW batch 1, 5 ch, 3x3, mean offset 5", BatchNormLayout(batch: 1, channels: 5, spatial: 9), 5),
             ("dense batch 5, 7 features", BatchNormLayout(batch: 5, channels: 7, spatial: 1), 0),
             ("dense batch 1, 4 features (m = 1)", BatchNormLayout(batch: 1, channels: 4, spatial: 1), 0),
+            // m = 2,070: a CPU device's items get runs of 9 (one group of eight and a tail),
+            // and the item at 1,035 crosses from image 0 to image 1.
+            ("NCHW batch 2, 2 ch, 45x23, mean offset 4", BatchNormLayout(batch: 2, channels: 2, spatial: 1035), 4),
         ]
         if large {
             layouts.append(("NCHW batch 8, 16 ch, 10x10, mean offset 3", BatchNormLayout(batch: 8, channels: 16, spatial: 100), 3))
             layouts.append(("dense batch 300, 3 features", BatchNormLayout(batch: 300, channels: 3, spatial: 1), 0))
+            // Runs of 20 on a CPU device over rows of 49: most items span two images.
+            layouts.append(("NCHW batch 100, 2 ch, 7x7, mean offset 2", BatchNormLayout(batch: 100, channels: 2, spatial: 49), 2))
         }
         let p = BatchNormParameters(runningAverageDecay: 0.9, epsilon: 1e-3)
         var cases: [OpCheckCase] = []
