@@ -9,9 +9,11 @@
 // Why this shape (measured on a 2-core AVX-512 Xeon, see Benchmarks/NOTES.md):
 //   * Work-groups of ONE work-item. PoCL's pthread device runs a work-group as one call on one
 //     worker thread, so a work-item is a sequential CPU task and the explicit vector types below
-//     are what gets vectorised (float16 → zmm registers).
-//   * A register tile of GEMM_MR × GEMM_NR (8 × 32): 16 float16 accumulators; per k two vector
-//     loads of B, 8 broadcasts of A, 16 FMAs, no spills.
+//     are what gets vectorised (GEMM_VEC → the vector registers).
+//   * A register tile of GEMM_MR × GEMM_NR, GEMM_NV vectors of GEMM_VW floats per row, chosen by
+//     the host for the device's vector registers (PackedGemmTile): 8 × 32 in float16 on
+//     AVX-512 (16 of its 32 zmm registers), 6 × 16 in float8 on AVX2 (12 of 16 ymm). Per k:
+//     GEMM_NV vector loads of B, GEMM_MR broadcasts of A, GEMM_MR·GEMM_NV FMAs, no spills.
 //   * op(A) is packed once per call by pack_panels into MR-row micro-panels in K-slice-major
 //     order, Ap[slice][tile][kk][MR], so the MC × kc block of A a work-item uses for one slice
 //     is contiguous (panel-major order made the tiles alias onto the same cache sets).
@@ -26,11 +28,12 @@
 
 #ifdef GEMM_PACKED
 
+// The register tile; the host always defines all three (PackedGemmTile.buildOptions).
 #ifndef GEMM_MR
 #define GEMM_MR 8          // rows of the register tile (A scalars broadcast per k)
 #endif
 #ifndef GEMM_VW
-#define GEMM_VW 16         // vector width in floats
+#define GEMM_VW 16         // vector width in floats: 4, 8 or 16
 #endif
 #ifndef GEMM_NV
 #define GEMM_NV 2          // vectors per row of the register tile
@@ -49,6 +52,14 @@
 #define GEMM_VEC GEMM_CAT(float, GEMM_VW)
 #define GEMM_VLOAD GEMM_CAT(vload, GEMM_VW)
 #define GEMM_VSTORE GEMM_CAT(vstore, GEMM_VW)
+
+// Stores lanes 0 ..< GEMM_MR of a float16 (one k of a packed A micro-panel), for the tile
+// heights with a vector store; pack_panels' transposing path exists only for those.
+#if GEMM_MR == 8
+#define GEMM_STORE_PANEL_K(v, d) vstore8((v).lo, 0, (d))
+#elif GEMM_MR == 6
+#define GEMM_STORE_PANEL_K(v, d) { vstore4((v).s0123, 0, (d)); vstore2((v).s45, 0, (d) + 4); }
+#endif
 
 // r[t][c] <- r[c][t]: four rounds, each swapping the off-diagonal d × d sub-blocks of every
 // 2d × 2d block (d = 8, 4, 2, 1) with two shuffles per pair of rows (r, r + d). Element c of
@@ -101,20 +112,22 @@ void pack_panels(int rows, int K, int kc, int R,
             for (int r = r1; r < R; ++r) dk[r] = 0.0f;
         }
     } else {
-        // K is contiguous (or neither is). A full panel of 8 rows with sK == 1 goes 16 k at a
-        // time through transpose16x16 (rows 8..15 unused), the rest reads along k and writes
-        // with stride R.
+        // K is contiguous (or neither is). A full panel of GEMM_MR rows with sK == 1 goes 16 k
+        // at a time through transpose16x16 (rows GEMM_MR..15 unused), the rest reads along k
+        // and writes with stride R.
         int k0 = 0;
-        if (R == 8 && r1 == 8 && sK == 1) {
+#ifdef GEMM_STORE_PANEL_K
+        if (R == GEMM_MR && r1 == GEMM_MR && sK == 1) {
             for (; k0 + 16 <= kcl; k0 += 16) {
                 float16 v[16];
                 #pragma unroll
-                for (int r = 0; r < 16; ++r) v[r] = r < 8 ? vload16(0, s + (size_t)r * sR + k0) : (float16)(0.0f);
+                for (int r = 0; r < 16; ++r) v[r] = r < GEMM_MR ? vload16(0, s + (size_t)r * sR + k0) : (float16)(0.0f);
                 transpose16x16(v);
                 #pragma unroll
-                for (int k = 0; k < 16; ++k) vstore8(v[k].lo, 0, d + (k0 + k) * 8);
+                for (int k = 0; k < 16; ++k) GEMM_STORE_PANEL_K(v[k], d + (k0 + k) * GEMM_MR);
             }
         }
+#endif
         for (int r = 0; r < r1; ++r) {
             __global const float* sr = s + (size_t)r * sR;
             for (int k = k0; k < kcl; ++k) d[k * R + r] = sr[(size_t)k * sK];

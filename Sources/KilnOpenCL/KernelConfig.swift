@@ -20,7 +20,7 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
     /// Largest im2col workspace one convolution uses; bigger batches are done in chunks.
     public var workspaceBytes: Int
     /// GEMM through the packed, cache-blocked kernels of `gemm_packed.cl` (work-items of one,
-    /// a `__local` B block of this capacity) instead of `gemm_tiled` (nil): the CPU (PoCL)
+    /// this register tile and `__local` B block) instead of `gemm_tiled` (nil): the CPU (PoCL)
     /// design, where local memory is cached RAM and a work-item is a sequential task. GPUs keep
     /// the tiled kernel.
     public var packedGemm: PackedGemmCapacity?
@@ -64,7 +64,8 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
     /// 16×16×16 (16 work-items) on devices whose groups or local memory are smaller; groups of
     /// 256 (or the largest power of two the device allows, with room for batch norm's 3 floats
     /// per item of local memory; element-wise groups of 1024 on CPUs). CPU devices use the packed
-    /// GEMM with a `__local` block sized to their local memory (`PackedGemmCapacity`), unless
+    /// GEMM with a register tile for their native vector width (`PackedGemmTile`) and a
+    /// `__local` block sized to their local memory (`PackedGemmCapacity`), unless
     /// they have less than 16 KiB of it or cannot run long work-items (`runsLongWorkItems`).
     static func forDevice(_ device: CLDevice, limits: DeviceLimits) -> KernelConfig {
         let maxGroup = limits.maxWorkGroupSize, local = limits.localMemoryBytes
@@ -87,7 +88,7 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
             correctlyRoundedDivideSqrt: device.hasCorrectlyRoundedDivideSqrt,
             workspaceBytes: min(64 << 20, memory / 8, allocation),
             packedGemm: device.isGPU || !runsLongWorkItems(device) ? nil
-                : PackedGemmCapacity(localMemoryBytes: local),
+                : PackedGemmCapacity(localMemoryBytes: local, tile: PackedGemmTile(nativeVectorWidth: device.nativeFloatVectorWidth)),
             contiguousReductions: !device.isGPU, kernelFamily: device.isGPU ? .gpu : .cpu)
     }
 
@@ -103,7 +104,7 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         var options = "-cl-std=CL1.2 -DGEMM_TSM=\(gemmTileM) -DGEMM_TSN=\(gemmTileN) -DGEMM_TSK=\(gemmTileK)"
         options += " -DGEMM_WPTM=\(gemmWorkM) -DGEMM_WPTN=\(gemmWorkN) -DRED_WG=\(reductionGroupSize)"
         if correctlyRoundedDivideSqrt { options += " -cl-fp32-correctly-rounded-divide-sqrt" }
-        if let p = packedGemm { options += " -DGEMM_PACKED -DGEMM_KC=\(p.kc) -DGEMM_NCB=\(p.ncb)" }
+        if let p = packedGemm { options += " -DGEMM_PACKED -DGEMM_KC=\(p.kc) -DGEMM_NCB=\(p.ncb) " + p.tile.buildOptions }
         if contiguousReductions { options += " -DRED_CONTIGUOUS" }
         // Argument names and types for the launch-time check of each kernel's description
         // (KernelArguments), and the kernels' enum codes.
@@ -111,7 +112,7 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        (packedGemm.map { "gemm packed \(PackedGemmBlocking.mr)x\(PackedGemmBlocking.nr) register tile, \($0), " }
+        (packedGemm.map { "gemm packed, \($0), " }
             ?? "gemm \(gemmTileM)x\(gemmTileN)x\(gemmTileK) (\(gemmWorkM)x\(gemmWorkN) per item), ")
             + "reduction group \(reductionGroupSize)" + (contiguousReductions ? " (contiguous runs)" : "")
             + ", element-wise group \(elementwiseGroupSize), \(kernelFamily.rawValue) kernels"

@@ -40,6 +40,8 @@ public struct OpenCLDeviceInfo: Hashable, Sendable {
     public var maxAllocationBytes: Int
     public var localMemoryBytes: Int
     public var maxWorkGroupSize: Int
+    /// CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT: floats per hardware vector (8 for AVX2, 16 for AVX-512).
+    public var nativeFloatVectorWidth: Int
 
     /// The `--device` string that selects this device ("opencl:P:D").
     public var spec: String { "opencl:\(platformIndex):\(deviceIndex)" }
@@ -57,5 +59,6 @@ public struct OpenCLDeviceInfo: Hashable, Sendable {
         maxAllocationBytes = device.maxAllocationBytes
         localMemoryBytes = device.localMemoryBytes
         maxWorkGroupSize = device.maxWorkGroupSize
+        nativeFloatVectorWidth = device.nativeFloatVectorWidth
     }
 }

@@ -52,16 +52,42 @@ struct PackedGemmTests {
 
     /// Blocks the device can hold (not a GPU's scratchpad beyond its size, nor oclgrind's 32 KiB).
     static let blocksThatFit = [16 << 10, 32 << 10, 100 << 10].filter { bytes in
-        PackedGemmCapacity(localMemoryBytes: bytes)!.bytes <= ((try? TestDevice.backend.device.localMemoryBytes) ?? 0)
+        PackedGemmCapacity(localMemoryBytes: bytes, tile: deviceTile)!.bytes <= ((try? TestDevice.backend.device.localMemoryBytes) ?? 0)
     }
 
-    static func backend(localBytes: Int) throws -> OpenCLBackend {
-        let capacity = try #require(PackedGemmCapacity(localMemoryBytes: localBytes))
+    /// The register tile the test device gets (oclgrind's "GPU" gets none: the wide one).
+    static var deviceTile: PackedGemmTile { (try? TestDevice.backend.config.packedGemm?.tile) ?? .wide }
+
+    static func backend(localBytes: Int, tile: PackedGemmTile = deviceTile) throws -> OpenCLBackend {
+        let capacity = try #require(PackedGemmCapacity(localMemoryBytes: localBytes, tile: tile))
         var config = try TestDevice.backend.config
         config.packedGemm = capacity
         let backend = try OpenCLBackend(spec: "opencl", config: config, poisonWorkspaces: true)
-        #expect(backend.config.buildOptions.contains("-DGEMM_KC=\(capacity.kc) -DGEMM_NCB=\(capacity.ncb)"))
+        #expect(backend.config.buildOptions.contains("-DGEMM_KC=\(capacity.kc) -DGEMM_NCB=\(capacity.ncb) "
+                                                     + "-DGEMM_MR=\(tile.rows) -DGEMM_VW=\(tile.vectorWidth) -DGEMM_NV=\(tile.vectors)"))
         return backend
+    }
+
+    /// Every register tile the devices may get (AVX-512's, AVX2's, SSE's), built on the test
+    /// device whatever its own: the op checks (small shapes) with the default and the tiny caps,
+    /// and the long-K products.
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"),
+          arguments: [16, 8, 4].map { PackedGemmTile(nativeVectorWidth: $0) })
+    func everyTileMatchesReference(_ tile: PackedGemmTile) throws {
+        let backend = try Self.backend(localBytes: 100 << 10, tile: tile)
+        try checkOps(backend, small: true)
+        backend.gemmBlocking = .default
+        for transposes in [(false, false), (true, true)] { try expectLongKMatchesReference(backend, transposes) }
+    }
+
+    /// The tile follows the vector registers: AVX-512's 32 hold 8 × 32 (16 accumulators), the 16
+    /// of AVX2 and SSE hold 6 rows of two vectors (12).
+    @Test func tileFollowsVectorWidth() {
+        #expect(PackedGemmTile(nativeVectorWidth: 16) == .wide)
+        #expect(PackedGemmTile.wide.description == "8x32")
+        #expect(PackedGemmTile(nativeVectorWidth: 8) == PackedGemmTile(rows: 6, vectorWidth: 8, vectors: 2))
+        #expect(PackedGemmTile(nativeVectorWidth: 4) == PackedGemmTile(rows: 6, vectorWidth: 4, vectors: 2))
+        #expect(PackedGemmTile(nativeVectorWidth: 1) == PackedGemmTile(rows: 6, vectorWidth: 4, vectors: 2))
     }
 
     private func checkOps(_ backend: OpenCLBackend, small: Bool) throws {
@@ -79,7 +105,8 @@ struct PackedGemmTests {
         var d = GemmDescriptor(m: 9, n: 5, k: 6007, transposeA: transposes.0, transposeB: transposes.1, alpha: 0.5, beta: 0.75)
         d.lda += 3; d.ldb += 2; d.ldc = 7
         let blocking = backend.gemmBlocking.fitted(to: try #require(backend.config.packedGemm))
-        #expect(blocking.splitK(m: d.m, n: d.n, k: d.k, batch: 1, computeUnits: backend.device.computeUnits) > 1
+        #expect(blocking.splitK(m: d.m, n: d.n, k: d.k, batch: 1, computeUnits: backend.device.computeUnits,
+                               tile: try #require(backend.config.packedGemm).tile) > 1
                 || backend.device.computeUnits == 1)
         var rng = SplitMix64(seed: 3)
         let a = (0..<(d.extentA + 4)).map { _ in rng.nextNormal() }, b = (0..<(d.extentB + 1)).map { _ in rng.nextNormal() }
@@ -101,18 +128,24 @@ struct PackedGemmTests {
     /// The block fills the reported local memory up to the study's 320 x 16 strips, giving up
     /// strips before depth; below 16 KiB the tiled kernel is used.
     @Test func capacityFollowsLocalMemory() {
-        let cases: [(Int, PackedGemmCapacity?)] = [
-            (8 << 20, .largest), (655_360, .largest), (512 << 10, PackedGemmCapacity(kc: 320, ncb: 12)),
-            (100 << 10, PackedGemmCapacity(kc: 320, ncb: 2)), (32 << 10, PackedGemmCapacity(kc: 256, ncb: 1)),
-            (20_000, PackedGemmCapacity(kc: 144, ncb: 1)), (16 << 10, PackedGemmCapacity(kc: 128, ncb: 1)),
-            (16_000, nil), (8 << 10, nil), (0, nil),
+        let narrow = PackedGemmTile(nativeVectorWidth: 8)
+        let cases: [(Int, PackedGemmTile, PackedGemmCapacity?)] = [
+            (8 << 20, .wide, .largest), (655_360, .wide, .largest), (512 << 10, .wide, PackedGemmCapacity(kc: 320, ncb: 12, tile: .wide)),
+            (100 << 10, .wide, PackedGemmCapacity(kc: 320, ncb: 2, tile: .wide)),
+            (32 << 10, .wide, PackedGemmCapacity(kc: 256, ncb: 1, tile: .wide)),
+            (20_000, .wide, PackedGemmCapacity(kc: 144, ncb: 1, tile: .wide)), (16 << 10, .wide, PackedGemmCapacity(kc: 128, ncb: 1, tile: .wide)),
+            (16_000, .wide, nil), (8 << 10, .wide, nil), (0, .wide, nil),
+            // 16-wide strips: twice as many fit, and one 128 deep needs only 8 KiB.
+            (512 << 10, narrow, PackedGemmCapacity(kc: 320, ncb: 16, tile: narrow)),
+            (100 << 10, narrow, PackedGemmCapacity(kc: 320, ncb: 5, tile: narrow)),
+            (8 << 10, narrow, PackedGemmCapacity(kc: 128, ncb: 1, tile: narrow)), (8_000, narrow, nil),
         ]
-        for (bytes, expected) in cases {
-            let capacity = PackedGemmCapacity(localMemoryBytes: bytes)
-            #expect(capacity == expected, "\(bytes) bytes")
+        for (bytes, tile, expected) in cases {
+            let capacity = PackedGemmCapacity(localMemoryBytes: bytes, tile: tile)
+            #expect(capacity == expected, "\(bytes) bytes, \(tile)")
             #expect((capacity?.bytes ?? 0) <= bytes)
         }
-        let fitted = PackedGemmBlocking.default.fitted(to: PackedGemmCapacity(kc: 256, ncb: 1))
+        let fitted = PackedGemmBlocking.default.fitted(to: PackedGemmCapacity(kc: 256, ncb: 1, tile: .wide))
         #expect(fitted == PackedGemmBlocking(maxKC: 256, maxMCB: 32, ncbAllRows: 1, ncbPartRows: 1, groupsPerUnit: 4))
         #expect(PackedGemmBlocking.default.fitted(to: .largest) == .default)
     }
@@ -123,15 +156,16 @@ struct PackedGemmTests {
     @Test func packedBlockFollowsTheDevice() throws {
         let backend = try TestDevice.backend
         let expected = backend.device.type == "GPU" || backend.device.name.hasPrefix("llvmpipe") ? nil
-            : PackedGemmCapacity(localMemoryBytes: backend.device.localMemoryBytes)
+            : PackedGemmCapacity(localMemoryBytes: backend.device.localMemoryBytes,
+                                 tile: PackedGemmTile(nativeVectorWidth: backend.device.nativeFloatVectorWidth))
         #expect(backend.config.packedGemm == expected)
     }
 
     @Test func defaultBlockingMatchesTheStudy() {
         let b = PackedGemmBlocking.default
-        #expect(b.blocks(m: 32, n: 86528, k: 288, batch: 1, computeUnits: 2) == (288, 4, 16))
-        #expect(b.blocks(m: 2048, n: 2048, k: 2048, batch: 1, computeUnits: 2) == (293, 32, 8))
-        #expect(b.blocks(m: 32, n: 288, k: 86528, batch: 1, computeUnits: 2) == (320, 4, 1))
+        #expect(b.blocks(m: 32, n: 86528, k: 288, batch: 1, computeUnits: 2, tile: .wide) == (288, 4, 16))
+        #expect(b.blocks(m: 2048, n: 2048, k: 2048, batch: 1, computeUnits: 2, tile: .wide) == (293, 32, 8))
+        #expect(b.blocks(m: 32, n: 288, k: 86528, batch: 1, computeUnits: 2, tile: .wide) == (320, 4, 1))
     }
 
     @Test func storedWinnersAreLoadedAndUsed() throws {

@@ -54,15 +54,15 @@ extension OpenCLBackend {
     func enqueuePackedGemm(_ capacity: PackedGemmCapacity, _ d: GemmDescriptor, a: CLMemory, _ aOffset: Int,
                            b: CLMemory, _ bOffset: Int, c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue = .none,
                            splitting: Bool = true) throws {
-        let mr = PackedGemmBlocking.mr, nr = PackedGemmBlocking.nr
+        let tile = capacity.tile, mr = tile.rows, nr = tile.columns
         let blocking = gemmBlocking.fitted(to: capacity)
-        let parts = blocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
+        let parts = blocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile)
         if splitting && parts > 1 {
             return try enqueueSplitKGemm(capacity, d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset,
                                          epilogue: epilogue)
         }
         let tiles = ceilDiv(d.m, mr), strips = ceilDiv(d.n, nr)
-        let (kc, mcb, ncb) = blocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits)
+        let (kc, mcb, ncb) = blocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile)
         // A shared by the whole batch (stride 0, e.g. conv weights) is packed once.
         let packs = d.strideA == 0 ? 1 : d.batch
         let packedCount = tiles * mr * d.k

@@ -30,6 +30,8 @@ struct CLDevice {
     var globalMemoryBytes: Int { Int((try? scalar(CL_DEVICE_GLOBAL_MEM_SIZE, as: cl_ulong.self)) ?? 0) }
     var localMemoryBytes: Int { Int((try? scalar(CL_DEVICE_LOCAL_MEM_SIZE, as: cl_ulong.self)) ?? 16384) }
     var maxAllocationBytes: Int { Int((try? scalar(CL_DEVICE_MAX_MEM_ALLOC_SIZE, as: cl_ulong.self)) ?? 0) }
+    /// Floats in the widest vector the hardware computes with (8 for AVX2, 16 for AVX-512).
+    var nativeFloatVectorWidth: Int { Int((try? scalar(CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT, as: cl_uint.self)) ?? 4) }
     var maxWorkGroupSize: Int { (try? scalar(CL_DEVICE_MAX_WORK_GROUP_SIZE, as: Int.self)) ?? 64 }
     /// Per-dimension item limits of a group (three on every driver we know).
     var maxWorkItemSizes: [Int] {

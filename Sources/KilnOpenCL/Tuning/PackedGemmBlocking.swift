@@ -1,22 +1,19 @@
 /// The host-side blocking of the packed GEMM (`Kernels/gemm_packed.cl`): how deep a K slice is,
 /// and how many register tiles (rows) and strips (columns) one work-item's block of C covers.
 ///
-/// The kernel's register tile is fixed (8 × 32) and its `__local` block's capacity is set per
-/// device at build time (`PackedGemmCapacity`, from the reported local memory); everything
+/// The kernel's register tile and its `__local` block's capacity are set per device at build
+/// time (`PackedGemmCapacity`, from the reported vector width and local memory); everything
 /// here is a run-time argument, so one build serves every shape and `kiln tune` can try caps
 /// without rebuilding. The fields are caps: each call fits them to the device's capacity
 /// (`fitted(to:)`). The defaults are the ones the GEMM study found on a 2-core AVX-512 Xeon: a
 /// kc × 32 B micro-panel (≤ 40 KB) fits L1, an MC × kc A block (≤ 320 KB) fits L2, and long NC
 /// keeps B's copy streaming.
 public struct PackedGemmBlocking: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// Register tile rows and columns (must match the kernel's GEMM_MR, GEMM_VW·GEMM_NV).
-    public static let mr = 8, nr = 32
-
     /// Deepest K slice; slices are balanced below it.
     public var maxKC: Int
-    /// Most register tiles (of 8 rows) per block.
+    /// Most register tiles (of the tile's rows) per block.
     public var maxMCB: Int
-    /// Strips (of 32 columns) per block when one block covers all of M, so B is read once.
+    /// Strips (of the tile's columns) per block when one block covers all of M, so B is read once.
     public var ncbAllRows: Int
     /// Strips per block otherwise.
     public var ncbPartRows: Int
@@ -49,10 +46,11 @@ public struct PackedGemmBlocking: Hashable, Sendable, Codable, CustomStringConve
         return b
     }
 
-    /// The blocking of one call: slice depth `kc`, tiles per block `mcb`, strips per block `ncb`.
-    /// `batch` counts as parallel work (the kernel's third dimension).
-    public func blocks(m: Int, n: Int, k: Int, batch: Int, computeUnits: Int) -> (kc: Int, mcb: Int, ncb: Int) {
-        let tiles = (m + Self.mr - 1) / Self.mr, strips = (n + Self.nr - 1) / Self.nr
+    /// The blocking of one call with register tile `tile`: slice depth `kc`, tiles per block
+    /// `mcb`, strips per block `ncb`. `batch` counts as parallel work (the kernel's third
+    /// dimension).
+    public func blocks(m: Int, n: Int, k: Int, batch: Int, computeUnits: Int, tile: PackedGemmTile) -> (kc: Int, mcb: Int, ncb: Int) {
+        let tiles = ceilDiv(m, tile.rows), strips = ceilDiv(n, tile.columns)
         // Balanced slices: K = 288 is one slice of 288, not 256 + 32 (a short second slice
         // costs another read-modify-write of C for little work).
         let kc = ceilDiv(k, ceilDiv(k, maxKC))
@@ -72,12 +70,12 @@ public struct PackedGemmBlocking: Hashable, Sendable, Codable, CustomStringConve
     ///    pixels). Splitting C into column blocks instead makes every block stream all of A
     ///    again (64x288x15488: nine passes over a 4 MB A, 58 GFLOP/s); split K, each range
     ///    reads its part of A and B once.
-    public func splitK(m: Int, n: Int, k: Int, batch: Int, computeUnits: Int) -> Int {
+    public func splitK(m: Int, n: Int, k: Int, batch: Int, computeUnits: Int, tile: PackedGemmTile) -> Int {
         guard batch == 1 else { return 1 }
-        let tiles = ceilDiv(m, Self.mr), strips = ceilDiv(n, Self.nr)
+        let tiles = ceilDiv(m, tile.rows), strips = ceilDiv(n, tile.columns)
         let target = groupsPerUnit * max(computeUnits, 1), deepest = k / (4 * maxKC)
         if tiles <= maxMCB && strips <= ncbAllRows { return max(1, min(target, deepest)) }
-        let b = blocks(m: m, n: n, k: k, batch: batch, computeUnits: computeUnits)
+        let b = blocks(m: m, n: n, k: k, batch: batch, computeUnits: computeUnits, tile: tile)
         let groups = ceilDiv(strips, b.ncb) * ceilDiv(tiles, b.mcb)
         guard groups < target else { return 1 }
         return max(1, min(ceilDiv(target, groups), deepest))
