@@ -79,8 +79,8 @@ __kernel void nchw_to_cnhw(__global const float* x, long xOff, __global float* y
 }
 
 // Input cell (h, w) of one plane's dx: the sum, in (p, q) order from 0, of the column entries
-// that read it (`base` is the plane's first column row). col2im and col2im_gpu both call it,
-// so the two families' sums are bit-identical.
+// that read it (`base` is the plane's first column row). col2im_gpu calls it; col2im adds the
+// same terms in the same order tap by tap, so the two families' sums are bit-identical.
 float col2im_cell(__global const float* base, int h, int w, int KH, int KW, int sH, int sW,
                   int pT, int pL, int OH, int OW) {
     const int spatial = OH * OW;
@@ -113,24 +113,29 @@ __kernel void col2im(__global const float* col, long colOff, __global float* dx,
     const int spatial = OH * OW;
     __global const float* base = col + colOff + (n * C + c) * KH * KW * spatial;
     __global float* out = dx + dxOff + ((n * C + c) * H + h) * W;
-    if (sH == 1 && sW == 1) {
-        // Stride 1 (the common case): accumulate tap by tap into the row, each tap a run of
-        // contiguous column entries (vectorises). Per cell the terms still arrive in (p, q)
-        // order, so the sums equal the gather below.
-        for (int w = 0; w < W; ++w) out[w] = 0.0f;
-        for (int p = 0; p < KH; ++p) {
-            const int i = h + pT - p;
-            if (i < 0 || i >= OH) continue;
-            for (int q = 0; q < KW; ++q) {
-                // Cell w reads output column j = w + pL − q, valid for w in [w0, w1).
-                const int w0 = clamp(q - pL, 0, W), w1 = clamp(OW + q - pL, w0, W);
-                __global const float* src = base + (p * KW + q) * spatial + i * OW + pL - q;
-                for (int w = w0; w < w1; ++w) out[w] += src[w];
+    // Accumulate tap by tap into the row: tap (p, q) adds its column row's entries j (output
+    // row i = (h + pT − p) / sH, where that divides) to cells w = j·sW + q − pL, one contiguous
+    // run of column entries per tap. A cell gets at most one term per tap, in (p, q) order, so
+    // the sums equal col2im_cell's gather (the GPU family's) bit for bit, without its
+    // divisions per cell and tap.
+    for (int w = 0; w < W; ++w) out[w] = 0.0f;
+    for (int p = 0; p < KH; ++p) {
+        const int hp = h + pT - p;
+        if (hp < 0 || hp % sH != 0 || hp / sH >= OH) continue;
+        __global const float* row = base + p * KW * spatial + (hp / sH) * OW;
+        for (int q = 0; q < KW; ++q) {
+            // Entries j in [j0, j1) land inside the row: 0 <= j·sW − a < W, a = pL − q.
+            const int a = pL - q;
+            const int j0 = a > 0 ? (a + sW - 1) / sW : 0;
+            const int j1 = min(OW, W - 1 + a >= 0 ? (W - 1 + a) / sW + 1 : 0);
+            __global const float* src = row + q * spatial;
+            if (sW == 1) {
+                for (int j = j0; j < j1; ++j) out[j - a] += src[j];   // vectorises
+            } else {
+                for (int j = j0; j < j1; ++j) out[j * sW - a] += src[j];
             }
         }
-        return;
     }
-    for (int w = 0; w < W; ++w) out[w] = col2im_cell(base, h, w, KH, KW, sH, sW, pT, pL, OH, OW);
 }
 
 // ---- GPU family (KernelConfig.kernelFamily == .gpu): one work-item per element written,
