@@ -43,6 +43,8 @@
 //     y  = gamma·(x − mean)·invStd + beta
 //     dx = k·(m·dy − Σdy − x̂·Σ(dy·x̂)),  x̂ = (x − mean)·invStd,  k = gamma·invStd/m
 #define BN_NORMALIZE(x, gamma, mean, invStd, beta) ((gamma) * ((x) - (mean)) * (invStd) + (beta))
+// Inference, from the running statistics: y = gamma·(x − mean)/sd + beta, sd = sqrt(var + ε).
+#define BN_INFER(x, gamma, mean, sd, beta) ((gamma) * ((x) - (mean)) / (sd) + (beta))
 #define BN_INPUT_GRADIENT(x, dy, mean, invStd, k, m, sumDy, sumDyXhat)                               \
     ((k) * ((float)(m) * (dy) - (sumDy) - ((x) - (mean)) * (invStd) * (sumDyXhat)))
 
@@ -200,7 +202,7 @@ __kernel void batchnorm_forward_inference(__global const float* x, long xOff, __
     const float g = gamma[gOff + c], mu = runMean[rmOff + c], sd = sqrt(runVar[rvOff + c] + epsilon), b = beta[bOff + c];
     __global const float* xr = x + xOff + row * S;
     __global float* yr = y + yOff + row * S;
-    for (int s = 0; s < S; ++s) yr[s] = g * (xr[s] - mu) / sd + b;
+    for (int s = 0; s < S; ++s) yr[s] = BN_INFER(xr[s], g, mu, sd, b);
 }
 
 // Backward of the training forward, one group per channel. With x̂ = (x − mean)·invStd:
@@ -294,7 +296,7 @@ __kernel void batchnorm_normalize_gpu(__global const float* x, long xOff, __glob
     y[yOff + e] = BN_NORMALIZE(x[xOff + e], gamma[gOff + c], mean[mOff + c], invStd[iOff + c], beta[bOff + c]);
 }
 
-// Inference, one work-item per element: the formula of batchnorm_forward_inference.
+// Inference, one work-item per element (BN_INFER, as batchnorm_forward_inference).
 __kernel void batchnorm_forward_inference_gpu(__global const float* x, long xOff, __global const float* gamma, long gOff,
                                               __global const float* beta, long bOff,
                                               __global const float* runMean, long rmOff,
@@ -304,7 +306,7 @@ __kernel void batchnorm_forward_inference_gpu(__global const float* x, long xOff
     if (e >= count) return;
     const int c = (e / S) % C;
     const float sd = sqrt(runVar[rvOff + c] + epsilon);
-    y[yOff + e] = gamma[gOff + c] * (x[xOff + e] - runMean[rmOff + c]) / sd + beta[bOff + c];
+    y[yOff + e] = BN_INFER(x[xOff + e], gamma[gOff + c], runMean[rmOff + c], sd, beta[bOff + c]);
 }
 
 // Backward, pass 1: partials[(c·chunks + chunk)·2 ..] = (Σdy, Σdy·x̂) over the chunk.
