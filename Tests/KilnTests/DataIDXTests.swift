@@ -51,6 +51,17 @@ import Testing
         }
     }
 
+    /// A regular file where the data directory should be is named as such, not reported as a
+    /// directory with the dataset's files missing.
+    @Test func dataPathThatIsAFileIsNotADirectory() throws {
+        try withTempDirectory { dir in
+            let file = try dir.write("train-images-idx3-ubyte", imageFile, gzip: false)
+            expectError(containing: [file.path, "cannot read", "a regular file, not a directory"]) {
+                _ = try FashionMNIST.load(directory: file, split: .train)
+            }
+        }
+    }
+
     /// Loads `images` / `labels` bytes and expects an error naming the faulty file and `problem`.
     func expectLoadError(images: [UInt8]? = nil, labels: [UInt8]? = nil, gzip: Bool = false,
                          faulty: String, problem: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
