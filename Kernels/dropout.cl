@@ -10,35 +10,70 @@
 #define PHILOX_W0 0x9E3779B9u
 #define PHILOX_W1 0xBB67AE85u
 
-uint4 philox_round(uint4 ctr, uint2 key) {
-    uint hi0 = mul_hi(PHILOX_M0, ctr.x), lo0 = PHILOX_M0 * ctr.x;
-    uint hi1 = mul_hi(PHILOX_M1, ctr.z), lo1 = PHILOX_M1 * ctr.z;
-    return (uint4)(hi1 ^ ctr.y ^ key.x, lo1, hi0 ^ ctr.w ^ key.y, lo0);
+// One Philox round on counters held as four words x, y, z, w: scalars (one block) or vectors
+// whose lanes are blocks. k0, k1: the round's key.
+#define PHILOX_ROUND(T, x, y, z, w, k0, k1) {                                                         \
+    const T hi0_ = mul_hi((T)PHILOX_M0, x), lo0_ = (T)PHILOX_M0 * (x);                                 \
+    const T hi1_ = mul_hi((T)PHILOX_M1, z), lo1_ = (T)PHILOX_M1 * (z);                                 \
+    x = hi1_ ^ (y) ^ (k0);                                                                           \
+    y = lo1_;                                                                                        \
+    z = hi0_ ^ (w) ^ (k1);                                                                           \
+    w = lo0_;                                                                                        \
 }
 
-uint4 philox4x32_10(uint4 ctr, uint2 key) {
-    ctr = philox_round(ctr, key);
-    for (int r = 1; r < 10; ++r) {
-        key += (uint2)(PHILOX_W0, PHILOX_W1);
-        ctr = philox_round(ctr, key);
+// Philox4x32-10 in place on counters (x, y, z, w) with key (seed, layer).
+#define PHILOX4X32_10(T, x, y, z, w, seed, layer) {                                                   \
+    uint k0_ = (seed), k1_ = (layer);                                                                \
+    PHILOX_ROUND(T, x, y, z, w, k0_, k1_)                                                            \
+    for (int r_ = 1; r_ < 10; ++r_) {                                                                \
+        k0_ += PHILOX_W0;                                                                            \
+        k1_ += PHILOX_W1;                                                                            \
+        PHILOX_ROUND(T, x, y, z, w, k0_, k1_)                                                        \
+    }                                                                                                \
+}
+
+// The four elements of global block `block` of the slice: y = x·scale where the block's word
+// is >= threshold, else 0; elements outside [0, count) are left alone.
+void dropout_block(__global const float* x, __global float* y, int block, int lead, int count,
+                   uint4 u, uint threshold, float scale) {
+    const uint words[4] = {u.x, u.y, u.z, u.w};
+    for (int k = 0; k < 4; ++k) {
+        const int e = block * 4 + k - lead;
+        if (e >= 0 && e < count) y[e] = words[k] >= threshold ? x[e] * scale : 0.0f;
     }
-    return ctr;
 }
 
-// One work-item per global block of 4 elements; y = keep ? x·scale : 0. Forward (x = input)
-// and backward (x = dy) are the same kernel with the same key. x and y are a slice of the
-// tensor (a split launch) whose first element sits at word `lead` of global block firstBlock;
-// with lead > 0 the first block straddles the slice's start, and the last block may run past
-// its end, so both ends are bounds-checked.
+// One work-item per global block of 4 elements (the GPU family: neighbouring items on
+// neighbouring words). Forward (x = input) and backward (x = dy) are the same kernel with the
+// same key. x and y are a slice of the tensor (a split launch) whose first element sits at
+// word `lead` of global block firstBlock; with lead > 0 the first block straddles the slice's
+// start, and the last block may run past its end, so both ends are bounds-checked.
 __kernel void dropout_apply(__global const float* x, long xOff, __global float* y, long yOff, int count,
                             uint firstBlock, int lead, uint seed, uint layer, uint stepLo, uint stepHi,
                             uint threshold, float scale) {
-    int block = (int)get_global_id(0);
+    const int block = (int)get_global_id(0);
     if (block * 4 - lead >= count) return;
-    uint4 u = philox4x32_10((uint4)(firstBlock + (uint)block, 0u, stepLo, stepHi), (uint2)(seed, layer));
-    uint words[4] = {u.x, u.y, u.z, u.w};
-    for (int k = 0; k < 4; ++k) {
-        int e = block * 4 + k - lead;
-        if (e >= 0 && e < count) y[yOff + e] = words[k] >= threshold ? x[xOff + e] * scale : 0.0f;
-    }
+    uint a = firstBlock + (uint)block, b = 0u, c = stepLo, d = stepHi;
+    PHILOX4X32_10(uint, a, b, c, d, seed, layer)
+    dropout_block(x + xOff, y + yOff, block, lead, count, (uint4)(a, b, c, d), threshold, scale);
+}
+
+// dropout_apply for CPU devices: one work-item per eight consecutive blocks, their Philox
+// counters in the lanes of uint8 vectors (a work-item is a loop iteration on a core there, and
+// PoCL did not vectorise the one-block kernel's rounds across items). Same arguments.
+__kernel void dropout_apply8(__global const float* x, long xOff, __global float* y, long yOff, int count,
+                             uint firstBlock, int lead, uint seed, uint layer, uint stepLo, uint stepHi,
+                             uint threshold, float scale) {
+    const int block0 = (int)get_global_id(0) * 8;
+    if (block0 * 4 - lead >= count) return;
+    uint8 a = (uint8)(firstBlock + (uint)block0) + (uint8)(0, 1, 2, 3, 4, 5, 6, 7);
+    uint8 b = (uint8)(0u), c = (uint8)(stepLo), d = (uint8)(stepHi);
+    PHILOX4X32_10(uint8, a, b, c, d, seed, layer)
+    uint wa[8], wb[8], wc[8], wd[8];
+    vstore8(a, 0, wa);
+    vstore8(b, 0, wb);
+    vstore8(c, 0, wc);
+    vstore8(d, 0, wd);
+    for (int l = 0; l < 8; ++l)
+        dropout_block(x + xOff, y + yOff, block0 + l, lead, count, (uint4)(wa[l], wb[l], wc[l], wd[l]), threshold, scale);
 }

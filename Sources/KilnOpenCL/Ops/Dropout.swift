@@ -14,6 +14,9 @@ extension OpenCLBackend {
         precondition(x.count == y.count, "dropout tensors differ in size")
         let blocks = key.blocks(count: x.count)
         precondition(blocks.first + blocks.count - 1 <= Int(UInt32.max), "dropout block index out of range")
+        // Blocks per work-item: eight on CPU devices (dropout_apply8 runs their Philox rounds
+        // in the lanes of a vector), one on GPUs.
+        let perItem = config.kernelFamily == .gpu ? 1 : 8
         try locked {
             // Slices of whole global 4-element blocks (one Philox output each); only the
             // first slice starts inside a block (`lead` words before the tensor's element 0).
@@ -27,7 +30,8 @@ extension OpenCLBackend {
                                          stepLo: UInt32(truncatingIfNeeded: key.step),
                                          stepHi: UInt32(truncatingIfNeeded: key.step >> 32),
                                          threshold: rate.threshold, scale: rate.scale),
-                           global: [sliceBlocks], local: [config.elementwiseGroupSize], bytes: 8 * Double(n))
+                           kernel: perItem == 1 ? "dropout_apply" : "dropout_apply8",
+                           global: [ceilDiv(sliceBlocks, perItem)], local: [config.elementwiseGroupSize], bytes: 8 * Double(n))
             }
         }
     }
