@@ -70,12 +70,7 @@ __kernel void nchw_to_cnhw(__global const float* x, long xOff, __global float* y
         dst[s] = src[s];
         tail += src[s];
     }
-    if (sumStride > 0) {
-        const float8 a8 = acc.lo + acc.hi;
-        const float4 a4 = a8.lo + a8.hi;
-        const float2 a2 = a4.lo + a4.hi;
-        sums[sumsOff + o * sumStride + n] = (a2.x + a2.y) + tail;
-    }
+    if (sumStride > 0) sums[sumsOff + o * sumStride + n] = lane_sum(acc.lo + acc.hi) + tail;
 }
 
 // Input cell (h, w) of one plane's dx: the sum, in (p, q) order from 0, of the column entries
