@@ -42,7 +42,7 @@ extension BenchReport {
                    r.gigabytesPerSecond.map { (r.bytesAreEstimated ? "~" : "") + String(format: "%.2f", $0)
                        + ofPeak($0, peak?.bestCopyGBps) } ?? ""])
         }
-        return "kernels of one training step at batch \(k.batchSize) (profiling events; "
+        return "kernels of one \(k.mode == .training ? "training step" : "inference batch") at batch \(k.batchSize) (profiling events; "
             + String(format: "%.2f ms of kernels", 1000 * k.kernelSeconds)
             + "; ~ = element-wise traffic estimate" + (peak == nil ? "" : "; (%) = of the measured peak") + "):\n"
             + t.rendered

@@ -1,10 +1,18 @@
 import Kiln
 import KilnOpenCL
 
-/// Where one training step's device time goes, kernel by kernel, from OpenCL profiling
-/// events (start to end of each launch on the device; gaps between launches not counted).
+/// Where one training step's (or one inference batch's) device time goes, kernel by kernel,
+/// from OpenCL profiling events (start to end of each launch on the device; gaps between
+/// launches not counted).
 public struct KernelBreakdown: Codable, Sendable {
+    /// What is profiled: a training step (forward, loss, backward, update) or what `predict`
+    /// runs per batch (forward in inference mode).
+    public enum Mode: String, Codable, Sendable, CaseIterable {
+        case training, inference
+    }
+
     public var batchSize: Int
+    public var mode: Mode
     /// Sum of all launches' device times.
     public var kernelSeconds: Double
     /// Heaviest first.
@@ -39,11 +47,11 @@ public struct KernelBreakdown: Codable, Sendable {
         "optimizer_step_sgd", "optimizer_step_adagrad", "optimizer_step_rmsprop", "optimizer_step_adam",
     ])
 
-    /// Profiles one training step at `batchSize` on a fresh backend for `spec` created with
-    /// profiling on (events cost a little per launch, so the throughput runs go without).
-    /// Two steps first warm up (PoCL compiles each kernel at its first launch).
+    /// Profiles one training step (or inference batch) at `batchSize` on a fresh backend for
+    /// `spec` created with profiling on (events cost a little per launch, so the throughput
+    /// runs go without). Two runs first warm up (PoCL compiles each kernel at its first launch).
     public static func profile(_ settings: ThroughputSettings, batchSize n: Int, spec: String,
-                               kernelFamily: KernelFamily? = nil) throws -> KernelBreakdown {
+                               kernelFamily: KernelFamily? = nil, mode: Mode = .training) throws -> KernelBreakdown {
         let backend = try OpenCLBackend(spec: spec, profiling: true, kernelFamily: kernelFamily)
         let model = try settings.compiledModel(on: backend)
         let batch = SyntheticBatch(batch: n, inputShape: settings.inputShape, classes: settings.classes, seed: settings.seed)
@@ -52,13 +60,16 @@ public struct KernelBreakdown: Codable, Sendable {
         let losses = try backend.makeTensor([n]), correct = try backend.makeTensor([n])
         for _ in 0..<3 {
             _ = try backend.kernelTimings()  // drains the queue and drops earlier events
-            try model.trainStep(input: input, target: target, losses: losses, correct: correct)
+            switch mode {
+            case .training: try model.trainStep(input: input, target: target, losses: losses, correct: correct)
+            case .inference: _ = try model.forward(input, mode: .inference)
+            }
         }
-        return summarize(try backend.kernelTimings(), batchSize: n)
+        return summarize(try backend.kernelTimings(), batchSize: n, mode: mode)
     }
 
     /// Groups launches by kernel name.
-    static func summarize(_ timings: [KernelTiming], batchSize: Int) -> KernelBreakdown {
+    static func summarize(_ timings: [KernelTiming], batchSize: Int, mode: Mode = .training) -> KernelBreakdown {
         let total = timings.reduce(0) { $0 + $1.seconds }
         let rows = Dictionary(grouping: timings, by: \.kernel).map { name, launches -> Row in
             let seconds = launches.reduce(0) { $0 + $1.seconds }
@@ -76,7 +87,7 @@ public struct KernelBreakdown: Codable, Sendable {
                        share: total > 0 ? seconds / total : 0, flops: flops, gflopsPerSecond: rate(flops),
                        bytes: bytes, gigabytesPerSecond: rate(bytes), bytesAreEstimated: estimated)
         }
-        return KernelBreakdown(batchSize: batchSize, kernelSeconds: total,
+        return KernelBreakdown(batchSize: batchSize, mode: mode, kernelSeconds: total,
                                rows: rows.sorted { ($0.seconds, $1.kernel) > ($1.seconds, $0.kernel) })
     }
 }

@@ -38,6 +38,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Batch size of the --kernels step.")
     var kernelsBatch: Int = 64
 
+    @Option(help: "What --kernels profiles: training (one step: forward, loss, backward, update) or inference (one forward in inference mode, as predict runs it).")
+    var kernelsMode: KernelBreakdown.Mode = .training
+
     @Option(help: "GEMM shapes MxNxK, comma-separated, e.g. 2048x2048x2048,32x86528x288.")
     var gemm: String?
 
@@ -115,7 +118,7 @@ struct Bench: ParsableCommand {
             if kernels {
                 if let openCL {
                     report.kernels = try KernelBreakdown.profile(settings, batchSize: kernelsBatch, spec: openCL.device.spec,
-                                                                    kernelFamily: openCL.config.kernelFamily)
+                                                                    kernelFamily: openCL.config.kernelFamily, mode: kernelsMode)
                 } else { report.unsupported["kernels"] = needsOpenCL }
             }
             report.gemm = try GemmBenchmark.run(try parsedGemmShapes(), on: backend, isReference: openCL == nil,
@@ -163,3 +166,4 @@ struct Bench: ParsableCommand {
         }
     }
 }
+extension KernelBreakdown.Mode: ExpressibleByArgument {}

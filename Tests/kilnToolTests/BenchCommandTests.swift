@@ -78,6 +78,25 @@ struct BenchCommandTests {
         #expect(Self.positive(peak["bestFMAGFLOPS"]) && Self.positive(peak["copyKernelGBps"])
                 && Self.positive(peak["copyBufferGBps"]))
     }
+
+    /// `--kernels-mode inference` profiles what predict runs: the forward kernels, and none of
+    /// a training step's backward or update kernels (which the training mode has).
+    @Test func inferenceKernelBreakdown() throws {
+        func kernelNames(_ mode: String) throws -> Set<String> {
+            let (json, output) = try Self.bench(["--device", "opencl", "--quick", "--batch-sizes", "1",
+                                                 "--kernels", "--kernels-batch", "3", "--kernels-mode", mode])
+            let kernels = try #require(json["kernels"] as? [String: Any])
+            #expect(kernels["mode"] as? String == mode)
+            #expect(output.contains("kernels of one \(mode == "training" ? "training step" : "inference batch") at batch 3"))
+            return Set(try #require(kernels["rows"] as? [[String: Any]]).compactMap { $0["kernel"] as? String })
+        }
+        let training = try kernelNames("training"), inference = try kernelNames("inference")
+        #expect(training.contains("optimizer_step_adam") && training.contains("col2im"), "\(training)")
+        #expect(inference.contains("im2col") && inference.contains("maxpool2x2_forward"), "\(inference)")
+        #expect(inference.isDisjoint(with: ["optimizer_step_adam", "col2im", "maxpool2x2_backward", "dropout_apply8"]),
+                "\(inference)")
+        #expect(inference.isStrictSubset(of: training), "\(inference) vs \(training)")
+    }
 }
 
 struct BenchTestError: Error, CustomStringConvertible {
