@@ -67,6 +67,8 @@ struct ModelFileTests {
         (#"{"input": [4], "layers": [{"type": "Dense", "units": 3}], "classes": ["a", "b"]}"#, "classes: 2 names, but the model gives 3 outputs"),
         (#"{"input": [4], "layers": [{"type": "Dense", "units": 3, "kernelInitializer": {"name": "uniform", "low": 1, "high": 0}}]}"#, "layers[0].kernelInitializer: Initializer.uniform"),
         (#"{"input": [4], "layers": {"type": "Dense"}}"#, "layers: expected a list of layers"),
+        (#"{"input": [4], "layers": [{"type": "Dense", "units": 3, "units": 5}]}"#, #"key "units" appears twice in one object (line 1)"#),
+        ("{\"input\": [4],\n\"layers\": [{\"type\": \"Dense\", \"units\": 3}],\n\"\\u0069nput\": [5]}", #"key "input" appears twice in one object (line 3)"#),
     ]
 
     @Test(arguments: malformed)

@@ -56,9 +56,19 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
     /// only "The given data was not valid JSON", and reports a number too large for a Double,
     /// 1e999, as a type mismatch; `JSONSerialization` names the fault, such as "Too many
     /// nested arrays or dictionaries around character 517", so it is asked on failure.)
+    /// A key given twice in one object is refused too (`JSONDuplicateKeys`).
     public static func parse(_ text: String) throws -> JSONValue {
         let data = Data(text.utf8)
-        do { return try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+        do {
+            let value = try JSONDecoder().decode(JSONValue.self, from: data)
+            if let repeated = JSONDuplicateKeys.first(in: text) {
+                throw ModelFileError(path: "", message: "key \(repeated.key.debugDescription) appears twice in one object "
+                                         + "(line \(repeated.line)); each key may be given once")
+            }
+            return value
+        } catch let error as ModelFileError {
+            throw error
+        } catch {
             var why = DecodingProblem.text(error)
             do { _ = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) } catch let e as NSError {
                 why = e.userInfo[NSDebugDescriptionErrorKey] as? String ?? why
