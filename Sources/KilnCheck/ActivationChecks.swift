@@ -84,6 +84,21 @@ extension OpCheckSuite {
             try ctx.backend.add(a, b, into: a)
             ctx.record("out", a)
         })
+        // The sum with each element-wise activation applied as it is written (a residual
+        // block's output): the activation's own tolerance (8·ε for exp/tanh; ReLU selects).
+        for activation in [ElementwiseActivation.relu, .leakyReLU(alpha: 0.1), .sigmoid, .tanh] {
+            cases.append(OpCheckCase("add", "odd 2x5x3, then \(activation.name)", tolerance: .ulps(8)) { ctx in
+                let a = try ctx.uniform([2, 5, 3], in: -2...2), b = try ctx.uniform([2, 5, 3], in: -2...2)
+                let out = try ctx.poisoned([2, 5, 3])
+                try ctx.backend.add(a, b, into: out, activation: activation)
+                ctx.record("out", out)
+            })
+        }
+        cases.append(OpCheckCase("add", "in place (out = b), 9 elements, then relu", tolerance: .exact) { ctx in
+            let a = try ctx.uniform([9], in: -1...1), b = try ctx.uniform([9], in: -1...1)
+            try ctx.backend.add(a, b, into: b, activation: .relu)
+            ctx.record("out", b)
+        })
         return cases
     }
 }

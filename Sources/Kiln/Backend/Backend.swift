@@ -116,8 +116,9 @@ public protocol Backend: AnyObject {
     func activationBackward(_ f: ActivationFunction, output: Tensor, outputGrad: Tensor, inputGrad: Tensor) throws
     /// Accumulates biasGrad[c] += Σ_{n,s} dy[n,c,s].
     func biasGrad(_ outputGrad: Tensor, biasGrad: Tensor, channels: Int) throws
-    /// Writes out = a + b (out may be a or b).
-    func add(_ a: Tensor, _ b: Tensor, into out: Tensor) throws
+    /// Writes out = f(a + b) (out may be a or b): a residual block's sum and its activation
+    /// in one pass.
+    func add(_ a: Tensor, _ b: Tensor, into out: Tensor, activation: ElementwiseActivation) throws
 
     // MARK: Losses and metrics (see `LossFunction`)
 
@@ -157,6 +158,11 @@ extension Backend {
     /// `output` = conv(input, weight) + bias, no activation.
     public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) throws {
         try conv2dForward(g, input: input, weight: weight, bias: bias, activation: .linear, output: output)
+    }
+
+    /// `out` = a + b, no activation.
+    public func add(_ a: Tensor, _ b: Tensor, into out: Tensor) throws {
+        try add(a, b, into: out, activation: .linear)
     }
 
     /// A fresh zero-filled tensor of `shape`.

@@ -94,8 +94,9 @@ public final class Residual: ContainerLayer {
         let a = try body.forward(x, ctx)
         let s = try projection?.forward(x, ctx) ?? x
         let y = try cache.tensor(CacheSlot.output, a.shape, on: ctx.backend)
-        try ctx.backend.add(a, s, into: y)
-        try FusedActivation(function: activation).forward(y, ctx)
+        let f = FusedActivation(function: activation)
+        try ctx.backend.add(a, s, into: y, activation: f.inOp)
+        try f.finish(y, ctx)
         lastOutput = y
         return y
     }

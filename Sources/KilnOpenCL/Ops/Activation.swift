@@ -69,12 +69,13 @@ extension OpenCLBackend {
         try launch(BiasGradKernel(dy: wide(outputGrad), db: arg(biasGrad), N: n, C: channels, S: s), groups: channels)
     }
 
-    public func add(_ a: Tensor, _ b: Tensor, into out: Tensor) throws {
+    public func add(_ a: Tensor, _ b: Tensor, into out: Tensor, activation: ElementwiseActivation) throws {
         precondition(a.count == b.count && a.count == out.count, "add of tensors of different sizes")
         try locked {
             try forEachSlice(out.count, itemSize: 1) { e0, n in
                 try launch(AddTensorsKernel(a: arg(a, from: e0, count: n), b: arg(b, from: e0, count: n),
-                                            out: arg(out, from: e0, count: n), count: n), count: n)
+                                            out: arg(out, from: e0, count: n), count: n,
+                                            act: activation.kernelCode, actAlpha: activation.kernelAlpha), count: n)
             }
         }
     }
@@ -154,6 +155,9 @@ struct AddTensorsKernel: KernelArguments {
     static let kernelName = "add_tensors"
     var a, b, out: KernelTensor
     var count: Int
+    /// The ACT_* code applied to the sum.
+    var act: Int
+    var actAlpha: Float
 }
 
 struct BiasGradPartialKernel: KernelArguments {

@@ -79,12 +79,12 @@ extension CPUBackend {
         }
     }
 
-    public func add(_ a: Tensor, _ b: Tensor, into out: Tensor) throws {
+    public func add(_ a: Tensor, _ b: Tensor, into out: Tensor, activation: ElementwiseActivation) throws {
         precondition(a.count == b.count && a.count == out.count,
                      "add of tensors with \(a.count), \(b.count) elements into \(out.count)")
-        let pa = pointer(a), pb = pointer(b), po = pointer(out)
+        let pa = pointer(a), pb = pointer(b), po = pointer(out), f = activation.function
         parallelElements(out.count) { range in
-            for i in range { po[i] = pa[i] + pb[i] }
+            for i in range { po[i] = Self.apply(f, pa[i] + pb[i]) }
         }
     }
 
