@@ -17,13 +17,16 @@
 
 float act_forward(int kind, float alpha, float v) { ACT_FORWARD_RETURN(kind, alpha, v, 0.0f) }
 
-float act_backward(int kind, float alpha, float y, float g) {
-    if (kind == ACT_RELU) return y > 0.0f ? g : 0.0f;
-    if (kind == ACT_LEAKY_RELU) return y > 0.0f ? g : alpha * g;
-    if (kind == ACT_SIGMOID) return g * y * (1.0f - y);
-    if (kind == ACT_TANH) return g * (1.0f - y * y);
+// dL/dz from the output y and g = dL/dy, for scalars or vectors (ZERO: 0 of g's type).
+#define ACT_BACKWARD_RETURN(kind, alpha, y, g, ZERO)                                                  \
+    if (kind == ACT_RELU) return y > 0.0f ? g : ZERO;                                                \
+    if (kind == ACT_LEAKY_RELU) return y > 0.0f ? g : alpha * g;                                     \
+    if (kind == ACT_SIGMOID) return g * y * (1.0f - y);                                              \
+    if (kind == ACT_TANH) return g * (1.0f - y * y);                                                 \
     return g;
-}
+
+float act_backward(int kind, float alpha, float y, float g) { ACT_BACKWARD_RETURN(kind, alpha, y, g, 0.0f) }
+float8 act_backward8(int kind, float alpha, float8 y, float8 g) { ACT_BACKWARD_RETURN(kind, alpha, y, g, (float8)(0.0f)) }
 
 // activation_forward_<name>: y = f(x), one work-item per element; y may be x (in place).
 // activation_backward_<name>: dx from y and dy; dx may be dy.

@@ -44,7 +44,7 @@ int2 covering(int h, int win, int s, int pad, int outSize) {
 __kernel void maxpool_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
                                __global float* dx, long dxOff,
                                int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
-                               int OH, int OW, int planes) {
+                               int OH, int OW, int planes, int act, float actAlpha) {
     const int h = (int)get_global_id(0), plane = (int)get_global_id(1);
     if (h >= H || plane >= planes) return;
     __global const float* xp = x + xOff + plane * H * W;
@@ -58,6 +58,8 @@ __kernel void maxpool_backward(__global const float* x, long xOff, __global cons
             const int a = window_argmax(xp, H, W, WH, WW, sH, sW, pT, pL, i, j) - rowStart;
             if (a >= 0 && a < W) row[a] += dyp[i * OW + j];
         }
+    if (act != ACT_LINEAR)
+        for (int w = 0; w < W; ++w) row[w] = act_backward(act, actAlpha, xp[rowStart + w], row[w]);
 }
 
 // 2×2 windows with stride 2 and no top/left padding, every window inside the image (the common
@@ -66,12 +68,14 @@ __kernel void maxpool_backward(__global const float* x, long xOff, __global cons
 // vectorises across work-items only along dimension 0, and a plane's 13 or 5 cells were too
 // short for that (and the per-cell kernels read the input with gathers). Same choice of cell as
 // window_argmax: the first maximal in row-major order, later cells only when strictly greater.
-int argmax2x2(__global const float* p, int W) {
+// Returns the winner's position (0 to 3, row-major) and sets *max to its value.
+int argmax2x2(__global const float* p, int W, float* max) {
     float m = p[0];
     int best = 0;
     if (p[1] > m) { m = p[1]; best = 1; }
     if (p[W] > m) { m = p[W]; best = 2; }
-    if (p[W + 1] > m) best = 3;
+    if (p[W + 1] > m) { m = p[W + 1]; best = 3; }
+    *max = m;
     return best;
 }
 
@@ -102,15 +106,17 @@ __kernel void maxpool2x2_forward(__global const float* x, long xOff, __global fl
         vstore8(m, 0, out + j);
     }
     for (; j < OW; ++j) {
-        const int a = argmax2x2(r0 + 2 * j, W);
-        out[j] = r0[(a >> 1) * W + 2 * j + (a & 1)];
+        float m;
+        argmax2x2(r0 + 2 * j, W, &m);
+        out[j] = m;
     }
 }
 
 // global = (OH, planes = N·C); the item of output row i writes input rows 2i and 2i + 1, and
 // the last one also the rows below every window (cells outside every window get 0).
 __kernel void maxpool2x2_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
-                                  __global float* dx, long dxOff, int H, int W, int OH, int OW, int planes) {
+                                  __global float* dx, long dxOff, int H, int W, int OH, int OW, int planes,
+                                  int act, float actAlpha) {
     const int i = (int)get_global_id(0), plane = (int)get_global_id(1);
     if (i >= OH || plane >= planes) return;
     __global const float* r0 = x + xOff + (plane * H + 2 * i) * W;
@@ -121,7 +127,8 @@ __kernel void maxpool2x2_backward(__global const float* x, long xOff, __global c
     for (; j + 8 <= OW; j += 8) {
         float8 m; int8 a;
         argmax2x2_8(r0 + 2 * j, r0 + W + 2 * j, &m, &a);
-        const float8 gv = vload8(0, g + j), zero = (float8)(0.0f);
+        // Windows do not overlap: each cell gets at most one gradient, whose f' is the winner's.
+        const float8 gv = act_backward8(act, actAlpha, m, vload8(0, g + j)), zero = (float8)(0.0f);
         const float8 g0 = select(zero, gv, a == 0), g1 = select(zero, gv, a == 1);
         const float8 g2 = select(zero, gv, a == 2), g3 = select(zero, gv, a == 3);
         const uint16 interleave = (uint16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
@@ -129,8 +136,9 @@ __kernel void maxpool2x2_backward(__global const float* x, long xOff, __global c
         vstore16(shuffle2(g2, g3, interleave), 0, d1 + 2 * j);
     }
     for (; j < OW; ++j) {
-        const int a = argmax2x2(r0 + 2 * j, W);
-        const float gj = g[j];
+        float m;
+        const int a = argmax2x2(r0 + 2 * j, W, &m);
+        const float gj = act_backward(act, actAlpha, m, g[j]);
         d0[2 * j] = a == 0 ? gj : 0.0f;
         d0[2 * j + 1] = a == 1 ? gj : 0.0f;
         d1[2 * j] = a == 2 ? gj : 0.0f;
@@ -195,7 +203,7 @@ __kernel void maxpool_forward_gpu(__global const float* x, long xOff, __global f
 __kernel void maxpool_backward_gpu(__global const float* x, long xOff, __global const float* dy, long dyOff,
                                    __global float* dx, long dxOff,
                                    int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
-                                   int OH, int OW, int planes) {
+                                   int OH, int OW, int planes, int act, float actAlpha) {
     const int e = (int)get_global_id(0);
     if (e >= planes * H * W) return;
     const int w = e % W, t = e / W, h = t % H, plane = t / H;
@@ -207,5 +215,5 @@ __kernel void maxpool_backward_gpu(__global const float* x, long xOff, __global 
     for (int i = ri.x; i <= ri.y; ++i)
         for (int j = rj.x; j <= rj.y; ++j)
             if (window_argmax(xp, H, W, WH, WW, sH, sW, pT, pL, i, j) == cell) sum += dyp[i * OW + j];
-    dx[dxOff + e] = sum;
+    dx[dxOff + e] = act_backward(act, actAlpha, xp[cell], sum);
 }

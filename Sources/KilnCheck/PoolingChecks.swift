@@ -75,6 +75,29 @@ extension OpCheckSuite {
                 ctx.record("dx", dx)
             })
         }
+        // The backward of the activation whose output is pooled, folded in (ActivationHandOff):
+        // each cell's gradient times f'(x), x drawn from f's range (ReLU's with zeros, so some
+        // windows tie at 0 and pass nothing on). The generic, 2x2 (8 windows at a time and the
+        // tail) and overlapping kernels, each activation once.
+        let folded: [(String, Pool2DGeometry, ElementwiseActivation)] = [
+            ("batch 2, 3 ch, 5x37, 2x2 stride 2", geometries[2].1, .relu),
+            ("batch 2, 3 ch, 6x4, 2x2 stride 2", geometries[0].1, .sigmoid),
+            ("batch 1, 2 ch, 7x5, 3x3 stride 2 pad 1", geometries[3].1, .relu),
+            ("batch 2, 1 ch, 5x5, 3x3 stride 1 pad same", geometries[4].1, .leakyReLU(alpha: 0.1)),
+            ("batch 2, 2 ch, 6x5, 3x2 window, stride (2,1)", geometries[6].1, .tanh),
+        ]
+        for (shape, g, f) in folded {
+            let overlap = ((g.windowH + g.strideH - 1) / g.strideH) * ((g.windowW + g.strideW - 1) / g.strideW)
+            var tolerance = OpTolerance.sum(of: overlap, multiple: 2)
+            tolerance.normalizedRMS += 4 * Comparison.floatEpsilon
+            cases.append(OpCheckCase("maxPool.backward", shape + ", then \(f.name)'s backward", tolerance: tolerance) { ctx in
+                let range: ClosedRange<Float> = f == .sigmoid ? 0.02...0.98 : -1...1
+                let x = try ctx.tensor(g.inputShape, ctx.values(g.inputShape.count, in: range).map { f == .relu ? max($0, 0) : $0 })
+                let dy = try ctx.uniform(g.outputShape), dx = try ctx.poisoned(g.inputShape)
+                try ctx.backend.maxPoolBackward(g, input: x, outputGrad: dy, inputGrad: dx, activation: f)
+                ctx.record("dx", dx)
+            })
+        }
         return cases
     }
 }

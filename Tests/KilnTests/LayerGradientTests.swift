@@ -94,4 +94,33 @@ struct LayerGradientTests {
     @Test func residualDense() throws {
         try GradientCheck(inputShape: [3, 4]) { try Residual { try Dense(6, activation: .tanh) } }.run()
     }
+    // An activation followed by max pooling: the pool's backward applies f' (ActivationHandOff),
+    // from each kind of producer. Inputs far enough apart that no window's winner flips.
+    @Test func activationThenMaxPoolOverlapping() throws {
+        var check = try GradientCheck(inputShape: [1, 2, 5, 5]) {
+            Sigmoid()
+            try MaxPool2D(3, stride: 2, padding: .same)
+        }
+        check.distinct = true
+        check.h = 1e-3
+        try check.run()
+    }
+    @Test func convolutionThenMaxPool() throws {
+        var check = try GradientCheck(inputShape: [2, 1, 6, 4]) {
+            try Conv2D(2, kernelSize: 1, activation: .tanh)
+            MaxPool2D()
+        }
+        check.distinct = true
+        check.h = 1e-3
+        try check.run()
+    }
+    @Test func residualThenMaxPool() throws {
+        var check = try GradientCheck(inputShape: [2, 2, 4, 6]) {
+            try Residual(activation: .leakyReLU(alpha: 0.1)) { try Conv2D(2, kernelSize: 1) }
+            MaxPool2D()
+        }
+        check.distinct = true
+        check.h = 1e-3
+        try check.run()
+    }
 }

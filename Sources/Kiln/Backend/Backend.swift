@@ -64,7 +64,10 @@ public protocol Backend: AnyObject {
     func maxPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws
     /// Writes `inputGrad`: each dy goes to the first maximal cell of its window in row-major
     /// window order (the cell max-pool forward would pick); windows may overlap and add up.
-    func maxPoolBackward(_ g: Pool2DGeometry, input: Tensor, outputGrad: Tensor, inputGrad: Tensor) throws
+    /// With an `activation` f whose output the input is, each cell's sum is then multiplied by
+    /// f'(input): the activation's backward as well (see `ActivationHandOff`).
+    func maxPoolBackward(_ g: Pool2DGeometry, input: Tensor, outputGrad: Tensor, inputGrad: Tensor,
+                         activation: ElementwiseActivation) throws
     /// Writes the mean over the window's cells inside the image.
     func avgPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws
     /// Writes `inputGrad`: each dy is shared equally by its window's cells inside the image.
@@ -158,6 +161,11 @@ extension Backend {
     /// `output` = conv(input, weight) + bias, no activation.
     public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) throws {
         try conv2dForward(g, input: input, weight: weight, bias: bias, activation: .linear, output: output)
+    }
+
+    /// Max-pool backward alone (no activation's backward folded in).
+    public func maxPoolBackward(_ g: Pool2DGeometry, input: Tensor, outputGrad: Tensor, inputGrad: Tensor) throws {
+        try maxPoolBackward(g, input: input, outputGrad: outputGrad, inputGrad: inputGrad, activation: .linear)
     }
 
     /// `out` = a + b, no activation.

@@ -1,9 +1,11 @@
 /// A stand-alone activation (Keras's `Activation`, PyTorch's `nn.ReLU` and friends). Layers
 /// with an `activation:` argument fuse the same op instead.
-public final class Activation: Layer {
+public final class Activation: Layer, ActivationProducer {
     public let function: ActivationFunction
     private var cache = TensorCache()
     private var lastOutput: Tensor?
+    var activationBackwardHandedOn = false
+    var producedActivation: ElementwiseActivation? { ElementwiseActivation(function) }
 
     /// - Throws: `LayerError` for a leaky ReLU whose alpha is not positive.
     public init(_ function: ActivationFunction) throws {
@@ -38,6 +40,7 @@ public final class Activation: Layer {
 
     public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
         guard needInputGradient else { return nil }
+        if activationBackwardHandedOn { return dy }  // the next layer applied f'
         guard let y = lastOutput else { preconditionFailure("\(typeName).backward before forward") }
         let dx = try cache.tensor(CacheSlot.inputGrad, dy.shape, on: ctx.backend)
         try ctx.backend.activationBackward(function, output: y, outputGrad: dy, inputGrad: dx)

@@ -1,7 +1,7 @@
 /// 2-D convolution on NCHW input [N, C, H, W] → [N, filters, OH, OW], then an optional
 /// fused activation. Weight [filters, C, KH, KW] (PyTorch's OIHW), bias [filters].
 /// Defaults as Keras: stride 1, `valid` padding, Glorot-uniform kernel, zero bias.
-public final class Conv2D: Layer {
+public final class Conv2D: Layer, ActivationProducer {
     public let filters: Int
     public let kernelSize: (height: Int, width: Int)
     public let strides: (height: Int, width: Int)
@@ -17,6 +17,8 @@ public final class Conv2D: Layer {
     private var cache = TensorCache()
     private var lastInput: Tensor?
     private var lastOutput: Tensor?
+    var activationBackwardHandedOn = false
+    var producedActivation: ElementwiseActivation? { ElementwiseActivation(activation) }
 
     /// - Throws: `LayerError` unless filters, kernel sizes and strides are positive (and within
     ///   `ShapeLimits`), explicit padding is not negative, and a leaky ReLU's alpha is positive.
@@ -95,7 +97,7 @@ public final class Conv2D: Layer {
     public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
         guard let x = lastInput, let y = lastOutput else { preconditionFailure("Conv2D.backward before forward") }
         let g = geometry.withBatch(x.shape[0])
-        let dz = try FusedActivation(function: activation).backward(output: y, outputGrad: dy, cache: &cache, ctx)
+        let dz = try activationBackward(FusedActivation(function: activation), output: y, outputGrad: dy, cache: &cache, ctx)
         try ctx.backend.conv2dBackwardFilter(g, input: x, outputGrad: dz, weightGrad: weight.gradient,
                                              biasGrad: bias?.gradient)
         guard needInputGradient else { return nil }

@@ -29,6 +29,7 @@ public final class LayerStack {
             }
             shapes.append(out)
         }
+        ActivationHandOff.plan(layers)
         return shapes.last!
     }
 

@@ -1,7 +1,7 @@
 /// Max or average pooling over each channel of NCHW input. Strides default to the pool
 /// size (Keras and PyTorch agree). Average pooling divides by the window cells inside the
 /// image (Keras's `same`; PyTorch's `count_include_pad=False`).
-public class Pool2D: Layer {
+public class Pool2D: Layer, ActivationBackwardTaker {
     public enum Kind: Sendable { case max, average }
     public let kind: Kind
     public let poolSize: (height: Int, width: Int)
@@ -11,6 +11,8 @@ public class Pool2D: Layer {
     private var geometry: Pool2DGeometry!
     private var cache = TensorCache()
     private var lastInput: Tensor?
+    var inputActivation = ElementwiseActivation.linear
+    var takesActivationBackward: Bool { kind == .max }
 
     /// The checks of every pooling initialiser that takes sizes.
     static func validate(_ kind: Kind, poolSize: (Int, Int), strides: (Int, Int)?, padding: Padding) throws {
@@ -72,7 +74,7 @@ public class Pool2D: Layer {
         let g = geometry.withBatch(x.shape[0])
         let dx = try cache.tensor(CacheSlot.inputGrad, x.shape, on: ctx.backend)
         switch kind {
-        case .max: try ctx.backend.maxPoolBackward(g, input: x, outputGrad: dy, inputGrad: dx)
+        case .max: try ctx.backend.maxPoolBackward(g, input: x, outputGrad: dy, inputGrad: dx, activation: inputActivation)
         case .average: try ctx.backend.avgPoolBackward(g, outputGrad: dy, inputGrad: dx)
         }
         return dx

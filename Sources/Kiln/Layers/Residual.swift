@@ -5,7 +5,7 @@
 /// (image inputs) or a Dense layer (flat inputs). Parameters are named "body.i.…" and
 /// "shortcut.…". A custom shortcut (torchvision's downsample: a 1x1 convolution without bias,
 /// then batch norm) is a list of layers named "shortcut.i.…".
-public final class Residual: ContainerLayer {
+public final class Residual: ContainerLayer, ActivationProducer {
     public enum Shortcut: Sendable {
         /// Identity if shapes match, else a projection.
         case automatic
@@ -21,6 +21,8 @@ public final class Residual: ContainerLayer {
     let customShortcut: [any Layer]?
     private var cache = TensorCache()
     private var lastOutput: Tensor?
+    var activationBackwardHandedOn = false
+    var producedActivation: ElementwiseActivation? { ElementwiseActivation(activation) }
 
     /// - Throws: `LayerError` for a leaky ReLU whose alpha is not positive, or what making
     ///   the body's layers throws.
@@ -103,7 +105,7 @@ public final class Residual: ContainerLayer {
 
     public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
         guard let y = lastOutput else { preconditionFailure("Residual.backward before forward") }
-        let dz = try FusedActivation(function: activation).backward(output: y, outputGrad: dy, cache: &cache, ctx)
+        let dz = try activationBackward(FusedActivation(function: activation), output: y, outputGrad: dy, cache: &cache, ctx)
         // Both branches must see dz unchanged; parameter gradients accumulate inside them.
         let dBody = try body.backward(dz, ctx, needInputGradient: needInputGradient)
         let dShortcut = try projection.map { try $0.backward(dz, ctx, needInputGradient: needInputGradient) } ?? dz

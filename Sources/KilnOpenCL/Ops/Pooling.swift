@@ -26,7 +26,9 @@ extension OpenCLBackend {
         }
     }
 
-    public func maxPoolBackward(_ g: Pool2DGeometry, input: Tensor, outputGrad: Tensor, inputGrad: Tensor) throws {
+    public func maxPoolBackward(_ g: Pool2DGeometry, input: Tensor, outputGrad: Tensor, inputGrad: Tensor,
+                                activation: ElementwiseActivation) throws {
+        let act = activation.kernelCode, actAlpha = activation.kernelAlpha
         check(g, input: inputGrad, output: outputGrad)
         precondition(input.count == inputGrad.count, "max-pool input and its gradient differ in size")
         try locked {
@@ -36,16 +38,19 @@ extension OpenCLBackend {
                 let dx = arg(inputGrad, from: p0 * inPlane, count: np * inPlane)
                 let bytes = 4 * Double(np * (2 * inPlane + outPlane))
                 if config.kernelFamily == .gpu {  // one work-item per input cell, 2×2 or not
-                    return try launch(MaxPoolBackwardKernel(x: x, dy: dy, dx: dx, geometry: PoolKernelGeometry(g), planes: np),
+                    return try launch(MaxPoolBackwardKernel(x: x, dy: dy, dx: dx, geometry: PoolKernelGeometry(g), planes: np,
+                                                            act: act, actAlpha: actAlpha),
                                       kernel: "maxpool_backward_gpu", count: np * inPlane, bytes: bytes)
                 }
                 if g.isPlain2x2 {
                     return try launch(MaxPool2x2BackwardKernel(x: x, dy: dy, dx: dx, H: g.inHeight, W: g.inWidth,
-                                                               OH: g.outHeight, OW: g.outWidth, planes: np),
+                                                               OH: g.outHeight, OW: g.outWidth, planes: np,
+                                                               act: act, actAlpha: actAlpha),
                                       global: [g.outHeight, np], local: Array(rowGroup(g.outHeight, planes: np).prefix(2)),
                                       bytes: bytes)
                 }
-                try launch(MaxPoolBackwardKernel(x: x, dy: dy, dx: dx, geometry: PoolKernelGeometry(g), planes: np),
+                try launch(MaxPoolBackwardKernel(x: x, dy: dy, dx: dx, geometry: PoolKernelGeometry(g), planes: np,
+                                                 act: act, actAlpha: actAlpha),
                            global: [g.inHeight, np], local: Array(rowGroup(g.inHeight, planes: np).prefix(2)), bytes: bytes)
             }
         }
@@ -119,6 +124,9 @@ struct MaxPoolBackwardKernel: KernelArguments {
     var x, dy, dx: KernelTensor
     var geometry: PoolKernelGeometry
     var planes: Int
+    /// The ACT_* code whose derivative at x multiplies each cell's gradient (ActivationHandOff).
+    var act: Int
+    var actAlpha: Float
 }
 
 struct MaxPool2x2ForwardKernel: KernelArguments {
@@ -131,6 +139,8 @@ struct MaxPool2x2BackwardKernel: KernelArguments {
     static let kernelName = "maxpool2x2_backward"
     var x, dy, dx: KernelTensor
     var H, W, OH, OW, planes: Int
+    var act: Int
+    var actAlpha: Float
 }
 
 struct AvgPoolForwardKernel: KernelArguments {

@@ -9,7 +9,8 @@ extension CPUBackend {
         }
     }
 
-    public func maxPoolBackward(_ g: Pool2DGeometry, input: Tensor, outputGrad: Tensor, inputGrad: Tensor) throws {
+    public func maxPoolBackward(_ g: Pool2DGeometry, input: Tensor, outputGrad: Tensor, inputGrad: Tensor,
+                                activation: ElementwiseActivation) throws {
         check(g, input: input, output: outputGrad)
         precondition(inputGrad.count == input.count, "max-pool input grad has \(inputGrad.count) elements, want \(input.count)")
         let x = pointer(input), dy = pointer(outputGrad), dx = pointer(inputGrad)
@@ -18,6 +19,12 @@ extension CPUBackend {
         forEachWindow(g) { plane, outIndex, rows, cols in
             let base = plane * planeSize
             dx[base + Self.argmax(g, x + base, rows, cols)] += dy[outIndex]
+        }
+        if activation != .linear {
+            let f = activation.function
+            parallelElements(input.count) { range in
+                for i in range { dx[i] *= Self.derivative(f, x[i]) }
+            }
         }
     }
 
