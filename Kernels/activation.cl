@@ -16,6 +16,7 @@
     return v;
 
 float act_forward(int kind, float alpha, float v) { ACT_FORWARD_RETURN(kind, alpha, v, 0.0f) }
+float8 act_forward8(int kind, float alpha, float8 v) { ACT_FORWARD_RETURN(kind, alpha, v, (float8)(0.0f)) }
 
 // dL/dz from the output y and g = dL/dy, for scalars or vectors (ZERO: 0 of g's type).
 #define ACT_BACKWARD_RETURN(kind, alpha, y, g, ZERO)                                                  \

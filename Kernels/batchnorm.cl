@@ -127,45 +127,58 @@ void gradient_sums_add(float dy, float x, float mean, float invStd, float* s1, f
     kahan_add(s2, c2, dy * (x - mean) * invStd);
 }
 
+// The backward kernels' dL/d(batch norm's output) at an element: dy, through the backward of
+// the activation `act` the forward applied (ACT_LINEAR: dy itself), from that forward's
+// output y (see batchnorm_forward_training). Scalar and float8 forms.
+#define BN_OUTPUT_GRADIENT(dy, y, j, act, alpha) act_backward(act, alpha, (y)[j], (dy)[j])
+#define BN_OUTPUT_GRADIENT8(dy, y, j, act, alpha) act_backward8(act, alpha, vload8(0, (y) + (j)), vload8(0, (dy) + (j)))
+
 // gradient_sums_add over dy, x [0 ..< len]: whole groups of eight into the lanes' Kahan sums
 // (v1, w1) and (v2, w2), the rest through gradient_sums_add.
-void gradient_sums_run(__global const float* dy, __global const float* x, int len, float mean, float invStd,
+void gradient_sums_run(__global const float* dy, __global const float* y, int act, float actAlpha,
+                       __global const float* x, int len, float mean, float invStd,
                        float* s1, float* c1, float* s2, float* c2,
                        float8* v1, float8* w1, float8* v2, float8* w2) {
     int j = 0;
     for (; j + 8 <= len; j += 8) {
-        const float8 g = vload8(0, dy + j);
+        const float8 g = BN_OUTPUT_GRADIENT8(dy, y, j, act, actAlpha);
         kahan_add8(v1, w1, g);
         kahan_add8(v2, w2, g * (vload8(0, x + j) - mean) * invStd);
     }
-    for (; j < len; ++j) gradient_sums_add(dy[j], x[j], mean, invStd, s1, c1, s2, c2);
+    for (; j < len; ++j)
+        gradient_sums_add(BN_OUTPUT_GRADIENT(dy, y, j, act, actAlpha), x[j], mean, invStd, s1, c1, s2, c2);
 }
 
-// y[j] = BN_NORMALIZE(x[j]) for j < len, eight at a time.
-void normalize_run(__global const float* x, __global float* y, int len, float g, float mean, float invStd, float b) {
+// y[j] = act(BN_NORMALIZE(x[j])) for j < len, eight at a time.
+void normalize_run(__global const float* x, __global float* y, int len, float g, float mean, float invStd, float b,
+                   int act, float actAlpha) {
     int j = 0;
-    for (; j + 8 <= len; j += 8) vstore8(BN_NORMALIZE(vload8(0, x + j), g, mean, invStd, b), 0, y + j);
-    for (; j < len; ++j) y[j] = BN_NORMALIZE(x[j], g, mean, invStd, b);
+    for (; j + 8 <= len; j += 8)
+        vstore8(act_forward8(act, actAlpha, BN_NORMALIZE(vload8(0, x + j), g, mean, invStd, b)), 0, y + j);
+    for (; j < len; ++j) y[j] = act_forward(act, actAlpha, BN_NORMALIZE(x[j], g, mean, invStd, b));
 }
 
 // dx[j] = BN_INPUT_GRADIENT(x[j], dy[j]) for j < len, eight at a time.
-void input_gradient_run(__global const float* x, __global const float* dy, __global float* dx, int len,
+void input_gradient_run(__global const float* x, __global const float* dy, __global const float* y, int act, float actAlpha,
+                        __global float* dx, int len,
                         float mean, float invStd, float k, int m, float sumDy, float sumDyXhat) {
     int j = 0;
     for (; j + 8 <= len; j += 8)
-        vstore8(BN_INPUT_GRADIENT(vload8(0, x + j), vload8(0, dy + j), mean, invStd, k, m, sumDy, sumDyXhat), 0, dx + j);
-    for (; j < len; ++j) dx[j] = BN_INPUT_GRADIENT(x[j], dy[j], mean, invStd, k, m, sumDy, sumDyXhat);
+        vstore8(BN_INPUT_GRADIENT(vload8(0, x + j), BN_OUTPUT_GRADIENT8(dy, y, j, act, actAlpha),
+                                  mean, invStd, k, m, sumDy, sumDyXhat), 0, dx + j);
+    for (; j < len; ++j)
+        dx[j] = BN_INPUT_GRADIENT(x[j], BN_OUTPUT_GRADIENT(dy, y, j, act, actAlpha), mean, invStd, k, m, sumDy, sumDyXhat);
 }
 
-// Training forward. Writes y, savedMean, savedInvStd; updates runningMean/Var in place
-// (store_statistics).
+// Training forward. Writes y (through the activation `act`: ACT_LINEAR for none), savedMean,
+// savedInvStd; updates runningMean/Var in place (store_statistics).
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
 void batchnorm_forward_training(__global const float* x, long xOff, __global const float* gamma, long gOff,
                                 __global const float* beta, long bOff,
                                 __global float* runMean, long rmOff, __global float* runVar, long rvOff,
                                 __global float* y, long yOff, __global float* savedMean, long smOff,
                                 __global float* savedInvStd, long siOff,
-                                int N, int C, int S, float decay, float epsilon) {
+                                int N, int C, int S, float decay, float epsilon, int act, float actAlpha) {
     __local float scratch[3 * RED_WG];
     const int c = (int)get_group_id(0), l = (int)get_local_id(0);
     const int m = N * S;
@@ -186,7 +199,7 @@ void batchnorm_forward_training(__global const float* x, long xOff, __global con
                          savedMean + smOff + c, savedInvStd + siOff + c);
     }
     const float g = gamma[gOff + c], b = beta[bOff + c];
-    BN_FOR_EACH_RUN(at, len, l, c, C, S, m, normalize_run(x + at, y + at, len, g, mean, invStd, b);)
+    BN_FOR_EACH_RUN(at, len, l, c, C, S, m, normalize_run(x + at, y + at, len, g, mean, invStd, b, act, actAlpha);)
 }
 
 // Inference forward, one work-item per row (n, c) of S values (one modulo per row; per
@@ -195,24 +208,27 @@ __kernel void batchnorm_forward_inference(__global const float* x, long xOff, __
                                           __global const float* beta, long bOff,
                                           __global const float* runMean, long rmOff,
                                           __global const float* runVar, long rvOff,
-                                          __global float* y, long yOff, int C, int S, float epsilon, int rows) {
+                                          __global float* y, long yOff, int C, int S, float epsilon, int rows,
+                                          int act, float actAlpha) {
     const int row = (int)get_global_id(0);
     if (row >= rows) return;
     const int c = row % C;
     const float g = gamma[gOff + c], mu = runMean[rmOff + c], sd = sqrt(runVar[rvOff + c] + epsilon), b = beta[bOff + c];
     __global const float* xr = x + xOff + row * S;
     __global float* yr = y + yOff + row * S;
-    for (int s = 0; s < S; ++s) yr[s] = BN_INFER(xr[s], g, mu, sd, b);
+    for (int s = 0; s < S; ++s) yr[s] = act_forward(act, actAlpha, BN_INFER(xr[s], g, mu, sd, b));
 }
 
 // Backward of the training forward, one group per channel. With x̂ = (x − mean)·invStd:
 //     dbeta += Σdy,  dgamma += Σdy·x̂,  dx = gamma·invStd/m · (m·dy − Σdy − x̂·Σ(dy·x̂))
+// where dy is BN_OUTPUT_GRADIENT: through the activation's backward, from the forward's y.
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
 void batchnorm_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
                         __global const float* gamma, long gOff,
                         __global const float* savedMean, long smOff, __global const float* savedInvStd, long siOff,
                         __global float* dx, long dxOff, __global float* dgamma, long dgOff,
-                        __global float* dbeta, long dbOff, int N, int C, int S) {
+                        __global float* dbeta, long dbOff, int N, int C, int S,
+                        __global const float* y, long yOff, int act, float actAlpha) {
     __local float scratch[RED_WG];
     const int c = (int)get_group_id(0), l = (int)get_local_id(0);
     const int m = N * S;
@@ -220,10 +236,11 @@ void batchnorm_backward(__global const float* x, long xOff, __global const float
     x += xOff;
     dy += dyOff;
     dx += dxOff;
+    y += yOff;
     float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
     float8 v1 = (float8)(0.0f), w1 = (float8)(0.0f), v2 = (float8)(0.0f), w2 = (float8)(0.0f);
     BN_FOR_EACH_RUN(at, len, l, c, C, S, m,
-        gradient_sums_run(dy + at, x + at, len, mean, invStd, &s1, &c1, &s2, &c2, &v1, &w1, &v2, &w2);)
+        gradient_sums_run(dy + at, y + at, act, actAlpha, x + at, len, mean, invStd, &s1, &c1, &s2, &c2, &v1, &w1, &v2, &w2);)
     // Each Kahan sum's value is sum − comp.
     const float sumDy = group_sum(scratch, (s1 - c1) + lane_sum(v1 - w1));
     const float sumDyXhat = group_sum(scratch, (s2 - c2) + lane_sum(v2 - w2));
@@ -233,7 +250,7 @@ void batchnorm_backward(__global const float* x, long xOff, __global const float
     }
     const float k = gamma[gOff + c] * invStd / (float)m;
     BN_FOR_EACH_RUN(at, len, l, c, C, S, m,
-        input_gradient_run(x + at, dy + at, dx + at, len, mean, invStd, k, m, sumDy, sumDyXhat);)
+        input_gradient_run(x + at, dy + at, y + at, act, actAlpha, dx + at, len, mean, invStd, k, m, sumDy, sumDyXhat);)
 }
 
 // ---- GPU family: statistics and gradients over many groups per channel, then a pass per
@@ -289,11 +306,12 @@ __kernel void batchnorm_stats_finish(__global const float* partials, int chunks,
 __kernel void batchnorm_normalize_gpu(__global const float* x, long xOff, __global const float* gamma, long gOff,
                                       __global const float* beta, long bOff, __global const float* mean, long mOff,
                                       __global const float* invStd, long iOff, __global float* y, long yOff,
-                                      int C, int S, int count) {
+                                      int C, int S, int count, int act, float actAlpha) {
     const int e = (int)get_global_id(0);
     if (e >= count) return;
     const int c = (e / S) % C;
-    y[yOff + e] = BN_NORMALIZE(x[xOff + e], gamma[gOff + c], mean[mOff + c], invStd[iOff + c], beta[bOff + c]);
+    y[yOff + e] = act_forward(act, actAlpha,
+                              BN_NORMALIZE(x[xOff + e], gamma[gOff + c], mean[mOff + c], invStd[iOff + c], beta[bOff + c]));
 }
 
 // Inference, one work-item per element (BN_INFER, as batchnorm_forward_inference).
@@ -301,26 +319,30 @@ __kernel void batchnorm_forward_inference_gpu(__global const float* x, long xOff
                                               __global const float* beta, long bOff,
                                               __global const float* runMean, long rmOff,
                                               __global const float* runVar, long rvOff,
-                                              __global float* y, long yOff, int C, int S, float epsilon, int count) {
+                                              __global float* y, long yOff, int C, int S, float epsilon, int count,
+                                              int act, float actAlpha) {
     const int e = (int)get_global_id(0);
     if (e >= count) return;
     const int c = (e / S) % C;
     const float sd = sqrt(runVar[rvOff + c] + epsilon);
-    y[yOff + e] = BN_INFER(x[xOff + e], gamma[gOff + c], runMean[rmOff + c], sd, beta[bOff + c]);
+    y[yOff + e] = act_forward(act, actAlpha, BN_INFER(x[xOff + e], gamma[gOff + c], runMean[rmOff + c], sd, beta[bOff + c]));
 }
 
 // Backward, pass 1: partials[(c·chunks + chunk)·2 ..] = (Σdy, Σdy·x̂) over the chunk.
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
 void batchnorm_backward_partial(__global const float* x, long xOff, __global const float* dy, long dyOff,
                                 __global const float* savedMean, long smOff, __global const float* savedInvStd, long siOff,
-                                __global float* partials, int N, int C, int S, int chunks) {
+                                __global float* partials, int N, int C, int S, int chunks,
+                                __global const float* y, long yOff, int act, float actAlpha) {
     __local float scratch[RED_WG];
     const int c = (int)get_group_id(1);
     const float mean = savedMean[smOff + c], invStd = savedInvStd[siOff + c];
     x += xOff;
     dy += dyOff;
+    y += yOff;
     float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
-    CHUNK_FOR_EACH(i, c, C, S, N * S, chunks, gradient_sums_add(dy[i], x[i], mean, invStd, &s1, &c1, &s2, &c2);)
+    CHUNK_FOR_EACH(i, c, C, S, N * S, chunks,
+        gradient_sums_add(BN_OUTPUT_GRADIENT(dy, y, i, act, actAlpha), x[i], mean, invStd, &s1, &c1, &s2, &c2);)
     const float sumDy = group_sum(scratch, s1);
     const float sumDyXhat = group_sum(scratch, s2);
     if (get_local_id(0) == 0) {
@@ -354,11 +376,13 @@ __kernel void batchnorm_backward_dx_gpu(__global const float* x, long xOff, __gl
                                         __global const float* savedMean, long smOff,
                                         __global const float* savedInvStd, long siOff,
                                         __global const float* sums, __global float* dx, long dxOff,
-                                        int C, int S, int m, int count) {
+                                        int C, int S, int m, int count,
+                                        __global const float* y, long yOff, int act, float actAlpha) {
     const int e = (int)get_global_id(0);
     if (e >= count) return;
     const int c = (e / S) % C;
     const float mean = savedMean[smOff + c], invStd = savedInvStd[siOff + c];
     const float k = gamma[gOff + c] * invStd / (float)m;
-    dx[dxOff + e] = BN_INPUT_GRADIENT(x[xOff + e], dy[dyOff + e], mean, invStd, k, m, sums[c * 2], sums[c * 2 + 1]);
+    dx[dxOff + e] = BN_INPUT_GRADIENT(x[xOff + e], BN_OUTPUT_GRADIENT(dy + dyOff, y + yOff, e, act, actAlpha),
+                                      mean, invStd, k, m, sums[c * 2], sums[c * 2 + 1]);
 }

@@ -4,7 +4,9 @@ extension OpCheckSuite {
     /// device, Double on the CPU): 4·ε·sqrt(m) bounds them with a wide margin. y and dx
     /// inherit those errors through x − mean (relative error grows by |x|/σ, ≤ ~6 for the
     /// offset data below) and dx through m·dy − Σdy − x̂·Σdy·x̂, whose terms are ~sqrt(m)
-    /// times the result: 16·ε·sqrt(m).
+    /// times the result: 16·ε·sqrt(m). With a folded activation (`ActivationAbsorber`), y
+    /// goes through it (8·ε more for exp and tanh; ReLU selects) and the backward's dy through
+    /// its derivative at a given output y first (a product: 4·ε more).
     static func batchNormCases(large: Bool) -> [OpCheckCase] {
         var layouts: [(String, BatchNormLayout, Float)] = [
             ("NCHW batch 2, 3 ch, odd 7x5", BatchNormLayout(batch: 2, channels: 3, spatial: 35), 0),
@@ -22,12 +24,19 @@ extension OpCheckSuite {
             // Runs of 20 on a CPU device over rows of 49: most items span two images.
             layouts.append(("NCHW batch 100, 2 ch, 7x7, mean offset 2", BatchNormLayout(batch: 100, channels: 2, spatial: 49), 2))
         }
+        // Layouts that are checked once more with an activation folded in (runs of eight and
+        // tails, a mean offset, dense rows, items across images).
+        let folded: [Int: ElementwiseActivation] = [0: .relu, 1: .tanh, 2: .sigmoid, 4: .relu, 7: .leakyReLU(alpha: 0.1)]
         let p = BatchNormParameters(runningAverageDecay: 0.9, epsilon: 1e-3)
         var cases: [OpCheckCase] = []
-        for (shape, l, offset) in layouts {
+        for (index, (layoutName, l, offset)) in layouts.enumerated() {
+          for activation in [ElementwiseActivation.linear] + (folded[index].map { [$0] } ?? []) {
             let m = l.reductionLength
             let shape4: Shape = [l.batch, l.channels, l.spatial]
-            cases.append(OpCheckCase("batchNorm.forwardTraining", shape, tolerance: .sum(of: m, multiple: 16)) { ctx in
+            let shape = layoutName + (activation == .linear ? "" : ", then \(activation.name)")
+            let extra = activation == .linear ? 0 : 8 * Comparison.floatEpsilon
+            @Sendable func widened(_ t: OpTolerance) -> OpTolerance { var t = t; t.normalizedRMS += extra; return t }
+            cases.append(OpCheckCase("batchNorm.forwardTraining", shape, tolerance: widened(.sum(of: m, multiple: 16))) { ctx in
                 let x = try ctx.uniform(shape4, in: (offset - 1)...(offset + 1))
                 let gamma = try ctx.uniform([l.channels], in: 0.5...1.5), beta = try ctx.uniform([l.channels])
                 let runningMean = try ctx.uniform([l.channels]), runningVar = try ctx.uniform([l.channels], in: 0.5...2)
@@ -35,24 +44,25 @@ extension OpCheckSuite {
                 let mean = try ctx.poisoned([l.channels]), invStd = try ctx.poisoned([l.channels])
                 try ctx.backend.batchNormForwardTraining(l, p, input: x, gamma: gamma, beta: beta,
                                                          runningMean: runningMean, runningVar: runningVar,
-                                                         output: y, savedMean: mean, savedInvStd: invStd)
+                                                         output: y, savedMean: mean, savedInvStd: invStd, activation: activation)
                 ctx.record("y", y)
                 ctx.record("savedMean", mean, tolerance: .sum(of: m, multiple: 4, absolute: 1e-6))
                 ctx.record("savedInvStd", invStd, tolerance: .sum(of: m, multiple: 4))
                 ctx.record("runningMean", runningMean, tolerance: .sum(of: m, multiple: 4))
                 ctx.record("runningVar", runningVar, tolerance: .sum(of: m, multiple: 4))
             })
-            cases.append(OpCheckCase("batchNorm.forwardInference", shape, tolerance: .ulps(8)) { ctx in
+            cases.append(OpCheckCase("batchNorm.forwardInference", shape, tolerance: widened(.ulps(8))) { ctx in
                 let x = try ctx.uniform(shape4, in: (offset - 1)...(offset + 1))
                 let gamma = try ctx.uniform([l.channels], in: 0.5...1.5), beta = try ctx.uniform([l.channels])
                 let runningMean = try ctx.uniform([l.channels], in: (offset - 0.5)...(offset + 0.5))
                 let runningVar = try ctx.uniform([l.channels], in: 0.5...2)
                 let y = try ctx.poisoned(shape4)
                 try ctx.backend.batchNormForwardInference(l, p, input: x, gamma: gamma, beta: beta,
-                                                          runningMean: runningMean, runningVar: runningVar, output: y)
+                                                          runningMean: runningMean, runningVar: runningVar, output: y,
+                                                          activation: activation)
                 ctx.record("y", y)
             })
-            cases.append(OpCheckCase("batchNorm.backward", shape, tolerance: .sum(of: m, multiple: 16, absolute: 1e-6)) { ctx in
+            cases.append(OpCheckCase("batchNorm.backward", shape, tolerance: widened(.sum(of: m, multiple: 16, absolute: 1e-6))) { ctx in
                 let x = try ctx.uniform(shape4, in: (offset - 1)...(offset + 1)), dy = try ctx.uniform(shape4)
                 let gamma = try ctx.uniform([l.channels], in: 0.5...1.5)
                 // Statistics as the training forward would save them, computed once on the host.
@@ -68,12 +78,18 @@ extension OpCheckSuite {
                 let mean = try ctx.tensor([l.channels], means), invStd = try ctx.tensor([l.channels], invStds)
                 let dx = try ctx.poisoned(shape4)
                 let dgamma = try ctx.uniform([l.channels]), dbeta = try ctx.uniform([l.channels])
+                // The forward's output, from the activation's range (ReLU's with zeros).
+                let range: ClosedRange<Float> = activation == .sigmoid ? 0.02...0.98 : -1...1
+                let y = activation == .linear ? nil
+                    : try ctx.tensor(shape4, ctx.values(l.count, in: range).map { activation == .relu ? max($0, 0) : $0 })
                 try ctx.backend.batchNormBackward(l, input: x, outputGrad: dy, gamma: gamma, savedMean: mean,
-                                                  savedInvStd: invStd, inputGrad: dx, gammaGrad: dgamma, betaGrad: dbeta)
+                                                  savedInvStd: invStd, inputGrad: dx, gammaGrad: dgamma, betaGrad: dbeta,
+                                                  activation: activation, output: y)
                 ctx.record("dx", dx)
-                ctx.record("dgamma", dgamma, tolerance: .sum(of: m + 1, multiple: 4))
-                ctx.record("dbeta", dbeta, tolerance: .sum(of: m + 1, multiple: 4))
+                ctx.record("dgamma", dgamma, tolerance: widened(.sum(of: m + 1, multiple: 4)))
+                ctx.record("dbeta", dbeta, tolerance: widened(.sum(of: m + 1, multiple: 4)))
             })
+          }
         }
         return cases
     }

@@ -28,4 +28,20 @@ struct ActivationHandOffTests {
         _ = try Sequential(input: [2, 4, 4]) { softmax; pool }
         #expect(!softmax.activationBackwardHandedOn && pool.inputActivation == .linear)
     }
+
+    @Test func batchNormAbsorbsTheActivationAfterIt() throws {
+        let bn1 = BatchNorm(), relu1 = ReLU(), pool = MaxPool2D()
+        let bn2 = BatchNorm(), relu2 = ReLU(), conv = try Conv2D(2, kernelSize: 1)
+        let bn3 = BatchNorm(), softmax = Softmax()
+        _ = try Sequential(input: [2, 8, 8]) {
+            bn1; relu1; pool      // ReLU in bn1's forward, its backward in the pool's
+            bn2; relu2; conv      // ReLU in bn2's forward and backward
+            bn3; softmax          // softmax is not element-wise: stays a layer
+        }
+        #expect(bn1.absorbedActivation == .relu && !bn1.absorbsActivationBackward && relu1.absorbedByPrevious)
+        #expect(relu1.activationBackwardHandedOn && pool.inputActivation == .relu)
+        #expect(bn2.absorbedActivation == .relu && bn2.absorbsActivationBackward && relu2.absorbedByPrevious)
+        #expect(!relu2.activationBackwardHandedOn)
+        #expect(bn3.absorbedActivation == .linear && !softmax.absorbedByPrevious)
+    }
 }

@@ -123,4 +123,16 @@ struct LayerGradientTests {
         check.h = 1e-3
         try check.run()
     }
+    // Batch norm applying the activation after it (ActivationAbsorber), alone and with the
+    // backward handed on to a max pool.
+    @Test(arguments: [ActivationFunction.tanh, .sigmoid, .leakyReLU(alpha: 0.2)])
+    func batchNormThenActivation(_ f: ActivationFunction) throws {
+        try GradientCheck(inputShape: [3, 2, 3, 5]) { BatchNorm(); try Activation(f) }.run()
+    }
+    @Test func batchNormThenActivationThenMaxPool() throws {
+        var check = try GradientCheck(inputShape: [2, 2, 4, 4]) { BatchNorm(); Sigmoid(); MaxPool2D() }
+        check.distinct = true
+        check.h = 1e-3
+        try check.run()
+    }
 }

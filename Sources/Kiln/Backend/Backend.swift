@@ -80,20 +80,27 @@ public protocol Backend: AnyObject {
     ///   writes y = gamma·(x − mean)·invStd + beta, savedMean = mean, savedInvStd = 1/sqrt(var + ε);
     ///   updates runningMean/runningVar in place as documented on `BatchNormParameters`
     ///   (unbiased var, m/(m−1); with m = 1 the variance term uses var itself).
+    ///   With an `activation` f, y is f of that (the activation layer after a batch norm,
+    ///   applied as y is written).
     func batchNormForwardTraining(_ l: BatchNormLayout, _ p: BatchNormParameters,
                                   input: Tensor, gamma: Tensor, beta: Tensor,
                                   runningMean: Tensor, runningVar: Tensor,
-                                  output: Tensor, savedMean: Tensor, savedInvStd: Tensor) throws
-    /// Inference mode: writes y = gamma·(x − runningMean)/sqrt(runningVar + ε) + beta.
+                                  output: Tensor, savedMean: Tensor, savedInvStd: Tensor,
+                                  activation: ElementwiseActivation) throws
+    /// Inference mode: writes y = f(gamma·(x − runningMean)/sqrt(runningVar + ε) + beta).
     func batchNormForwardInference(_ l: BatchNormLayout, _ p: BatchNormParameters,
                                    input: Tensor, gamma: Tensor, beta: Tensor,
-                                   runningMean: Tensor, runningVar: Tensor, output: Tensor) throws
+                                   runningMean: Tensor, runningVar: Tensor, output: Tensor,
+                                   activation: ElementwiseActivation) throws
     /// Backward of the training forward. With x̂ = (x − mean)·invStd:
     ///   dbeta_c  += Σ dy,  dgamma_c += Σ dy·x̂   (accumulate)
     ///   writes dx = gamma·invStd/m · (m·dy − Σdy − x̂·Σ(dy·x̂))
+    /// With an `activation` f other than linear, `output` is the forward's y = f(…) and every
+    /// dy above is first multiplied by f'(y): the activation's backward as well.
     func batchNormBackward(_ l: BatchNormLayout, input: Tensor, outputGrad: Tensor, gamma: Tensor,
                            savedMean: Tensor, savedInvStd: Tensor,
-                           inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws
+                           inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor,
+                           activation: ElementwiseActivation, output: Tensor?) throws
 
     // MARK: Local response normalisation (see `LocalResponseNormGeometry` for the formulas)
 
@@ -161,6 +168,31 @@ extension Backend {
     /// `output` = conv(input, weight) + bias, no activation.
     public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) throws {
         try conv2dForward(g, input: input, weight: weight, bias: bias, activation: .linear, output: output)
+    }
+
+    /// Batch norm without an activation.
+    public func batchNormForwardTraining(_ l: BatchNormLayout, _ p: BatchNormParameters,
+                                         input: Tensor, gamma: Tensor, beta: Tensor,
+                                         runningMean: Tensor, runningVar: Tensor,
+                                         output: Tensor, savedMean: Tensor, savedInvStd: Tensor) throws {
+        try batchNormForwardTraining(l, p, input: input, gamma: gamma, beta: beta, runningMean: runningMean,
+                                     runningVar: runningVar, output: output, savedMean: savedMean, savedInvStd: savedInvStd,
+                                     activation: .linear)
+    }
+
+    public func batchNormForwardInference(_ l: BatchNormLayout, _ p: BatchNormParameters,
+                                          input: Tensor, gamma: Tensor, beta: Tensor,
+                                          runningMean: Tensor, runningVar: Tensor, output: Tensor) throws {
+        try batchNormForwardInference(l, p, input: input, gamma: gamma, beta: beta, runningMean: runningMean,
+                                      runningVar: runningVar, output: output, activation: .linear)
+    }
+
+    public func batchNormBackward(_ l: BatchNormLayout, input: Tensor, outputGrad: Tensor, gamma: Tensor,
+                                  savedMean: Tensor, savedInvStd: Tensor,
+                                  inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws {
+        try batchNormBackward(l, input: input, outputGrad: outputGrad, gamma: gamma, savedMean: savedMean,
+                              savedInvStd: savedInvStd, inputGrad: inputGrad, gammaGrad: gammaGrad, betaGrad: betaGrad,
+                              activation: .linear, output: nil)
     }
 
     /// Max-pool backward alone (no activation's backward folded in).

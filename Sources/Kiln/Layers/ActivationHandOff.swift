@@ -1,4 +1,8 @@
-/// An activation's backward folded into the next layer's backward. A max pool's backward reads
+/// Element-wise activation layers folded into their neighbours' kernels.
+///
+/// Forward: a batch norm applies the activation layer after it as it writes its output
+/// (`ActivationAbsorber`); the activation layer passes its input on. Backward: an activation's
+/// backward folded into the next layer's backward. A max pool's backward reads
 /// its input to find each window's winner, and that input is the activation's output y, so
 /// it can apply the factor f'(y) itself as it writes dx; the layer that applied f then passes
 /// dy on untouched. Its activation backward was a pass of its own over the largest tensors of
@@ -31,12 +35,35 @@ extension ActivationProducer {
     }
 }
 
+/// A layer that can apply the element-wise activation of the activation layer after it as it
+/// writes its own output (batch norm: one pass over the tensor instead of two), and that
+/// activation's backward at the start of its own.
+protocol ActivationAbsorber: AnyObject {
+    /// The activation applied to the output; linear when none.
+    var absorbedActivation: ElementwiseActivation { get set }
+    /// Whether the backward applies its derivative too: false when the activation layer
+    /// handed its backward on to the layer after it.
+    var absorbsActivationBackward: Bool { get set }
+}
+
 enum ActivationHandOff {
-    /// Pairs each producer with a taker right after it in `layers`; clears earlier pairings.
+    /// Pairs neighbours in `layers`: each absorber with an activation layer right after it,
+    /// then each producer with a taker right after it; clears earlier pairings.
     static func plan(_ layers: [any Layer]) {
         for layer in layers {
             (layer as? ActivationProducer)?.activationBackwardHandedOn = false
             (layer as? ActivationBackwardTaker)?.inputActivation = .linear
+            (layer as? ActivationAbsorber)?.absorbedActivation = .linear
+            (layer as? ActivationAbsorber)?.absorbsActivationBackward = false
+            (layer as? Activation)?.absorbedByPrevious = false
+        }
+        var absorbed: [(ActivationAbsorber, Activation)] = []
+        for (first, second) in zip(layers, layers.dropFirst()) {
+            guard let absorber = first as? ActivationAbsorber, let activation = second as? Activation,
+                  let f = ElementwiseActivation(activation.function), f != .linear else { continue }
+            absorber.absorbedActivation = f
+            activation.absorbedByPrevious = true
+            absorbed.append((absorber, activation))
         }
         for (first, second) in zip(layers, layers.dropFirst()) {
             guard let producer = first as? ActivationProducer, let f = producer.producedActivation, f != .linear,
@@ -44,5 +71,6 @@ enum ActivationHandOff {
             taker.inputActivation = f
             producer.activationBackwardHandedOn = true
         }
+        for (absorber, activation) in absorbed { absorber.absorbsActivationBackward = !activation.activationBackwardHandedOn }
     }
 }

@@ -6,6 +6,9 @@ public final class Activation: Layer, ActivationProducer {
     private var lastOutput: Tensor?
     var activationBackwardHandedOn = false
     var producedActivation: ElementwiseActivation? { ElementwiseActivation(function) }
+    /// Set when the layer before applies f as it writes its output (`ActivationAbsorber`):
+    /// the input already is f's output, and the backward is that layer's or the next one's.
+    var absorbedByPrevious = false
 
     /// - Throws: `LayerError` for a leaky ReLU whose alpha is not positive.
     public init(_ function: ActivationFunction) throws {
@@ -32,6 +35,7 @@ public final class Activation: Layer, ActivationProducer {
     public func bind(_ cursor: BindingCursor) {}
 
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
+        if absorbedByPrevious { return x }
         let y = try cache.tensor(CacheSlot.output, x.shape, on: ctx.backend)
         try ctx.backend.activationForward(function, input: x, output: y)
         lastOutput = y
@@ -40,7 +44,7 @@ public final class Activation: Layer, ActivationProducer {
 
     public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
         guard needInputGradient else { return nil }
-        if activationBackwardHandedOn { return dy }  // the next layer applied f'
+        if activationBackwardHandedOn || absorbedByPrevious { return dy }  // a neighbour applies f'
         guard let y = lastOutput else { preconditionFailure("\(typeName).backward before forward") }
         let dx = try cache.tensor(CacheSlot.inputGrad, dy.shape, on: ctx.backend)
         try ctx.backend.activationBackward(function, output: y, outputGrad: dy, inputGrad: dx)

@@ -5,7 +5,7 @@
 /// `runningAverageDecay` (default 0.99, Keras's `momentum`) is the weight the old running
 /// value keeps; PyTorch's `momentum` is 1 − decay (its default 0.1 is decay 0.9). Checkpoints
 /// store PyTorch's names: weight (gamma), bias (beta), running_mean, running_var.
-public final class BatchNorm: Layer {
+public final class BatchNorm: Layer, ActivationAbsorber {
     public let parameters: BatchNormParameters
     private var channels = 0
     private var spatial = 1
@@ -15,6 +15,9 @@ public final class BatchNorm: Layer {
     private var runningVar: Tensor!
     private var cache = TensorCache()
     private var lastInput: Tensor?
+    private var lastOutput: Tensor?
+    var absorbedActivation = ElementwiseActivation.linear
+    var absorbsActivationBackward = false
 
     /// Keras's defaults (decay 0.99, epsilon 1e-3): cannot fail.
     public init() {
@@ -66,12 +69,14 @@ public final class BatchNorm: Layer {
             let invStd = try cache.tensor(CacheSlot.scratch2, [channels], on: ctx.backend)
             try ctx.backend.batchNormForwardTraining(
                 layout(x), parameters, input: x, gamma: gamma.value, beta: beta.value,
-                runningMean: runningMean, runningVar: runningVar, output: y, savedMean: mean, savedInvStd: invStd)
+                runningMean: runningMean, runningVar: runningVar, output: y, savedMean: mean, savedInvStd: invStd,
+                activation: absorbedActivation)
             lastInput = x
+            lastOutput = y
         } else {
             try ctx.backend.batchNormForwardInference(
                 layout(x), parameters, input: x, gamma: gamma.value, beta: beta.value,
-                runningMean: runningMean, runningVar: runningVar, output: y)
+                runningMean: runningMean, runningVar: runningVar, output: y, activation: absorbedActivation)
         }
         return y
     }
@@ -84,7 +89,8 @@ public final class BatchNorm: Layer {
         let dx = try cache.tensor(CacheSlot.inputGrad, x.shape, on: ctx.backend)
         try ctx.backend.batchNormBackward(
             layout(x), input: x, outputGrad: dy, gamma: gamma.value, savedMean: mean, savedInvStd: invStd,
-            inputGrad: dx, gammaGrad: gamma.gradient, betaGrad: beta.gradient)
+            inputGrad: dx, gammaGrad: gamma.gradient, betaGrad: beta.gradient,
+            activation: absorbsActivationBackward ? absorbedActivation : .linear, output: lastOutput)
         return needInputGradient ? dx : nil
     }
 }

@@ -9,8 +9,10 @@ extension OpenCLBackend {
     public func batchNormForwardTraining(_ l: BatchNormLayout, _ p: BatchNormParameters,
                                          input: Tensor, gamma: Tensor, beta: Tensor,
                                          runningMean: Tensor, runningVar: Tensor,
-                                         output: Tensor, savedMean: Tensor, savedInvStd: Tensor) throws {
+                                         output: Tensor, savedMean: Tensor, savedInvStd: Tensor,
+                                         activation: ElementwiseActivation) throws {
         check(l, input, output, [gamma, beta, runningMean, runningVar, savedMean, savedInvStd])
+        let act = activation.kernelCode, actAlpha = activation.kernelAlpha
         try locked {
             try checkChannelLength(l)
             if config.kernelFamily == .gpu {
@@ -28,27 +30,30 @@ extension OpenCLBackend {
                     try launch(BatchNormNormalizeKernel(x: arg(input, from: from, count: count), gamma: arg(gamma),
                                                         beta: arg(beta), mean: arg(savedMean), invStd: arg(savedInvStd),
                                                         y: arg(output, from: from, count: count), C: l.channels, S: l.spatial,
-                                                        count: count), count: count)
+                                                        count: count, act: act, actAlpha: actAlpha), count: count)
                 }
             }
             try launch(BatchNormTrainingKernel(
                 x: wide(input), gamma: arg(gamma), beta: arg(beta), runMean: arg(runningMean), runVar: arg(runningVar),
                 y: wide(output), savedMean: arg(savedMean), savedInvStd: arg(savedInvStd),
-                N: l.batch, C: l.channels, S: l.spatial, decay: p.runningAverageDecay, epsilon: p.epsilon), groups: l.channels)
+                N: l.batch, C: l.channels, S: l.spatial, decay: p.runningAverageDecay, epsilon: p.epsilon,
+                act: act, actAlpha: actAlpha), groups: l.channels)
         }
     }
 
     public func batchNormForwardInference(_ l: BatchNormLayout, _ p: BatchNormParameters,
                                           input: Tensor, gamma: Tensor, beta: Tensor,
-                                          runningMean: Tensor, runningVar: Tensor, output: Tensor) throws {
+                                          runningMean: Tensor, runningVar: Tensor, output: Tensor,
+                                          activation: ElementwiseActivation) throws {
         check(l, input, output, [gamma, beta, runningMean, runningVar])
+        let act = activation.kernelCode, actAlpha = activation.kernelAlpha
         try locked {
             if config.kernelFamily == .gpu {
                 return try forEachImageSlice(l) { from, count in
                     try launch(BatchNormInferenceGPUKernel(
                         x: arg(input, from: from, count: count), gamma: arg(gamma), beta: arg(beta), runMean: arg(runningMean),
                         runVar: arg(runningVar), y: arg(output, from: from, count: count), C: l.channels, S: l.spatial,
-                        epsilon: p.epsilon, count: count), count: count, bytes: 8 * Double(count))
+                        epsilon: p.epsilon, count: count, act: act, actAlpha: actAlpha), count: count, bytes: 8 * Double(count))
                 }
             }
             let image = l.channels * l.spatial
@@ -57,7 +62,7 @@ extension OpenCLBackend {
                 try launch(BatchNormInferenceKernel(
                     x: arg(input, from: n0 * image, count: nb * image), gamma: arg(gamma), beta: arg(beta),
                     runMean: arg(runningMean), runVar: arg(runningVar), y: arg(output, from: n0 * image, count: nb * image),
-                    C: l.channels, S: l.spatial, epsilon: p.epsilon, rows: rows),
+                    C: l.channels, S: l.spatial, epsilon: p.epsilon, rows: rows, act: act, actAlpha: actAlpha),
                     global: [rows], local: [32], bytes: 8 * Double(nb * image))
             }
         }
@@ -65,9 +70,14 @@ extension OpenCLBackend {
 
     public func batchNormBackward(_ l: BatchNormLayout, input: Tensor, outputGrad: Tensor, gamma: Tensor,
                                   savedMean: Tensor, savedInvStd: Tensor,
-                                  inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws {
+                                  inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor,
+                                  activation: ElementwiseActivation, output: Tensor?) throws {
         check(l, input, outputGrad, [gamma, savedMean, savedInvStd, gammaGrad, betaGrad])
         precondition(inputGrad.count == l.count, "batch-norm gradient does not match \(l)")
+        precondition(activation == .linear || output?.count == l.count, "batch-norm backward with an activation needs its output")
+        let act = activation.kernelCode, actAlpha = activation.kernelAlpha
+        // Without an activation the kernels read y but never use it: dy stands in.
+        let y = activation == .linear ? outputGrad : output!
         try locked {
             try checkChannelLength(l)
             if config.kernelFamily == .gpu {
@@ -75,7 +85,8 @@ extension OpenCLBackend {
                 let partials = try workspace(l.channels * chunks * 2), sums = try workspace(l.channels * 2)
                 try launch(BatchNormBackwardPartialKernel(x: wide(input), dy: wide(outputGrad), savedMean: arg(savedMean),
                                                           savedInvStd: arg(savedInvStd), partials: partials.memory,
-                                                          N: l.batch, C: l.channels, S: l.spatial, chunks: chunks),
+                                                          N: l.batch, C: l.channels, S: l.spatial, chunks: chunks,
+                                                          y: wide(y), act: act, actAlpha: actAlpha),
                            global: [chunks * config.reductionGroupSize, l.channels], local: [config.reductionGroupSize, 1])
                 try launch(BatchNormBackwardFinishKernel(partials: partials.memory, chunks: chunks, C: l.channels,
                                                          dgamma: arg(gammaGrad), dbeta: arg(betaGrad), sums: sums.memory),
@@ -85,14 +96,15 @@ extension OpenCLBackend {
                                                          dy: arg(outputGrad, from: from, count: count), gamma: arg(gamma),
                                                          savedMean: arg(savedMean), savedInvStd: arg(savedInvStd),
                                                          sums: sums.memory, dx: arg(inputGrad, from: from, count: count),
-                                                         C: l.channels, S: l.spatial, m: l.batch * l.spatial, count: count),
+                                                         C: l.channels, S: l.spatial, m: l.batch * l.spatial, count: count,
+                                                         y: arg(y, from: from, count: count), act: act, actAlpha: actAlpha),
                                count: count)
                 }
             }
             try launch(BatchNormBackwardKernel(
                 x: wide(input), dy: wide(outputGrad), gamma: arg(gamma), savedMean: arg(savedMean),
                 savedInvStd: arg(savedInvStd), dx: wide(inputGrad), dgamma: arg(gammaGrad), dbeta: arg(betaGrad),
-                N: l.batch, C: l.channels, S: l.spatial),
+                N: l.batch, C: l.channels, S: l.spatial, y: wide(y), act: act, actAlpha: actAlpha),
                 groups: l.channels)
         }
     }
@@ -122,6 +134,9 @@ struct BatchNormTrainingKernel: KernelArguments {
     var x, gamma, beta, runMean, runVar, y, savedMean, savedInvStd: KernelTensor
     var N, C, S: Int
     var decay, epsilon: Float
+    /// The ACT_* code applied to y as it is written (the activation layer after the batch norm).
+    var act: Int
+    var actAlpha: Float
 }
 
 struct BatchNormInferenceKernel: KernelArguments {
@@ -130,12 +145,18 @@ struct BatchNormInferenceKernel: KernelArguments {
     var C, S: Int
     var epsilon: Float
     var rows: Int
+    var act: Int
+    var actAlpha: Float
 }
 
 struct BatchNormBackwardKernel: KernelArguments {
     static let kernelName = "batchnorm_backward"
     var x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta: KernelTensor
     var N, C, S: Int
+    /// The forward's output, whose activation's backward dy goes through first.
+    var y: KernelTensor
+    var act: Int
+    var actAlpha: Float
 }
 
 struct BatchNormStatsPartialKernel: KernelArguments {
@@ -157,6 +178,8 @@ struct BatchNormNormalizeKernel: KernelArguments {
     static let kernelName = "batchnorm_normalize_gpu"
     var x, gamma, beta, mean, invStd, y: KernelTensor
     var C, S, count: Int
+    var act: Int
+    var actAlpha: Float
 }
 
 struct BatchNormInferenceGPUKernel: KernelArguments {
@@ -165,6 +188,8 @@ struct BatchNormInferenceGPUKernel: KernelArguments {
     var C, S: Int
     var epsilon: Float
     var count: Int
+    var act: Int
+    var actAlpha: Float
 }
 
 struct BatchNormBackwardPartialKernel: KernelArguments {
@@ -172,6 +197,9 @@ struct BatchNormBackwardPartialKernel: KernelArguments {
     var x, dy, savedMean, savedInvStd: KernelTensor
     var partials: CLMemory
     var N, C, S, chunks: Int
+    var y: KernelTensor
+    var act: Int
+    var actAlpha: Float
 }
 
 struct BatchNormBackwardFinishKernel: KernelArguments {
@@ -188,4 +216,7 @@ struct BatchNormBackwardDxKernel: KernelArguments {
     var sums: CLMemory
     var dx: KernelTensor
     var C, S, m, count: Int
+    var y: KernelTensor
+    var act: Int
+    var actAlpha: Float
 }

@@ -35,9 +35,15 @@ extension CPUBackend {
                 for i in 0..<k { dxr[i] = Float(Double(yr[i]) * (Double(dyr[i]) - dot)) }
             }
         default:
-            parallelElements(output.count) { range in
-                for i in range { dx[i] = dy[i] * Self.derivative(f, y[i]) }
-            }
+            multiplyByDerivative(f, at: y, dy, into: dx, count: output.count)
+        }
+    }
+
+    /// out = g·f'(y) element by element (an element-wise f's backward; out may be g).
+    func multiplyByDerivative(_ f: ActivationFunction, at y: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
+                              into out: UnsafeMutablePointer<Float>, count: Int) {
+        parallelElements(count) { range in
+            for i in range { out[i] = g[i] * Self.derivative(f, y[i]) }
         }
     }
 

@@ -6,9 +6,10 @@ extension CPUBackend {
     public func batchNormForwardTraining(_ l: BatchNormLayout, _ p: BatchNormParameters,
                                          input: Tensor, gamma: Tensor, beta: Tensor,
                                          runningMean: Tensor, runningVar: Tensor,
-                                         output: Tensor, savedMean: Tensor, savedInvStd: Tensor) throws {
+                                         output: Tensor, savedMean: Tensor, savedInvStd: Tensor,
+                                         activation: ElementwiseActivation) throws {
         check(l, input, output, channelTensors: [gamma, beta, runningMean, runningVar, savedMean, savedInvStd])
-        let x = pointer(input), y = pointer(output), gm = pointer(gamma), bt = pointer(beta)
+        let x = pointer(input), y = pointer(output), gm = pointer(gamma), bt = pointer(beta), f = activation.function
         let rm = pointer(runningMean), rv = pointer(runningVar), sm = pointer(savedMean), si = pointer(savedInvStd)
         let m = l.reductionLength, decay = p.runningAverageDecay, eps = Double(p.epsilon)
         parallelFor(l.channels) { c in
@@ -23,7 +24,7 @@ extension CPUBackend {
             let variance = squares / Double(m)
             let invStd = 1 / (variance + eps).squareRoot()
             let g = Double(gm[c]), b = Double(bt[c])
-            forEach(l, channel: c) { i in y[i] = Float(g * (Double(x[i]) - mean) * invStd + b) }
+            forEach(l, channel: c) { i in y[i] = Self.apply(f, Float(g * (Double(x[i]) - mean) * invStd + b)) }
             sm[c] = Float(mean)
             si[c] = Float(invStd)
             let unbiased = m > 1 ? variance * Double(m) / Double(m - 1) : variance
@@ -34,23 +35,28 @@ extension CPUBackend {
 
     public func batchNormForwardInference(_ l: BatchNormLayout, _ p: BatchNormParameters,
                                           input: Tensor, gamma: Tensor, beta: Tensor,
-                                          runningMean: Tensor, runningVar: Tensor, output: Tensor) throws {
+                                          runningMean: Tensor, runningVar: Tensor, output: Tensor,
+                                          activation: ElementwiseActivation) throws {
         check(l, input, output, channelTensors: [gamma, beta, runningMean, runningVar])
-        let x = pointer(input), y = pointer(output), gm = pointer(gamma), bt = pointer(beta)
+        let x = pointer(input), y = pointer(output), gm = pointer(gamma), bt = pointer(beta), f = activation.function
         let rm = pointer(runningMean), rv = pointer(runningVar)
         parallelFor(l.channels) { c in
             let invStd = 1 / (Double(rv[c]) + Double(p.epsilon)).squareRoot()
             let g = Double(gm[c]), b = Double(bt[c]), mean = Double(rm[c])
-            forEach(l, channel: c) { i in y[i] = Float(g * (Double(x[i]) - mean) * invStd + b) }
+            forEach(l, channel: c) { i in y[i] = Self.apply(f, Float(g * (Double(x[i]) - mean) * invStd + b)) }
         }
     }
 
     public func batchNormBackward(_ l: BatchNormLayout, input: Tensor, outputGrad: Tensor, gamma: Tensor,
                                   savedMean: Tensor, savedInvStd: Tensor,
-                                  inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws {
+                                  inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor,
+                                  activation: ElementwiseActivation, output: Tensor?) throws {
         check(l, input, outputGrad, channelTensors: [gamma, savedMean, savedInvStd, gammaGrad, betaGrad])
         precondition(inputGrad.count == l.count, "batch-norm input grad has \(inputGrad.count) elements, want \(l.count)")
-        let x = pointer(input), dy = pointer(outputGrad), dx = pointer(inputGrad), gm = pointer(gamma)
+        precondition(activation == .linear || output?.count == l.count, "batch-norm backward with an activation needs its output")
+        let x = pointer(input), dx = pointer(inputGrad), gm = pointer(gamma)
+        // dL/d(batch norm's output): dy, times f'(y) with an activation (as activationBackward).
+        let dy = activation == .linear ? UnsafePointer(pointer(outputGrad)) : activationGradient(activation, output!, outputGrad)
         let sm = pointer(savedMean), si = pointer(savedInvStd), dg = pointer(gammaGrad), db = pointer(betaGrad)
         let m = Double(l.reductionLength)
         parallelFor(l.channels) { c in
@@ -68,6 +74,13 @@ extension CPUBackend {
                 dx[i] = Float(scale * (m * Double(dy[i]) - sumDy - xhat * sumDyXhat))
             }
         }
+    }
+
+    /// dy·f'(y) per element (as `activationBackward` computes it), in scratch memory.
+    private func activationGradient(_ f: ElementwiseActivation, _ output: Tensor, _ outputGrad: Tensor) -> UnsafePointer<Float> {
+        let g = scratch(.activationGradient, count: outputGrad.count)
+        multiplyByDerivative(f.function, at: pointer(output), pointer(outputGrad), into: g, count: outputGrad.count)
+        return UnsafePointer(g)
     }
 
     /// Calls `body(index)` for channel c's elements, in (n, s) order.

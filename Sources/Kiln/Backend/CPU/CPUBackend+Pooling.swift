@@ -20,12 +20,7 @@ extension CPUBackend {
             let base = plane * planeSize
             dx[base + Self.argmax(g, x + base, rows, cols)] += dy[outIndex]
         }
-        if activation != .linear {
-            let f = activation.function
-            parallelElements(input.count) { range in
-                for i in range { dx[i] *= Self.derivative(f, x[i]) }
-            }
-        }
+        if activation != .linear { multiplyByDerivative(activation.function, at: x, dx, into: dx, count: input.count) }
     }
 
     public func avgPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws {

@@ -41,7 +41,7 @@ private struct UncheckedSendable<Value>: @unchecked Sendable {
 
 /// The purposes scratch memory is kept for (one allocation each, grown on demand).
 enum ScratchSlot: Hashable {
-    case columns, columnGradient, packedB, transposedGrad
+    case columns, columnGradient, packedB, transposedGrad, activationGradient
 }
 
 extension CPUBackend {
