@@ -127,26 +127,32 @@ void gradient_sums_add(float dy, float x, float mean, float invStd, float* s1, f
     kahan_add(s2, c2, dy * (x - mean) * invStd);
 }
 
-// The backward kernels' dL/d(batch norm's output) at an element: dy, through the backward of
-// the activation `act` the forward applied (ACT_LINEAR: dy itself), from that forward's
-// output y (see batchnorm_forward_training). Scalar and float8 forms.
-#define BN_OUTPUT_GRADIENT(dy, y, j, act, alpha) act_backward(act, alpha, (y)[j], (dy)[j])
-#define BN_OUTPUT_GRADIENT8(dy, y, j, act, alpha) act_backward8(act, alpha, vload8(0, (y) + (j)), vload8(0, (dy) + (j)))
+// The backward kernels' dL/d(batch norm's output) at an element x: dy through the backward of
+// the activation `act` the forward applied (ACT_LINEAR: dy itself), at the forward's output
+// y = act(BN_NORMALIZE(x)), recomputed here (an FMA and a compare for ReLU) rather than read
+// back (a third tensor read in each pass). Scalar and float8 forms.
+#define BN_OUTPUT_GRADIENT(dy, x, g, mean, invStd, b, act, alpha)                                   \
+    ((act) == ACT_LINEAR ? (dy) : act_backward(act, alpha, act_forward(act, alpha, BN_NORMALIZE(x, g, mean, invStd, b)), dy))
+#define BN_OUTPUT_GRADIENT8(dy, x, g, mean, invStd, b, act, alpha)                                  \
+    ((act) == ACT_LINEAR ? (dy) : act_backward8(act, alpha, act_forward8(act, alpha, BN_NORMALIZE(x, g, mean, invStd, b)), dy))
 
 // gradient_sums_add over dy, x [0 ..< len]: whole groups of eight into the lanes' Kahan sums
 // (v1, w1) and (v2, w2), the rest through gradient_sums_add.
-void gradient_sums_run(__global const float* dy, __global const float* y, int act, float actAlpha,
-                       __global const float* x, int len, float mean, float invStd,
+// (gamma, beta, act: the forward's activation, whose backward dy goes through first.)
+void gradient_sums_run(__global const float* dy, __global const float* x, int len, float mean, float invStd,
+                       float gamma, float beta, int act, float actAlpha,
                        float* s1, float* c1, float* s2, float* c2,
                        float8* v1, float8* w1, float8* v2, float8* w2) {
     int j = 0;
     for (; j + 8 <= len; j += 8) {
-        const float8 g = BN_OUTPUT_GRADIENT8(dy, y, j, act, actAlpha);
+        const float8 xv = vload8(0, x + j);
+        const float8 g = BN_OUTPUT_GRADIENT8(vload8(0, dy + j), xv, gamma, mean, invStd, beta, act, actAlpha);
         kahan_add8(v1, w1, g);
-        kahan_add8(v2, w2, g * (vload8(0, x + j) - mean) * invStd);
+        kahan_add8(v2, w2, g * (xv - mean) * invStd);
     }
     for (; j < len; ++j)
-        gradient_sums_add(BN_OUTPUT_GRADIENT(dy, y, j, act, actAlpha), x[j], mean, invStd, s1, c1, s2, c2);
+        gradient_sums_add(BN_OUTPUT_GRADIENT(dy[j], x[j], gamma, mean, invStd, beta, act, actAlpha), x[j], mean, invStd,
+                          s1, c1, s2, c2);
 }
 
 // y[j] = act(BN_NORMALIZE(x[j])) for j < len, eight at a time.
@@ -159,15 +165,19 @@ void normalize_run(__global const float* x, __global float* y, int len, float g,
 }
 
 // dx[j] = BN_INPUT_GRADIENT(x[j], dy[j]) for j < len, eight at a time.
-void input_gradient_run(__global const float* x, __global const float* dy, __global const float* y, int act, float actAlpha,
-                        __global float* dx, int len,
-                        float mean, float invStd, float k, int m, float sumDy, float sumDyXhat) {
+void input_gradient_run(__global const float* x, __global const float* dy, __global float* dx, int len,
+                        float mean, float invStd, float k, int m, float sumDy, float sumDyXhat,
+                        float gamma, float beta, int act, float actAlpha) {
     int j = 0;
-    for (; j + 8 <= len; j += 8)
-        vstore8(BN_INPUT_GRADIENT(vload8(0, x + j), BN_OUTPUT_GRADIENT8(dy, y, j, act, actAlpha),
-                                  mean, invStd, k, m, sumDy, sumDyXhat), 0, dx + j);
-    for (; j < len; ++j)
-        dx[j] = BN_INPUT_GRADIENT(x[j], BN_OUTPUT_GRADIENT(dy, y, j, act, actAlpha), mean, invStd, k, m, sumDy, sumDyXhat);
+    for (; j + 8 <= len; j += 8) {
+        const float8 xv = vload8(0, x + j);
+        const float8 g = BN_OUTPUT_GRADIENT8(vload8(0, dy + j), xv, gamma, mean, invStd, beta, act, actAlpha);
+        vstore8(BN_INPUT_GRADIENT(xv, g, mean, invStd, k, m, sumDy, sumDyXhat), 0, dx + j);
+    }
+    for (; j < len; ++j) {
+        const float g = BN_OUTPUT_GRADIENT(dy[j], x[j], gamma, mean, invStd, beta, act, actAlpha);
+        dx[j] = BN_INPUT_GRADIENT(x[j], g, mean, invStd, k, m, sumDy, sumDyXhat);
+    }
 }
 
 // Training forward. Writes y (through the activation `act`: ACT_LINEAR for none), savedMean,
@@ -221,14 +231,14 @@ __kernel void batchnorm_forward_inference(__global const float* x, long xOff, __
 
 // Backward of the training forward, one group per channel. With x̂ = (x − mean)·invStd:
 //     dbeta += Σdy,  dgamma += Σdy·x̂,  dx = gamma·invStd/m · (m·dy − Σdy − x̂·Σ(dy·x̂))
-// where dy is BN_OUTPUT_GRADIENT: through the activation's backward, from the forward's y.
+// where dy is BN_OUTPUT_GRADIENT: through the backward of the forward's activation `act`.
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
 void batchnorm_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
                         __global const float* gamma, long gOff,
                         __global const float* savedMean, long smOff, __global const float* savedInvStd, long siOff,
                         __global float* dx, long dxOff, __global float* dgamma, long dgOff,
                         __global float* dbeta, long dbOff, int N, int C, int S,
-                        __global const float* y, long yOff, int act, float actAlpha) {
+                        __global const float* beta, long bOff, int act, float actAlpha) {
     __local float scratch[RED_WG];
     const int c = (int)get_group_id(0), l = (int)get_local_id(0);
     const int m = N * S;
@@ -236,11 +246,11 @@ void batchnorm_backward(__global const float* x, long xOff, __global const float
     x += xOff;
     dy += dyOff;
     dx += dxOff;
-    y += yOff;
+    const float g = gamma[gOff + c], b = beta[bOff + c];
     float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
     float8 v1 = (float8)(0.0f), w1 = (float8)(0.0f), v2 = (float8)(0.0f), w2 = (float8)(0.0f);
     BN_FOR_EACH_RUN(at, len, l, c, C, S, m,
-        gradient_sums_run(dy + at, y + at, act, actAlpha, x + at, len, mean, invStd, &s1, &c1, &s2, &c2, &v1, &w1, &v2, &w2);)
+        gradient_sums_run(dy + at, x + at, len, mean, invStd, g, b, act, actAlpha, &s1, &c1, &s2, &c2, &v1, &w1, &v2, &w2);)
     // Each Kahan sum's value is sum − comp.
     const float sumDy = group_sum(scratch, (s1 - c1) + lane_sum(v1 - w1));
     const float sumDyXhat = group_sum(scratch, (s2 - c2) + lane_sum(v2 - w2));
@@ -248,9 +258,9 @@ void batchnorm_backward(__global const float* x, long xOff, __global const float
         dbeta[dbOff + c] += sumDy;
         dgamma[dgOff + c] += sumDyXhat;
     }
-    const float k = gamma[gOff + c] * invStd / (float)m;
+    const float k = g * invStd / (float)m;
     BN_FOR_EACH_RUN(at, len, l, c, C, S, m,
-        input_gradient_run(x + at, dy + at, y + at, act, actAlpha, dx + at, len, mean, invStd, k, m, sumDy, sumDyXhat);)
+        input_gradient_run(x + at, dy + at, dx + at, len, mean, invStd, k, m, sumDy, sumDyXhat, g, b, act, actAlpha);)
 }
 
 // ---- GPU family: statistics and gradients over many groups per channel, then a pass per
@@ -333,16 +343,17 @@ __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
 void batchnorm_backward_partial(__global const float* x, long xOff, __global const float* dy, long dyOff,
                                 __global const float* savedMean, long smOff, __global const float* savedInvStd, long siOff,
                                 __global float* partials, int N, int C, int S, int chunks,
-                                __global const float* y, long yOff, int act, float actAlpha) {
+                                __global const float* gamma, long gOff, __global const float* beta, long bOff,
+                                int act, float actAlpha) {
     __local float scratch[RED_WG];
     const int c = (int)get_group_id(1);
-    const float mean = savedMean[smOff + c], invStd = savedInvStd[siOff + c];
+    const float mean = savedMean[smOff + c], invStd = savedInvStd[siOff + c], g = gamma[gOff + c], b = beta[bOff + c];
     x += xOff;
     dy += dyOff;
-    y += yOff;
     float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
     CHUNK_FOR_EACH(i, c, C, S, N * S, chunks,
-        gradient_sums_add(BN_OUTPUT_GRADIENT(dy, y, i, act, actAlpha), x[i], mean, invStd, &s1, &c1, &s2, &c2);)
+        gradient_sums_add(BN_OUTPUT_GRADIENT(dy[i], x[i], g, mean, invStd, b, act, actAlpha), x[i], mean, invStd,
+                          &s1, &c1, &s2, &c2);)
     const float sumDy = group_sum(scratch, s1);
     const float sumDyXhat = group_sum(scratch, s2);
     if (get_local_id(0) == 0) {
@@ -377,12 +388,12 @@ __kernel void batchnorm_backward_dx_gpu(__global const float* x, long xOff, __gl
                                         __global const float* savedInvStd, long siOff,
                                         __global const float* sums, __global float* dx, long dxOff,
                                         int C, int S, int m, int count,
-                                        __global const float* y, long yOff, int act, float actAlpha) {
+                                        __global const float* beta, long bOff, int act, float actAlpha) {
     const int e = (int)get_global_id(0);
     if (e >= count) return;
     const int c = (e / S) % C;
-    const float mean = savedMean[smOff + c], invStd = savedInvStd[siOff + c];
-    const float k = gamma[gOff + c] * invStd / (float)m;
-    dx[dxOff + e] = BN_INPUT_GRADIENT(x[xOff + e], BN_OUTPUT_GRADIENT(dy + dyOff, y + yOff, e, act, actAlpha),
-                                      mean, invStd, k, m, sums[c * 2], sums[c * 2 + 1]);
+    const float mean = savedMean[smOff + c], invStd = savedInvStd[siOff + c], g = gamma[gOff + c];
+    const float k = g * invStd / (float)m, xe = x[xOff + e];
+    const float dye = BN_OUTPUT_GRADIENT(dy[dyOff + e], xe, g, mean, invStd, beta[bOff + c], act, actAlpha);
+    dx[dxOff + e] = BN_INPUT_GRADIENT(xe, dye, mean, invStd, k, m, sums[c * 2], sums[c * 2 + 1]);
 }

@@ -95,12 +95,13 @@ public protocol Backend: AnyObject {
     /// Backward of the training forward. With x̂ = (x − mean)·invStd:
     ///   dbeta_c  += Σ dy,  dgamma_c += Σ dy·x̂   (accumulate)
     ///   writes dx = gamma·invStd/m · (m·dy − Σdy − x̂·Σ(dy·x̂))
-    /// With an `activation` f other than linear, `output` is the forward's y = f(…) and every
-    /// dy above is first multiplied by f'(y): the activation's backward as well.
+    /// With an `activation` f other than linear, every dy above is first multiplied by f'(y) at
+    /// the forward's output y = f(gamma·x̂ + beta) (recomputed from x, so `beta` is needed):
+    /// the activation's backward as well.
     func batchNormBackward(_ l: BatchNormLayout, input: Tensor, outputGrad: Tensor, gamma: Tensor,
                            savedMean: Tensor, savedInvStd: Tensor,
                            inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor,
-                           activation: ElementwiseActivation, output: Tensor?) throws
+                           activation: ElementwiseActivation, beta: Tensor?) throws
 
     // MARK: Local response normalisation (see `LocalResponseNormGeometry` for the formulas)
 
@@ -192,7 +193,7 @@ extension Backend {
                                   inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws {
         try batchNormBackward(l, input: input, outputGrad: outputGrad, gamma: gamma, savedMean: savedMean,
                               savedInvStd: savedInvStd, inputGrad: inputGrad, gammaGrad: gammaGrad, betaGrad: betaGrad,
-                              activation: .linear, output: nil)
+                              activation: .linear, beta: nil)
     }
 
     /// Max-pool backward alone (no activation's backward folded in).

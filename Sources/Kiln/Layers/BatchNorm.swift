@@ -15,7 +15,6 @@ public final class BatchNorm: Layer, ActivationAbsorber {
     private var runningVar: Tensor!
     private var cache = TensorCache()
     private var lastInput: Tensor?
-    private var lastOutput: Tensor?
     var absorbedActivation = ElementwiseActivation.linear
     var absorbsActivationBackward = false
 
@@ -72,7 +71,6 @@ public final class BatchNorm: Layer, ActivationAbsorber {
                 runningMean: runningMean, runningVar: runningVar, output: y, savedMean: mean, savedInvStd: invStd,
                 activation: absorbedActivation)
             lastInput = x
-            lastOutput = y
         } else {
             try ctx.backend.batchNormForwardInference(
                 layout(x), parameters, input: x, gamma: gamma.value, beta: beta.value,
@@ -90,7 +88,7 @@ public final class BatchNorm: Layer, ActivationAbsorber {
         try ctx.backend.batchNormBackward(
             layout(x), input: x, outputGrad: dy, gamma: gamma.value, savedMean: mean, savedInvStd: invStd,
             inputGrad: dx, gammaGrad: gamma.gradient, betaGrad: beta.gradient,
-            activation: absorbsActivationBackward ? absorbedActivation : .linear, output: lastOutput)
+            activation: absorbsActivationBackward ? absorbedActivation : .linear, beta: beta.value)
         return needInputGradient ? dx : nil
     }
 }

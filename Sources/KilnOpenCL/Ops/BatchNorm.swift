@@ -71,13 +71,13 @@ extension OpenCLBackend {
     public func batchNormBackward(_ l: BatchNormLayout, input: Tensor, outputGrad: Tensor, gamma: Tensor,
                                   savedMean: Tensor, savedInvStd: Tensor,
                                   inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor,
-                                  activation: ElementwiseActivation, output: Tensor?) throws {
+                                  activation: ElementwiseActivation, beta: Tensor?) throws {
         check(l, input, outputGrad, [gamma, savedMean, savedInvStd, gammaGrad, betaGrad])
         precondition(inputGrad.count == l.count, "batch-norm gradient does not match \(l)")
-        precondition(activation == .linear || output?.count == l.count, "batch-norm backward with an activation needs its output")
+        precondition(activation == .linear || beta?.count == l.channels, "batch-norm backward with an activation needs beta")
         let act = activation.kernelCode, actAlpha = activation.kernelAlpha
-        // Without an activation the kernels read y but never use it: dy stands in.
-        let y = activation == .linear ? outputGrad : output!
+        // Without an activation the kernels never read beta: gamma stands in.
+        let betaArgument = arg(activation == .linear ? gamma : beta!)
         try locked {
             try checkChannelLength(l)
             if config.kernelFamily == .gpu {
@@ -86,7 +86,7 @@ extension OpenCLBackend {
                 try launch(BatchNormBackwardPartialKernel(x: wide(input), dy: wide(outputGrad), savedMean: arg(savedMean),
                                                           savedInvStd: arg(savedInvStd), partials: partials.memory,
                                                           N: l.batch, C: l.channels, S: l.spatial, chunks: chunks,
-                                                          y: wide(y), act: act, actAlpha: actAlpha),
+                                                          gamma: arg(gamma), beta: betaArgument, act: act, actAlpha: actAlpha),
                            global: [chunks * config.reductionGroupSize, l.channels], local: [config.reductionGroupSize, 1])
                 try launch(BatchNormBackwardFinishKernel(partials: partials.memory, chunks: chunks, C: l.channels,
                                                          dgamma: arg(gammaGrad), dbeta: arg(betaGrad), sums: sums.memory),
@@ -97,14 +97,14 @@ extension OpenCLBackend {
                                                          savedMean: arg(savedMean), savedInvStd: arg(savedInvStd),
                                                          sums: sums.memory, dx: arg(inputGrad, from: from, count: count),
                                                          C: l.channels, S: l.spatial, m: l.batch * l.spatial, count: count,
-                                                         y: arg(y, from: from, count: count), act: act, actAlpha: actAlpha),
+                                                         beta: betaArgument, act: act, actAlpha: actAlpha),
                                count: count)
                 }
             }
             try launch(BatchNormBackwardKernel(
                 x: wide(input), dy: wide(outputGrad), gamma: arg(gamma), savedMean: arg(savedMean),
                 savedInvStd: arg(savedInvStd), dx: wide(inputGrad), dgamma: arg(gammaGrad), dbeta: arg(betaGrad),
-                N: l.batch, C: l.channels, S: l.spatial, y: wide(y), act: act, actAlpha: actAlpha),
+                N: l.batch, C: l.channels, S: l.spatial, beta: betaArgument, act: act, actAlpha: actAlpha),
                 groups: l.channels)
         }
     }
@@ -153,8 +153,9 @@ struct BatchNormBackwardKernel: KernelArguments {
     static let kernelName = "batchnorm_backward"
     var x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta: KernelTensor
     var N, C, S: Int
-    /// The forward's output, whose activation's backward dy goes through first.
-    var y: KernelTensor
+    /// beta and the ACT_* code of the forward's activation, whose backward dy goes through
+    /// first (at the output the forward wrote, recomputed from x).
+    var beta: KernelTensor
     var act: Int
     var actAlpha: Float
 }
@@ -197,7 +198,7 @@ struct BatchNormBackwardPartialKernel: KernelArguments {
     var x, dy, savedMean, savedInvStd: KernelTensor
     var partials: CLMemory
     var N, C, S, chunks: Int
-    var y: KernelTensor
+    var gamma, beta: KernelTensor
     var act: Int
     var actAlpha: Float
 }
@@ -216,7 +217,7 @@ struct BatchNormBackwardDxKernel: KernelArguments {
     var sums: CLMemory
     var dx: KernelTensor
     var C, S, m, count: Int
-    var y: KernelTensor
+    var beta: KernelTensor
     var act: Int
     var actAlpha: Float
 }

@@ -50,14 +50,16 @@ extension CPUBackend {
     public func batchNormBackward(_ l: BatchNormLayout, input: Tensor, outputGrad: Tensor, gamma: Tensor,
                                   savedMean: Tensor, savedInvStd: Tensor,
                                   inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor,
-                                  activation: ElementwiseActivation, output: Tensor?) throws {
+                                  activation: ElementwiseActivation, beta: Tensor?) throws {
         check(l, input, outputGrad, channelTensors: [gamma, savedMean, savedInvStd, gammaGrad, betaGrad])
         precondition(inputGrad.count == l.count, "batch-norm input grad has \(inputGrad.count) elements, want \(l.count)")
-        precondition(activation == .linear || output?.count == l.count, "batch-norm backward with an activation needs its output")
+        precondition(activation == .linear || beta?.count == l.channels, "batch-norm backward with an activation needs beta")
         let x = pointer(input), dx = pointer(inputGrad), gm = pointer(gamma)
-        // dL/d(batch norm's output): dy, times f'(y) with an activation (as activationBackward).
-        let dy = activation == .linear ? UnsafePointer(pointer(outputGrad)) : activationGradient(activation, output!, outputGrad)
         let sm = pointer(savedMean), si = pointer(savedInvStd), dg = pointer(gammaGrad), db = pointer(betaGrad)
+        // dL/d(batch norm's output): dy, times f'(y) with an activation.
+        let dy = activation == .linear ? UnsafePointer(pointer(outputGrad))
+            : activationGradient(l, activation, input: x, outputGrad: pointer(outputGrad), gamma: gm, beta: pointer(beta!),
+                                 mean: sm, invStd: si)
         let m = Double(l.reductionLength)
         parallelFor(l.channels) { c in
             let mean = Double(sm[c]), invStd = Double(si[c])
@@ -76,11 +78,19 @@ extension CPUBackend {
         }
     }
 
-    /// dy·f'(y) per element (as `activationBackward` computes it), in scratch memory.
-    private func activationGradient(_ f: ElementwiseActivation, _ output: Tensor, _ outputGrad: Tensor) -> UnsafePointer<Float> {
-        let g = scratch(.activationGradient, count: outputGrad.count)
-        multiplyByDerivative(f.function, at: pointer(output), pointer(outputGrad), into: g, count: outputGrad.count)
-        return UnsafePointer(g)
+    /// dy·f'(y) per element, y = f(gamma·x̂ + beta) recomputed from the saved statistics as
+    /// the forward computes it, in scratch memory.
+    private func activationGradient(_ l: BatchNormLayout, _ f: ElementwiseActivation, input x: UnsafePointer<Float>,
+                                    outputGrad dy: UnsafePointer<Float>, gamma gm: UnsafePointer<Float>,
+                                    beta bt: UnsafePointer<Float>, mean sm: UnsafePointer<Float>,
+                                    invStd si: UnsafePointer<Float>) -> UnsafePointer<Float> {
+        let y = scratch(.activationGradient, count: l.count), function = f.function
+        parallelFor(l.channels) { c in
+            let g = Double(gm[c]), b = Double(bt[c]), mean = Double(sm[c]), invStd = Double(si[c])
+            forEach(l, channel: c) { i in y[i] = Self.apply(function, Float(g * (Double(x[i]) - mean) * invStd + b)) }
+        }
+        multiplyByDerivative(function, at: y, dy, into: y, count: l.count)
+        return UnsafePointer(y)
     }
 
     /// Calls `body(index)` for channel c's elements, in (n, s) order.
