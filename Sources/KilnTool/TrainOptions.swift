@@ -68,7 +68,7 @@ struct TrainOptions: ParsableArguments {
 
     /// The settings in force, as the flags that spell them out.
     var resolvedCommandLine: String {
-        "--model \(model) --optimizer \(optimizer) --lr \(lr.map { "\($0)" } ?? "default") --l2 \(l2) "
+        (modelFile.map { "--model-file \($0)" } ?? "--model \(model)") + " --optimizer \(optimizer) --lr \(lr.map { "\($0)" } ?? "default") --l2 \(l2) "
             + "--batch-size \(batchSize) --epochs \(epochs) --schedule \(schedule) --augment-flip \(flipProbability) "
             + "--augment-shift \(maxShift)"
     }

@@ -14,6 +14,20 @@ struct RecipeCommandTests {
         #expect(r.status == 0, "\(r.stderr)")
     }
 
+    /// A model file replaces the recipe's model, and the settings line says so.
+    @Test func modelFileOverridesTheRecipesModel() throws {
+        try #require(FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist"), "apt-get install dataset-fashion-mnist")
+        let dir = try Scratch.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("tiny.json")
+        try Data(#"{"input": [1, 28, 28], "layers": [{"type": "Flatten"}, {"type": "Dense", "units": 10}]}"#.utf8).write(to: file)
+        let r = try KilnBinary.run(["train", "--device", "cpu", "--recipe", "fashion-bn", "--model-file", file.path,
+                                    "--epochs", "1", "--limit", "8"])
+        #expect(r.stdout.contains("settings: --model-file \(file.path) --optimizer adam --lr 0.001 "), "\(r.stdout)")
+        #expect(!r.stdout.contains("--model bn-cnn"), "\(r.stdout)")
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
     @Test func unknownRecipeIsOneClearLine() throws {
         let r = try KilnBinary.run(["train", "--device", "cpu", "--recipe", "nope"])
         #expect(r.status != 0)
