@@ -1,13 +1,15 @@
-/// Element-wise activation layers folded into their neighbours' kernels.
-///
-/// Forward: a batch norm applies the activation layer after it as it writes its output
-/// (`ActivationAbsorber`); the activation layer passes its input on. Backward: an activation's
-/// backward folded into the next layer's backward. A max pool's backward reads
-/// its input to find each window's winner, and that input is the activation's output y, so
-/// it can apply the factor f'(y) itself as it writes dx; the layer that applied f then passes
-/// dy on untouched. Its activation backward was a pass of its own over the largest tensors of
-/// a convolutional stage (read y and dy, write dz) and one more launch. `LayerStack.build`
-/// pairs neighbours; the sums are the same (f' is applied to each cell's sum of gradients).
+// Element-wise activation layers folded into their neighbours' kernels (`LayerStack.build`
+// pairs neighbours through `ActivationHandOff.plan`).
+//
+// Forward: a batch norm applies the activation layer after it as it writes its output
+// (`ActivationAbsorber`); the activation layer passes its input on.
+//
+// Backward: a max pool's backward reads its input to find each window's winner, and that
+// input is the activation's output y, so it applies the factor f'(y) itself as it writes dx
+// (`ActivationBackwardTaker`); the layer that applied f (`ActivationProducer`) then passes dy
+// on untouched. That backward was a pass of its own over a convolutional stage's largest
+// tensor (read y and dy, write dz) and one more launch. The sums are the same: f' multiplies
+// each cell's sum of gradients.
 
 /// A layer whose output is f(z) for an element-wise f it applies itself.
 protocol ActivationProducer: AnyObject {
