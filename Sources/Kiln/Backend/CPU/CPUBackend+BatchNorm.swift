@@ -23,8 +23,7 @@ extension CPUBackend {
             }
             let variance = squares / Double(m)
             let invStd = 1 / (variance + eps).squareRoot()
-            let g = Double(gm[c]), b = Double(bt[c])
-            forEach(l, channel: c) { i in y[i] = Self.apply(f, Float(g * (Double(x[i]) - mean) * invStd + b)) }
+            normalize(l, channel: c, x, into: y, gamma: Double(gm[c]), beta: Double(bt[c]), mean: mean, invStd: invStd, f)
             sm[c] = Float(mean)
             si[c] = Float(invStd)
             let unbiased = m > 1 ? variance * Double(m) / Double(m - 1) : variance
@@ -42,8 +41,7 @@ extension CPUBackend {
         let rm = pointer(runningMean), rv = pointer(runningVar)
         parallelFor(l.channels) { c in
             let invStd = 1 / (Double(rv[c]) + Double(p.epsilon)).squareRoot()
-            let g = Double(gm[c]), b = Double(bt[c]), mean = Double(rm[c])
-            forEach(l, channel: c) { i in y[i] = Self.apply(f, Float(g * (Double(x[i]) - mean) * invStd + b)) }
+            normalize(l, channel: c, x, into: y, gamma: Double(gm[c]), beta: Double(bt[c]), mean: Double(rm[c]), invStd: invStd, f)
         }
     }
 
@@ -86,11 +84,19 @@ extension CPUBackend {
                                     invStd si: UnsafePointer<Float>) -> UnsafePointer<Float> {
         let y = scratch(.activationGradient, count: l.count), function = f.function
         parallelFor(l.channels) { c in
-            let g = Double(gm[c]), b = Double(bt[c]), mean = Double(sm[c]), invStd = Double(si[c])
-            forEach(l, channel: c) { i in y[i] = Self.apply(function, Float(g * (Double(x[i]) - mean) * invStd + b)) }
+            normalize(l, channel: c, x, into: y, gamma: Double(gm[c]), beta: Double(bt[c]), mean: Double(sm[c]),
+                      invStd: Double(si[c]), function)
         }
         multiplyByDerivative(function, at: y, dy, into: y, count: l.count)
         return UnsafePointer(y)
+    }
+
+    /// y = f(gamma·(x − mean)·invStd + beta) over channel c, in Double, rounded before f: the
+    /// one formula of the training and inference forwards and of the backward's recomputed y.
+    @inline(__always)
+    private func normalize(_ l: BatchNormLayout, channel c: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                           gamma g: Double, beta b: Double, mean: Double, invStd: Double, _ f: ActivationFunction) {
+        forEach(l, channel: c) { i in y[i] = Self.apply(f, Float(g * (Double(x[i]) - mean) * invStd + b)) }
     }
 
     /// Calls `body(index)` for channel c's elements, in (n, s) order.
