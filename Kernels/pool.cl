@@ -41,6 +41,8 @@ int2 covering(int h, int win, int s, int pad, int outSize) {
 // One work-item per input row h of one plane: global = (H, N·C); writes W cells of dx. The row
 // is zeroed, then every window that covers row h adds its gradient to its argmax cell if that
 // cell lies in the row. A cell's terms arrive in (i, j) order, as a per-cell gather would add them.
+// With act (not ACT_LINEAR), each cell's sum then goes through the backward of the activation
+// whose output x is (ActivationHandOff): all three max-pool backward kernels take it.
 __kernel void maxpool_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
                                __global float* dx, long dxOff,
                                int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
@@ -199,7 +201,8 @@ __kernel void maxpool_forward_gpu(__global const float* x, long xOff, __global f
 }
 
 // maxpool_backward_gpu: input cell e = (plane·H + h)·W + w: global = planes·H·W. Sums the
-// gradients of the windows whose argmax it is, in (i, j) order from 0 (as maxpool_backward).
+// gradients of the windows whose argmax it is, in (i, j) order from 0, then act's backward
+// (as maxpool_backward).
 __kernel void maxpool_backward_gpu(__global const float* x, long xOff, __global const float* dy, long dyOff,
                                    __global float* dx, long dxOff,
                                    int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
