@@ -10,20 +10,26 @@
 // arithmetic (six integer divisions) does not vectorise on CPU devices, where a work-item is
 // a loop iteration on a core (measurements: Benchmarks/NOTES.md).
 
+// The arguments after the column buffer's offset that im2col and im2col_pool2x2 share, and
+// the start of their work-item: column row r (tap c, p, q) of image n, its input plane and
+// its output row; past the launch's end it returns.
+#define IM2COL_PARAMETERS int rowStride, int imageStride, \
+    int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL, int OH, int OW, int nb
+#define IM2COL_ITEM                                                                   \
+    const int r = (int)get_global_id(0), n = (int)get_global_id(1);                   \
+    if (r >= C * KH * KW || n >= nb) return;                                           \
+    const int q = r % KW, p = (r / KW) % KH, c = r / (KW * KH);                        \
+    __global const float* plane = x + xOff + (n * C + c) * H * W;                      \
+    __global float* out = col + colOff + r * rowStride + n * imageStride;
+
 // One work-item per column row r of image n < nb (all OH·OW of its entries): global = (C·KH·KW, nb).
 // Whole rows per item, decoded once: with a row of OW per item, the items were tiny and their
 // index decoding dominated. Element (n, r, s = i·OW + j) goes to
 // col[colOff + r·rowStride + n·imageStride + s]: [n][r][s] for the forward pass
 // (rowStride = OH·OW), [r][n][s] for the filter gradient (imageStride = OH·OW).
 __kernel void im2col(__global const float* x, long xOff, __global float* col, long colOff,
-                     int rowStride, int imageStride,
-                     int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
-                     int OH, int OW, int nb) {
-    const int r = (int)get_global_id(0), n = (int)get_global_id(1);
-    if (r >= C * KH * KW || n >= nb) return;
-    const int q = r % KW, p = (r / KW) % KH, c = r / (KW * KH);
-    __global const float* plane = x + xOff + (n * C + c) * H * W;
-    __global float* out = col + colOff + r * rowStride + n * imageStride;
+                     IM2COL_PARAMETERS) {
+    IM2COL_ITEM
     // Columns j0 ..< j1 read inside the image row (stride 1: a plain copy that vectorises).
     const int j0 = sW == 1 ? clamp(pL - q, 0, OW) : 0, j1 = sW == 1 ? clamp(W + pL - q, j0, OW) : OW;
     for (int i = 0; i < OH; ++i, out += OW) {
@@ -44,6 +50,44 @@ __kernel void im2col(__global const float* x, long xOff, __global float* col, lo
                 out[j] = (w >= 0 && w < W) ? xr[w] : 0.0f;
             }
         }
+    }
+}
+
+// The forward column matrix of a convolution followed by 2x2 max pooling (stride 2, no
+// padding), for the pooled GEMM epilogue (gemm_packed.cl): the columns of image n's row r are
+// the PH·PW windows (PH = OH / 2, PW = OW / 2) in row-major order, each its four output
+// positions (2i, 2j), (2i, 2j + 1), (2i + 1, 2j), (2i + 1, 2j + 1); an odd last output row or
+// column is in no window and is left out. Same arguments and launch as im2col (rowStride =
+// 4·PH·PW). For stride 1 a window's two top and two bottom cells are neighbours in the input,
+// so each window is two float2 loads and a float4 store; window columns that reach into the
+// padding take the per-cell path.
+__kernel void im2col_pool2x2(__global const float* x, long xOff, __global float* col, long colOff,
+                             IM2COL_PARAMETERS) {
+    IM2COL_ITEM
+    const int PH = OH / 2, PW = OW / 2;
+    // Window columns j0 ..< j1 have all four cells inside the image row (stride 1 only).
+    const int j0 = sW == 1 ? clamp((pL - q + 1) / 2, 0, PW) : 0;
+    const int j1 = sW == 1 ? clamp((W + pL - q) / 2, j0, PW) : 0;
+    for (int i = 0; i < PH; ++i) {
+        const int h0 = 2 * i * sH + p - pT, h1 = h0 + sH;
+        const bool in0 = h0 >= 0 && h0 < H, in1 = h1 >= 0 && h1 < H;
+        __global const float* x0 = plane + (in0 ? h0 : 0) * W;
+        __global const float* x1 = plane + (in1 ? h1 : 0) * W;
+        if (in0 && in1)
+            for (int j = j0; j < j1; ++j) {
+                const int w = 2 * j + q - pL;
+                vstore4((float4)(vload2(0, x0 + w), vload2(0, x1 + w)), 0, out + 4 * j);
+            }
+        for (int j = 0; j < PW; ++j) {
+            if (in0 && in1 && j >= j0 && j < j1) continue;
+            const int w0 = 2 * j * sW + q - pL, w1 = w0 + sW;
+            const bool c0 = w0 >= 0 && w0 < W, c1 = w1 >= 0 && w1 < W;
+            out[4 * j] = in0 && c0 ? x0[w0] : 0.0f;
+            out[4 * j + 1] = in0 && c1 ? x0[w1] : 0.0f;
+            out[4 * j + 2] = in1 && c0 ? x1[w0] : 0.0f;
+            out[4 * j + 3] = in1 && c1 ? x1[w1] : 0.0f;
+        }
+        out += 4 * PW;
     }
 }
 
@@ -141,9 +185,7 @@ __kernel void col2im(__global const float* col, long colOff, __global float* dx,
 // im2col_gpu: element (n, r, s) of the chunk's column matrix, s fastest: global = nb·K·S.
 // Writes what im2col writes.
 __kernel void im2col_gpu(__global const float* x, long xOff, __global float* col, long colOff,
-                         int rowStride, int imageStride,
-                         int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
-                         int OH, int OW, int nb) {
+                         IM2COL_PARAMETERS) {
     const int S = OH * OW, K = C * KH * KW;
     const int e = (int)get_global_id(0);
     if (e >= nb * K * S) return;

@@ -146,17 +146,45 @@ GEMM_VEC gemm_epilogue_vec(GEMM_VEC v, __global const float* bias, int rowStep, 
     ACT_FORWARD_RETURN(act, actAlpha, v, (GEMM_VEC)(0.0f))
 }
 
+// A pooled epilogue (a convolution followed by 2x2 max pooling, `pool` set): the columns of C
+// come in runs of four, the cells of one pooling window in row-major order (im2col_pool2x2),
+// and only each run's maximum is stored, at column j / 4 of a C whose rows are a quarter as
+// long. The maximum is taken as argmax2x2 (pool.cl) takes it — the first cell, then each
+// later one only when strictly greater — so the result is the unfused pooling's, NaN and
+// signed zeros included. GEMM_POOL_SPLIT puts lane 4w + c of a vector into lane w of its c.
+#if GEMM_VW == 16
+#define GEMM_POOL_VEC float4
+#define GEMM_POOL_SPLIT(r, a, b, c, d) a = (r).s048c; b = (r).s159d; c = (r).s26ae; d = (r).s37bf
+#define GEMM_POOL_STORE(m, v, p) vstore4(m, v, p)
+#elif GEMM_VW == 8
+#define GEMM_POOL_VEC float2
+#define GEMM_POOL_SPLIT(r, a, b, c, d) a = (r).s04; b = (r).s15; c = (r).s26; d = (r).s37
+#define GEMM_POOL_STORE(m, v, p) vstore2(m, v, p)
+#else
+#define GEMM_POOL_VEC float
+#define GEMM_POOL_SPLIT(r, a, b, c, d) a = (r).s0; b = (r).s1; c = (r).s2; d = (r).s3
+#define GEMM_POOL_STORE(m, v, p) ((p)[v] = (m))
+#endif
+GEMM_POOL_VEC gemm_pool_vec(GEMM_VEC r) {
+    GEMM_POOL_VEC m, b, c, d;
+    GEMM_POOL_SPLIT(r, m, b, c, d);
+    m = select(m, b, b > m);
+    m = select(m, c, c > m);
+    return select(m, d, d > m);
+}
+
 // C[row0.., col0..] (MR × NR) = alpha · (A micro-panel · B micro-panel) + (first ? beta·C : C).
 // ap: kc × MR packed A, bp: kc × NR packed B (row stride NR). `first` is the first K slice,
 // where beta applies (beta == 0: C is not read); later slices accumulate into C. On the
 // `last` slice each value goes through the epilogue (bias, activation; see gemm.cl) as it is
-// stored. A macro so that a variant reading an already packed __global B (OpenCL 1.2 has no
-// generic address space) can instantiate it too.
+// stored; with `pool` (one slice: first and last, beta == 0) C is pooled as above. A macro so
+// that a variant reading an already packed __global B (OpenCL 1.2 has no generic address
+// space) can instantiate it too.
 #define GEMM_DEFINE_MICRO_TILE(NAME, BSPACE)                                                         \
 void NAME(int kc, __global const float* restrict ap, BSPACE const float* restrict bp,                \
           __global float* restrict C, int row0, int col0, int M, int N, int ldc,                     \
           float alpha, float beta, bool first, bool last,                                            \
-          __global const float* bias, int bRow, int bCol, int act, float actAlpha) {                 \
+          __global const float* bias, int bRow, int bCol, int act, float actAlpha, bool pool) {      \
     GEMM_VEC acc[GEMM_MR][GEMM_NV];                                                                  \
     _Pragma("unroll") for (int i = 0; i < GEMM_MR; ++i)                                              \
         _Pragma("unroll") for (int v = 0; v < GEMM_NV; ++v) acc[i][v] = (GEMM_VEC)(0.0f);            \
@@ -170,8 +198,35 @@ void NAME(int kc, __global const float* restrict ap, BSPACE const float* restric
         ap += GEMM_MR;                                                                               \
         bp += GEMM_NR;                                                                               \
     }                                                                                                \
-    __global float* c = C + (size_t)row0 * ldc + col0;                                               \
     const bool finish = last && (bRow != 0 || bCol != 0 || act != ACT_LINEAR);                       \
+    if (pool) {                                                                                      \
+        __global float* c = C + (size_t)row0 * ldc + col0 / 4;                                       \
+        if (row0 + GEMM_MR <= M && col0 + GEMM_NR <= N) {                                            \
+            _Pragma("unroll") for (int i = 0; i < GEMM_MR; ++i)                                      \
+                _Pragma("unroll") for (int v = 0; v < GEMM_NV; ++v) {                                \
+                    GEMM_VEC r = alpha * acc[i][v];                                                  \
+                    if (finish) r = gemm_epilogue_vec(r, bias, bRow, bCol, row0 + i, col0 + v * GEMM_VW, act, actAlpha); \
+                    GEMM_POOL_STORE(gemm_pool_vec(r), v, c + (size_t)i * ldc);                       \
+                }                                                                                    \
+        } else { /* N is a multiple of 4, so an edge tile holds whole runs */                       \
+            float tile[GEMM_MR][GEMM_NR];                                                            \
+            _Pragma("unroll") for (int i = 0; i < GEMM_MR; ++i)                                      \
+                _Pragma("unroll") for (int v = 0; v < GEMM_NV; ++v) GEMM_VSTORE(acc[i][v], v, &tile[i][0]); \
+            const int mi = min(GEMM_MR, M - row0), nj = min(GEMM_NR, N - col0);                      \
+            for (int i = 0; i < mi; ++i)                                                             \
+                for (int j = 0; j < nj; j += 4) {                                                    \
+                    float m = 0.0f;                                                                  \
+                    for (int t = 0; t < 4; ++t) {                                                    \
+                        float r = alpha * tile[i][j + t];                                            \
+                        if (finish) r = gemm_epilogue(r, bias, bRow, bCol, row0 + i, col0 + j + t, act, actAlpha); \
+                        m = t == 0 || r > m ? r : m;                                                 \
+                    }                                                                                \
+                    c[(size_t)i * ldc + j / 4] = m;                                                  \
+                }                                                                                    \
+        }                                                                                            \
+        return;                                                                                      \
+    }                                                                                                \
+    __global float* c = C + (size_t)row0 * ldc + col0;                                               \
     if (row0 + GEMM_MR <= M && col0 + GEMM_NR <= N) {                                                \
         _Pragma("unroll") for (int i = 0; i < GEMM_MR; ++i)                                          \
             _Pragma("unroll") for (int v = 0; v < GEMM_NV; ++v) {                                    \
@@ -206,7 +261,8 @@ GEMM_DEFINE_MICRO_TILE(gemm_micro_tile_local, __local)
 // and each MR tile (the MC × kc A block stays in L2) runs the register micro-kernel.
 //   Ap   packed A (pack_panels, R = MR, same kc), batch item b at Ap + b·apStride (0: shared)
 //   B    op(B)(k, n) = B[bOff + b·bStride + k·bsK + n·bsN]  (B: bsK = ldb, bsN = 1; Bᵀ: 1, ldb)
-//   C    row-major at cOff + b·cStride, row stride ldc
+//   C    row-major at cOff + b·cStride, row stride ldc; with pool != 0 (K in one slice, beta ==
+//        0) C holds the maximum of each run of four columns (gemm_pool_vec): N / 4 per row
 // Launch: global = (ceil(ceil(N/NR) / ncb), ceil(ceil(M/MR) / mcb), batch), local = (1, 1, 1);
 // dimension 0 runs over column blocks so consecutive work-groups share one A block.
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))
@@ -215,7 +271,8 @@ void gemm_local(int M, int N, int K, float alpha, float beta,
                 __global const float* restrict B, long bOff, int bsK, int bsN, int bStride,
                 __global float* restrict C, long cOff, int ldc, int cStride,
                 int kcs, int mcb, int ncb,
-                __global const float* bias, long biasOff, int biasRowStep, int biasColStep, int act, float actAlpha) {
+                __global const float* bias, long biasOff, int biasRowStep, int biasColStep, int act, float actAlpha,
+                int pool) {
     __local float Bl[GEMM_NCB * GEMM_KC * GEMM_NR];      // [strip − s0][kk][NR]
     const int nStrips = (N + GEMM_NR - 1) / GEMM_NR;
     const int nTiles = (M + GEMM_MR - 1) / GEMM_MR;
@@ -283,7 +340,7 @@ void gemm_local(int M, int N, int K, float alpha, float beta,
                 gemm_micro_tile_local(kc, Ap + (size_t)pc * nTiles * GEMM_MR + (size_t)t * kc * GEMM_MR,
                                       Bl + (s - s0) * kc * GEMM_NR, Cb, t * GEMM_MR, s * GEMM_NR, M, N, ldc,
                                       alpha, beta, pc == 0, pc + kc == K,
-                                      bias + biasOff, biasRowStep, biasColStep, act, actAlpha);
+                                      bias + biasOff, biasRowStep, biasColStep, act, actAlpha, pool != 0);
     }
 }
 

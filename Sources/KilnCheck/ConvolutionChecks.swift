@@ -5,6 +5,51 @@ extension OpCheckSuite {
     /// (+ the accumulated start value). Float32 sums on a device against Double on the CPU:
     /// 4·ε·sqrt(length), as for GEMM.
     static func convolutionCases(large: Bool) -> [OpCheckCase] {
+        let geometries = convolutionGeometries(large: large)
+        let fusedActivations: [ElementwiseActivation] = [.linear, .relu, .leakyReLU(alpha: 0.2), .sigmoid, .tanh]
+        var cases: [OpCheckCase] = []
+        for (index, (shape, g)) in geometries.enumerated() {
+            precondition(g.isValid, "bad check geometry \(shape)")
+            let withBias = index % 4 != 3  // now and then no bias, to cover the nil path
+            // Every element-wise activation in turn, applied by the convolution as it writes y:
+            // the sum's tolerance plus the activation's own (8·ε for exp/tanh; ReLU selects).
+            let activation = fusedActivations[index % fusedActivations.count]
+            let name = shape + (withBias ? "" : ", no bias") + (activation == .linear ? "" : ", " + activation.name)
+            var tolerance = OpTolerance.sum(of: g.reductionLength + 1, multiple: 4)
+            tolerance.normalizedRMS += 8 * Comparison.floatEpsilon
+            cases.append(OpCheckCase("conv2d.forward", name, tolerance: tolerance) { ctx in
+                let x = try ctx.uniform(g.inputShape), w = try ctx.uniform(g.weightShape)
+                let b = withBias ? try ctx.uniform([g.outChannels]) : nil
+                let y = try ctx.poisoned(g.outputShape)
+                try ctx.backend.conv2dForward(g, input: x, weight: w, bias: b, activation: activation, output: y)
+                ctx.record("y", y)
+            })
+            cases.append(OpCheckCase("conv2d.backwardData", shape,
+                                     tolerance: .sum(of: g.outChannels * g.kernelHeight * g.kernelWidth, multiple: 4)) { ctx in
+                let dy = try ctx.uniform(g.outputShape), w = try ctx.uniform(g.weightShape)
+                let dx = try ctx.poisoned(g.inputShape)
+                try ctx.backend.conv2dBackwardData(g, outputGrad: dy, weight: w, inputGrad: dx)
+                ctx.record("dx", dx)
+            })
+            cases.append(OpCheckCase("conv2d.backwardFilter", shape + (withBias ? "" : ", no bias"),
+                                     tolerance: .sum(of: g.batch * g.outHeight * g.outWidth + 1, multiple: 4)) { ctx in
+                let x = try ctx.uniform(g.inputShape), dy = try ctx.uniform(g.outputShape)
+                // Gradients accumulate: start from random values, the same on both backends.
+                let dw = try ctx.uniform(g.weightShape)
+                let db = withBias ? try ctx.uniform([g.outChannels]) : nil
+                try ctx.backend.conv2dBackwardFilter(g, input: x, outputGrad: dy, weightGrad: dw, biasGrad: db)
+                ctx.record("dW", dw)
+                if let db { ctx.record("db", db) }
+            })
+        }
+        return cases
+    }
+
+    /// The convolution shapes of the op checks: every stride with valid and same padding on an
+    /// odd, non-square image, asymmetric and one-sided padding, non-square kernels, pointwise
+    /// layers, a kernel larger than its stride; with `large`, more channels, a 28x28 image and
+    /// a reduction long enough for device GEMMs to split K.
+    static func convolutionGeometries(large: Bool) -> [(String, Conv2DGeometry)] {
         var geometries: [(String, Conv2DGeometry)] = []
         // Every stride with valid and same padding, on an odd, non-square image.
         for (i, stride) in [1, 2, 3].enumerated() {
@@ -57,43 +102,6 @@ extension OpCheckSuite {
                                Conv2DGeometry(batch: 1, inChannels: 128, inHeight: 6, inWidth: 6, outChannels: 3,
                                               kernelHeight: 5, kernelWidth: 5)))
         }
-
-        let fusedActivations: [ElementwiseActivation] = [.linear, .relu, .leakyReLU(alpha: 0.2), .sigmoid, .tanh]
-        var cases: [OpCheckCase] = []
-        for (index, (shape, g)) in geometries.enumerated() {
-            precondition(g.isValid, "bad check geometry \(shape)")
-            let withBias = index % 4 != 3  // now and then no bias, to cover the nil path
-            // Every element-wise activation in turn, applied by the convolution as it writes y:
-            // the sum's tolerance plus the activation's own (8·ε for exp/tanh; ReLU selects).
-            let activation = fusedActivations[index % fusedActivations.count]
-            let name = shape + (withBias ? "" : ", no bias") + (activation == .linear ? "" : ", " + activation.name)
-            var tolerance = OpTolerance.sum(of: g.reductionLength + 1, multiple: 4)
-            tolerance.normalizedRMS += 8 * Comparison.floatEpsilon
-            cases.append(OpCheckCase("conv2d.forward", name, tolerance: tolerance) { ctx in
-                let x = try ctx.uniform(g.inputShape), w = try ctx.uniform(g.weightShape)
-                let b = withBias ? try ctx.uniform([g.outChannels]) : nil
-                let y = try ctx.poisoned(g.outputShape)
-                try ctx.backend.conv2dForward(g, input: x, weight: w, bias: b, activation: activation, output: y)
-                ctx.record("y", y)
-            })
-            cases.append(OpCheckCase("conv2d.backwardData", shape,
-                                     tolerance: .sum(of: g.outChannels * g.kernelHeight * g.kernelWidth, multiple: 4)) { ctx in
-                let dy = try ctx.uniform(g.outputShape), w = try ctx.uniform(g.weightShape)
-                let dx = try ctx.poisoned(g.inputShape)
-                try ctx.backend.conv2dBackwardData(g, outputGrad: dy, weight: w, inputGrad: dx)
-                ctx.record("dx", dx)
-            })
-            cases.append(OpCheckCase("conv2d.backwardFilter", shape + (withBias ? "" : ", no bias"),
-                                     tolerance: .sum(of: g.batch * g.outHeight * g.outWidth + 1, multiple: 4)) { ctx in
-                let x = try ctx.uniform(g.inputShape), dy = try ctx.uniform(g.outputShape)
-                // Gradients accumulate: start from random values, the same on both backends.
-                let dw = try ctx.uniform(g.weightShape)
-                let db = withBias ? try ctx.uniform([g.outChannels]) : nil
-                try ctx.backend.conv2dBackwardFilter(g, input: x, outputGrad: dy, weightGrad: dw, biasGrad: db)
-                ctx.record("dW", dw)
-                if let db { ctx.record("db", db) }
-            })
-        }
-        return cases
+        return geometries
     }
 }

@@ -13,7 +13,8 @@ public enum OpCheckSuite {
     /// `small` keeps only the tiny shapes (for slow simulators such as oclgrind).
     public static func cases(small: Bool = false, only: [String] = []) -> [OpCheckCase] {
         let large = !small
-        let all = gemmCases(large: large) + convolutionCases(large: large) + poolingCases(large: large)
+        let all = gemmCases(large: large) + convolutionCases(large: large) + convolutionPoolCases(large: large)
+            + poolingCases(large: large)
             + localResponseNormCases(large: large)
             + batchNormCases(large: large) + dropoutCases(large: large) + activationCases(large: large)
             + lossCases(large: large) + optimizerCases(large: large)

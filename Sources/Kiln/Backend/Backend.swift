@@ -50,6 +50,14 @@ public protocol Backend: AnyObject {
     /// `activationForward(f)` on the unactivated output, without a second pass.
     func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                        activation: ElementwiseActivation, output: Tensor) throws
+    /// A convolution followed by 2x2 max pooling (`Conv2DGeometry.maxPool2x2`), as one op where
+    /// this backend has a fused form for the shapes: writes `output` [N, O, OH / 2, OW / 2] =
+    /// maxPool(f(conv(input, weight) + bias)) and returns true, the values those two ops give;
+    /// returns false, having written nothing, where it has none (the caller then runs
+    /// `conv2dForward` and `maxPoolForward`). For inference: the unpooled output is never
+    /// stored, and the positions no window covers (an odd last row or column) are not computed.
+    func conv2dForwardMaxPool2x2(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                                 activation: ElementwiseActivation, output: Tensor) throws -> Bool
     /// Writes `inputGrad`[n,c,h,w] = Σ_{o,p,q} w[o,c,p,q] · dy[n,o,i,j] over the (i,j,p,q)
     /// with i·strideH + p − padTop = h and j·strideW + q − padLeft = w.
     func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws
@@ -169,6 +177,12 @@ extension Backend {
     /// `output` = conv(input, weight) + bias, no activation.
     public func conv2dForward(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) throws {
         try conv2dForward(g, input: input, weight: weight, bias: bias, activation: .linear, output: output)
+    }
+
+    /// No fused form: the composition is the reference (see the protocol requirement).
+    public func conv2dForwardMaxPool2x2(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                                        activation: ElementwiseActivation, output: Tensor) throws -> Bool {
+        false
     }
 
     /// Batch norm without an activation.

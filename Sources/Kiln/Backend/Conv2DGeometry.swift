@@ -38,14 +38,29 @@ public struct Conv2DGeometry: BatchedGeometry, Hashable, Sendable {
     public var flops: Double {
         2 * Double(batch) * Double(outChannels) * Double(outHeight * outWidth) * Double(reductionLength)
     }
+    /// 2x2 max pooling, stride 2, `valid`, of this convolution's output (`conv2dForwardMaxPool2x2`).
+    public var maxPool2x2: Pool2DGeometry {
+        Pool2DGeometry(batch: batch, channels: outChannels, inHeight: outHeight, inWidth: outWidth,
+                       windowH: 2, windowW: 2, strideH: 2, strideW: 2)
+    }
     /// Traps unless the geometry is valid and the tensors have its sizes: the entry check of
     /// every backend's convolution ops (`input` is x or dx, `output` y or dy, `bias` the bias or
     /// its gradient).
     public func check(input: Tensor, weight: Tensor, output: Tensor, bias: Tensor? = nil) {
         precondition(isValid, "invalid convolution geometry \(self)")
+        check(input, weight, bias, output, outputShape, "conv output")
+    }
+
+    /// `check` for `conv2dForwardMaxPool2x2`: `output` has the pooled shape (`maxPool2x2`).
+    public func check(pooledOutput output: Tensor, input: Tensor, weight: Tensor, bias: Tensor?) {
+        precondition(isValid && maxPool2x2.isValid, "no 2x2 pooling of convolution \(self)")
+        check(input, weight, bias, output, maxPool2x2.outputShape, "pooled conv output")
+    }
+
+    private func check(_ input: Tensor, _ weight: Tensor, _ bias: Tensor?, _ output: Tensor, _ want: Shape, _ name: String) {
         precondition(input.count == inputShape.count, "conv input has \(input.count) elements, want \(inputShape)")
         precondition(weight.count == weightShape.count, "conv weight has \(weight.count) elements, want \(weightShape)")
-        precondition(output.count == outputShape.count, "conv output has \(output.count) elements, want \(outputShape)")
+        precondition(output.count == want.count, "\(name) has \(output.count) elements, want \(want)")
         if let bias { precondition(bias.count == outChannels, "conv bias has \(bias.count) elements, want \(outChannels)") }
     }
 

@@ -18,6 +18,9 @@ public final class Conv2D: Layer, ActivationProducer {
     private var lastInput: Tensor?
     private var lastOutput: Tensor?
     var activationBackwardHandedOn = false
+    /// The max pool right after this layer, which an inference forward applies too
+    /// (`ConvPoolFusion`); nil when there is none to fuse.
+    var followingMaxPool: Pool2D?
     var producedActivation: ElementwiseActivation? { ElementwiseActivation(activation) }
 
     /// - Throws: `LayerError` unless filters, kernel sizes and strides are positive (and within
@@ -85,8 +88,19 @@ public final class Conv2D: Layer, ActivationProducer {
 
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
         let g = geometry.withBatch(x.shape[0])
-        let y = try cache.tensor(CacheSlot.output, g.outputShape, on: ctx.backend)
         let f = FusedActivation(function: activation)
+        if let pool = followingMaxPool {
+            pool.inputPooledByPrevious = false
+            if ctx.mode != .training {
+                let pooled = try cache.tensor(CacheSlot.output, g.maxPool2x2.outputShape, on: ctx.backend)
+                if try ctx.backend.conv2dForwardMaxPool2x2(g, input: x, weight: weight.value, bias: bias?.value,
+                                                           activation: f.inOp, output: pooled) {
+                    pool.inputPooledByPrevious = true
+                    return pooled
+                }
+            }
+        }
+        let y = try cache.tensor(CacheSlot.output, g.outputShape, on: ctx.backend)
         try ctx.backend.conv2dForward(g, input: x, weight: weight.value, bias: bias?.value, activation: f.inOp, output: y)
         try f.finish(y, ctx)
         lastInput = x

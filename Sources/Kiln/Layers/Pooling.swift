@@ -13,6 +13,14 @@ public class Pool2D: Layer, ActivationBackwardTaker {
     private var lastInput: Tensor?
     var inputActivation = ElementwiseActivation.linear
     var takesActivationBackward: Bool { kind == .max }
+    /// Set by the convolution before this pool when its forward already pooled (`ConvPoolFusion`):
+    /// this forward then passes its input on.
+    var inputPooledByPrevious = false
+    /// 2x2 windows, stride 2, no padding: what `conv2dForwardMaxPool2x2` pools.
+    var isMaxPool2x2: Bool {
+        kind == .max && poolSize == (2, 2) && strides == (2, 2)
+            && geometry.padTop == 0 && geometry.padLeft == 0 && geometry.padBottom == 0 && geometry.padRight == 0
+    }
 
     /// The checks of every pooling initialiser that takes sizes.
     static func validate(_ kind: Kind, poolSize: (Int, Int), strides: (Int, Int)?, padding: Padding) throws {
@@ -59,6 +67,10 @@ public class Pool2D: Layer, ActivationBackwardTaker {
 
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
         let g = geometry.withBatch(x.shape[0])
+        if inputPooledByPrevious {
+            precondition(ctx.mode != .training && x.shape == g.outputShape, "\(typeName): fused input in training")
+            return x
+        }
         let y = try cache.tensor(CacheSlot.output, g.outputShape, on: ctx.backend)
         switch kind {
         case .max: try ctx.backend.maxPoolForward(g, input: x, output: y)

@@ -31,6 +31,40 @@ extension OpenCLBackend {
         }
     }
 
+    /// Fused where the packed GEMM (CPU devices) finishes each element in one K slice: im2col in
+    /// window order (`im2col_pool2x2`), then the GEMM's epilogue stores each window's maximum
+    /// (`GemmEpilogue.poolsColumns`). gemm_tiled (GPUs) has no pooled epilogue yet.
+    public func conv2dForwardMaxPool2x2(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                                        activation: ElementwiseActivation, output: Tensor) throws -> Bool {
+        let pool = g.maxPool2x2
+        g.check(pooledOutput: output, input: input, weight: weight, bias: bias)
+        let k = g.reductionLength, windows = pool.outHeight * pool.outWidth, columns = 4 * windows
+        var d = GemmDescriptor(m: g.outChannels, n: columns, k: k)
+        d.ldc = windows; d.strideA = 0; d.strideB = k * columns; d.strideC = g.outChannels * windows
+        // Every chunk's GEMM (the last may be shorter) must finish in one slice.
+        let chunk = forwardChunk(g)
+        let fits = Set([chunk, g.batch % chunk].filter { $0 > 0 }).allSatisfy { nb in
+            var c = d
+            c.batch = nb
+            return packedGemmFinishesInOneSlice(c)
+        }
+        guard fits else { return false }
+        var epilogue = GemmEpilogue(activation: activation)
+        epilogue.bias = bias.map { (memory($0), $0.offset, .perRow) }
+        epilogue.poolsColumns = true
+        try locked {
+            try forEachColumnChunk(g, pooled: true) { n0, nb, col in
+                try im2col(g, input: input, firstImage: n0, images: nb, into: col!, rowStride: columns,
+                           imageStride: k * columns, pooled: true)
+                var chunk = d
+                chunk.batch = nb
+                try enqueueGemm(chunk, a: memory(weight), weight.offset, b: col!, 0,
+                                c: memory(output), output.offset + n0 * g.outChannels * windows, epilogue: epilogue)
+            }
+        }
+        return true
+    }
+
     public func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws {
         g.check(input: inputGrad, weight: weight, output: outputGrad)
         try locked {
@@ -106,13 +140,20 @@ extension OpenCLBackend {
 
     /// Runs `body(n0, nb, col)` over the batch in chunks whose column matrix (K·S floats per
     /// image) fits the workspace budget; `col` is the chunk's column workspace, nil for a
-    /// pointwise convolution (its input is its own column matrix).
-    private func forEachColumnChunk(_ g: Conv2DGeometry,
+    /// pointwise convolution (its input is its own column matrix) unless `pooled` asks for a
+    /// matrix in window order (`im2col_pool2x2`, smaller: the same chunks and block as the
+    /// unpooled forward's, so inference after training takes the block training left).
+    private func forEachColumnChunk(_ g: Conv2DGeometry, pooled: Bool = false,
                                     _ body: (_ n0: Int, _ nb: Int, _ col: CLMemory?) throws -> Void) throws {
         let columns = g.reductionLength * g.outHeight * g.outWidth
-        let chunk = chunkSize(g, floatsPerImage: columns)
-        let col = g.isPointwise ? nil : try workspace(chunk * columns)
+        let chunk = forwardChunk(g)
+        let col = g.isPointwise && !pooled ? nil : try workspace(chunk * columns)
         for n0 in stride(from: 0, to: g.batch, by: chunk) { try body(n0, min(chunk, g.batch - n0), col?.memory) }
+    }
+
+    /// Images per chunk of the forward's column matrix.
+    private func forwardChunk(_ g: Conv2DGeometry) -> Int {
+        chunkSize(g, floatsPerImage: g.reductionLength * g.outHeight * g.outWidth)
     }
 
     /// Images per chunk so one chunk's workspace stays within the budget and no operand of a
@@ -130,13 +171,22 @@ extension OpenCLBackend {
         return [r, max(1, min(planes, 256 / r)), 1]
     }
 
+    /// `pooled`: in 2x2 windows' order for the pooled GEMM epilogue (`im2col_pool2x2`, a row per
+    /// work-item like im2col: it runs only with the packed GEMM, on CPU devices; rowStride
+    /// 4·(OH / 2)·(OW / 2) per image).
     private func im2col(_ g: Conv2DGeometry, input: Tensor, firstImage: Int, images: Int, into col: CLMemory,
-                        rowStride: Int, imageStride: Int) throws {
+                        rowStride: Int, imageStride: Int, pooled: Bool = false) throws {
         let perImage = g.inChannels * g.inHeight * g.inWidth
-        let columns = images * g.reductionLength * g.outHeight * g.outWidth
+        let perRow = pooled ? 4 * (g.outHeight / 2) * (g.outWidth / 2) : g.outHeight * g.outWidth
+        let columns = images * g.reductionLength * perRow
         let arguments = Im2ColKernel(x: arg(input, from: firstImage * perImage, count: images * perImage),
                                      col: KernelTensor(memory: col, offset: 0, extent: columns),
                                      rowStride: rowStride, imageStride: imageStride, geometry: ConvKernelGeometry(g), nb: images)
+        if pooled {
+            return try launch(arguments, kernel: "im2col_pool2x2", global: [g.reductionLength, images],
+                              local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)),
+                              bytes: 4 * Double(columns + images * perImage))
+        }
         if config.kernelFamily == .gpu {
             // Same arguments, one work-item per column entry.
             return try launch(arguments, kernel: "im2col_gpu", global: [columns], local: [config.elementwiseGroupSize],
@@ -144,7 +194,7 @@ extension OpenCLBackend {
         }
         try launch(arguments,
                    global: [g.reductionLength, images], local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)),
-                   bytes: 4 * Double(images * (g.reductionLength * g.outHeight * g.outWidth + g.inChannels * g.inHeight * g.inWidth)))
+                   bytes: 4 * Double(columns + images * perImage))
     }
 }
 

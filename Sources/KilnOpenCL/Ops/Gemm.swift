@@ -32,6 +32,7 @@ extension OpenCLBackend {
         if let capacity = config.packedGemm, d.k > 0 {
             return try enqueuePackedGemm(capacity, d, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue)
         }
+        precondition(!epilogue.poolsColumns, "a pooled GEMM epilogue needs the packed GEMM")
         // op(A)(i, k) = A[i·rsA + k·csA]; op(B)(k, j) = B[k·rsB + j·csB].
         let (rsA, csA) = d.transposeA ? (1, d.lda) : (d.lda, 1)
         let (rsB, csB) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
@@ -57,6 +58,7 @@ extension OpenCLBackend {
         let tile = capacity.tile, mr = tile.rows, nr = tile.columns
         let blocking = gemmBlocking.fitted(to: capacity)
         let parts = blocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile)
+        precondition(!epilogue.poolsColumns || packedGemmFinishesInOneSlice(d), "a pooled GEMM epilogue needs one K slice")
         if splitting && parts > 1 {
             return try enqueueSplitKGemm(capacity, d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset,
                                          epilogue: epilogue)
@@ -72,13 +74,26 @@ extension OpenCLBackend {
                                     sR: sR, sK: sK, srcStride: d.strideA, dst: packed.memory, dstStride: packedCount),
                    global: [ceilDiv(d.k, kc), tiles, packs], local: [1, 1, 1])
         let (bsK, bsN) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
+        // A pooled C's rows hold a quarter of the columns.
+        let extentC = epilogue.poolsColumns ? (d.batch - 1) * d.strideC + (d.m - 1) * d.ldc + d.n / 4 : d.extentC
         try launch(GemmLocalKernel(
             M: d.m, N: d.n, K: d.k, alpha: d.alpha, beta: d.beta,
             Ap: packed.memory, apStride: d.strideA == 0 ? 0 : packedCount,
             B: KernelTensor(memory: b, offset: bOffset, extent: d.extentB), bsK: bsK, bsN: bsN, bStride: d.strideB,
-            C: KernelTensor(memory: c, offset: cOffset, extent: d.extentC), ldc: d.ldc, cStride: d.strideC,
-            kcs: kc, mcb: mcb, ncb: ncb, epilogue: epilogue.arguments(unused: c)), global: [ceilDiv(strips, ncb), ceilDiv(tiles, mcb), d.batch], local: [1, 1, 1],
+            C: KernelTensor(memory: c, offset: cOffset, extent: extentC), ldc: d.ldc, cStride: d.strideC,
+            kcs: kc, mcb: mcb, ncb: ncb, epilogue: epilogue.arguments(unused: c), pool: epilogue.poolsColumns ? 1 : 0),
+            global: [ceilDiv(strips, ncb), ceilDiv(tiles, mcb), d.batch], local: [1, 1, 1],
            flops: d.flops, bytes: d.compulsoryBytes)
+    }
+
+    /// Whether `enqueueGemm` runs `d` on the packed GEMM as one K slice, without splitting K:
+    /// each element of C is then written once, finished, which a pooled epilogue needs.
+    func packedGemmFinishesInOneSlice(_ d: GemmDescriptor) -> Bool {
+        guard let capacity = config.packedGemm, d.k > 0, d.beta == 0 else { return false }
+        let tile = capacity.tile, blocking = gemmBlocking.fitted(to: capacity)
+        return blocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile) == 1
+            && blocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile).kc == d.k
+            && d.n % 4 == 0 && tile.columns % 4 == 0
     }
 }
 
@@ -89,6 +104,7 @@ extension OpenCLBackend {
     /// sum those in order into C (deterministic; no atomics).
     func enqueueSplitKGemm(_ capacity: PackedGemmCapacity, _ d: GemmDescriptor, parts: Int, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
                            c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue) throws {
+        precondition(!epilogue.poolsColumns, "split K cannot pool")
         let length = ceilDiv(d.k, parts)
         let full = d.k / length, rest = d.k - full * length
         let used = full + (rest > 0 ? 1 : 0)
@@ -157,6 +173,8 @@ struct GemmLocalKernel: KernelArguments {
     var C: KernelTensor
     var ldc, cStride, kcs, mcb, ncb: Int
     var epilogue: GemmEpilogue.Arguments
+    /// 1: the pooled epilogue (`GemmEpilogue.poolsColumns`).
+    var pool: Int
 }
 
 struct GemmSumPartsKernel: KernelArguments {

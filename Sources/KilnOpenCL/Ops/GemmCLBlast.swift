@@ -54,5 +54,5 @@ extension OpenCLBackend {
 
 extension GemmEpilogue {
     /// Nothing to do after the product (what CLBlast can stand in for).
-    var isNone: Bool { bias == nil && activation == .linear }
+    var isNone: Bool { bias == nil && activation == .linear && !poolsColumns }
 }

@@ -10,6 +10,11 @@ struct GemmEpilogue {
 
     var bias: (memory: CLMemory, offset: Int, axis: BiasAxis)?
     var activation: ElementwiseActivation = .linear
+    /// C's columns come in runs of four (one 2x2 pooling window each) and only each run's
+    /// maximum is stored, C's row stride counting the stored columns: a convolution followed
+    /// by max pooling (`conv2dForwardMaxPool2x2`). Only the packed GEMM in one K slice can
+    /// (`packedGemmFinishesInOneSlice`): a second slice would read C back.
+    var poolsColumns = false
 
     static var none: GemmEpilogue { GemmEpilogue() }
 
