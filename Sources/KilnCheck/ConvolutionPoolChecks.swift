@@ -9,14 +9,18 @@ extension OpCheckSuite {
     /// reduction too long for one K slice (the device declines and composes). Tolerance as
     /// `conv2d.forward`: the max of values within it is within it.
     static func convolutionPoolCases(large: Bool) -> [OpCheckCase] {
-        // The shapes of `conv2d.forward` that have a 2x2 window, then a larger image (simple-cnn's
-        // second layer: 11x11 → 5x5, and window counts off the register tile), more output
-        // channels than one register tile holds, and simple-cnn's first layer.
+        // The shapes of `conv2d.forward` that have a 2x2 window, then an odd 9x9 output with more
+        // output channels than one register tile's rows (small enough for the lowered launch
+        // limit of the splitting tests); with `large`, simple-cnn's second layer (11x11 → 5x5),
+        // 33 output channels, and simple-cnn's first layer.
         var geometries = convolutionGeometries(large: large).filter { $0.1.maxPool2x2.isValid }
-        geometries.append(("batch 3, 13x13, 4→7 ch, 3x3, valid (11x11 → 5x5)",
-                           Conv2DGeometry(batch: 3, inChannels: 4, inHeight: 13, inWidth: 13, outChannels: 7,
+        geometries.append(("batch 3, 11x11, 1→7 ch, 3x3, valid (9x9 → 4x4)",
+                           Conv2DGeometry(batch: 3, inChannels: 1, inHeight: 11, inWidth: 11, outChannels: 7,
                                           kernelHeight: 3, kernelWidth: 3)))
         if large {
+            geometries.append(("batch 3, 13x13, 4→7 ch, 3x3, valid (11x11 → 5x5)",
+                               Conv2DGeometry(batch: 3, inChannels: 4, inHeight: 13, inWidth: 13, outChannels: 7,
+                                              kernelHeight: 3, kernelWidth: 3)))
             geometries.append(("batch 2, 12x12, 16→33 ch, 3x3, pad 1",
                                Conv2DGeometry(batch: 2, inChannels: 16, inHeight: 12, inWidth: 12, outChannels: 33,
                                               kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)))

@@ -92,10 +92,12 @@ struct BenchCommandTests {
         }
         let training = try kernelNames("training"), inference = try kernelNames("inference")
         #expect(training.contains("optimizer_step_adam") && training.contains("col2im"), "\(training)")
-        #expect(inference.contains("im2col") && inference.contains("maxpool2x2_forward"), "\(inference)")
+        // simple-cnn's convolutions run with their max pools in inference where the device fuses
+        // them (im2col_pool2x2, an inference-only kernel, and no pooling kernel of its own).
+        #expect(inference.contains { $0.hasPrefix("im2col") }, "\(inference)")
         #expect(inference.isDisjoint(with: ["optimizer_step_adam", "col2im", "maxpool2x2_backward", "dropout_apply8"]),
                 "\(inference)")
-        #expect(inference.isStrictSubset(of: training), "\(inference) vs \(training)")
+        #expect(inference.subtracting(["im2col_pool2x2"]).isStrictSubset(of: training), "\(inference) vs \(training)")
     }
 }
 
