@@ -28,6 +28,7 @@ float8 act_forward8(int kind, float alpha, float8 v) { ACT_FORWARD_RETURN(kind, 
 
 float act_backward(int kind, float alpha, float y, float g) { ACT_BACKWARD_RETURN(kind, alpha, y, g, 0.0f) }
 float8 act_backward8(int kind, float alpha, float8 y, float8 g) { ACT_BACKWARD_RETURN(kind, alpha, y, g, (float8)(0.0f)) }
+float4 act_backward4(int kind, float alpha, float4 y, float4 g) { ACT_BACKWARD_RETURN(kind, alpha, y, g, (float4)(0.0f)) }
 
 // activation_forward_<name>: y = f(x), one work-item per element; y may be x (in place).
 // activation_backward_<name>: dx from y and dy; dx may be dy.

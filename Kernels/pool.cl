@@ -81,18 +81,54 @@ int argmax2x2(__global const float* p, int W, float* max) {
     return best;
 }
 
-// The 8 windows whose top-left cells are r0[0], r0[2], ..., r0[14] (r1 the row below): their
-// maxima and the positions argmax2x2 would give.
-void argmax2x2_8(__global const float* r0, __global const float* r1, float8* m, int8* a) {
-    const float16 top = vload16(0, r0), bottom = vload16(0, r1);
-    float8 best = top.even;
-    int8 at = (int8)(0);
-    int8 c = top.odd > best;    best = select(best, top.odd, c);    at = select(at, (int8)(1), c);
-    c = bottom.even > best;     best = select(best, bottom.even, c); at = select(at, (int8)(2), c);
-    c = bottom.odd > best;      best = select(best, bottom.odd, c);  at = select(at, (int8)(3), c);
-    *m = best;
-    *a = at;
+// The N windows (N = 8 or 4) whose top-left cells are r0[0], r0[2], ..., r0[2N − 2] (r1 the
+// row below): their maxima and the positions argmax2x2 would give.
+#define DEFINE_ARGMAX2X2_N(N, N2)                                                                   \
+void argmax2x2_##N(__global const float* r0, __global const float* r1, float##N* m, int##N* a) {   \
+    const float##N2 top = vload##N2(0, r0), bottom = vload##N2(0, r1);                             \
+    float##N best = top.even;                                                                      \
+    int##N at = (int##N)(0);                                                                       \
+    int##N c = top.odd > best;  best = select(best, top.odd, c);    at = select(at, (int##N)(1), c); \
+    c = bottom.even > best;     best = select(best, bottom.even, c); at = select(at, (int##N)(2), c); \
+    c = bottom.odd > best;      best = select(best, bottom.odd, c);  at = select(at, (int##N)(3), c); \
+    *m = best;                                                                                     \
+    *a = at;                                                                                       \
 }
+DEFINE_ARGMAX2X2_N(8, 16)
+DEFINE_ARGMAX2X2_N(4, 8)
+
+// The windows of a row of OW in groups of N, the last group moved back to end at the row's
+// end: its windows repeat earlier ones with the same values, so a row of 14 or 7 windows has
+// no scalar tail. BODY(j) handles windows j ..< j + N. Used with N = 8 for rows of 8 or more
+// windows and N = 4 for rows of 4 to 7; shorter rows take the kernels' scalar loops.
+#define POOL_GROUPS(N, BODY) for (int v = 0; v < OW; v += N) { const int jn = min(v, OW - N); BODY(jn) }
+
+// The bodies of POOL_GROUPS in the two kernels below (they read the kernels' r0, W, out; g,
+// d0, d1, act, actAlpha). Backward: windows do not overlap, so each cell gets at most one
+// gradient, whose f' is the winner's; the four positions' gradients are interleaved back into
+// the two input rows.
+#define POOL_FORWARD(N)                                                                             \
+    {                                                                                              \
+        float##N m; int##N a;                                                                      \
+        argmax2x2_##N(r0 + 2 * jn, r0 + W + 2 * jn, &m, &a);                                       \
+        vstore##N(m, 0, out + jn);                                                                 \
+    }
+#define POOL_FORWARD_8(jn) POOL_FORWARD(8)
+#define POOL_FORWARD_4(jn) POOL_FORWARD(4)
+#define POOL_BACKWARD(N, INTERLEAVE)                                                                \
+    {                                                                                              \
+        float##N m; int##N a;                                                                      \
+        argmax2x2_##N(r0 + 2 * jn, r0 + W + 2 * jn, &m, &a);                                       \
+        const float##N gv = act_backward##N(act, actAlpha, m, vload##N(0, g + jn)), zero = (float##N)(0.0f); \
+        const float##N g0 = select(zero, gv, a == 0), g1 = select(zero, gv, a == 1);              \
+        const float##N g2 = select(zero, gv, a == 2), g3 = select(zero, gv, a == 3);               \
+        vstore2x##N(shuffle2(g0, g1, INTERLEAVE), 0, d0 + 2 * jn);                                 \
+        vstore2x##N(shuffle2(g2, g3, INTERLEAVE), 0, d1 + 2 * jn);                                 \
+    }
+#define vstore2x8 vstore16
+#define vstore2x4 vstore8
+#define POOL_BACKWARD_8(jn) POOL_BACKWARD(8, ((uint16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15)))
+#define POOL_BACKWARD_4(jn) POOL_BACKWARD(4, ((uint8)(0, 4, 1, 5, 2, 6, 3, 7)))
 
 // global = (OH, planes = N·C)
 __kernel void maxpool2x2_forward(__global const float* x, long xOff, __global float* y, long yOff,
@@ -101,12 +137,9 @@ __kernel void maxpool2x2_forward(__global const float* x, long xOff, __global fl
     if (i >= OH || plane >= planes) return;
     __global const float* r0 = x + xOff + (plane * H + 2 * i) * W;
     __global float* out = y + yOff + (plane * OH + i) * OW;
-    int j = 0;
-    for (; j + 8 <= OW; j += 8) {
-        float8 m; int8 a;
-        argmax2x2_8(r0 + 2 * j, r0 + W + 2 * j, &m, &a);
-        vstore8(m, 0, out + j);
-    }
+    int j = OW >= 4 ? OW : 0;
+    if (OW >= 8) POOL_GROUPS(8, POOL_FORWARD_8)
+    else if (OW >= 4) POOL_GROUPS(4, POOL_FORWARD_4)
     for (; j < OW; ++j) {
         float m;
         argmax2x2(r0 + 2 * j, W, &m);
@@ -125,18 +158,9 @@ __kernel void maxpool2x2_backward(__global const float* x, long xOff, __global c
     __global const float* g = dy + dyOff + (plane * OH + i) * OW;
     __global float* d0 = dx + dxOff + (plane * H + 2 * i) * W;
     __global float* d1 = d0 + W;
-    int j = 0;
-    for (; j + 8 <= OW; j += 8) {
-        float8 m; int8 a;
-        argmax2x2_8(r0 + 2 * j, r0 + W + 2 * j, &m, &a);
-        // Windows do not overlap: each cell gets at most one gradient, whose f' is the winner's.
-        const float8 gv = act_backward8(act, actAlpha, m, vload8(0, g + j)), zero = (float8)(0.0f);
-        const float8 g0 = select(zero, gv, a == 0), g1 = select(zero, gv, a == 1);
-        const float8 g2 = select(zero, gv, a == 2), g3 = select(zero, gv, a == 3);
-        const uint16 interleave = (uint16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
-        vstore16(shuffle2(g0, g1, interleave), 0, d0 + 2 * j);
-        vstore16(shuffle2(g2, g3, interleave), 0, d1 + 2 * j);
-    }
+    int j = OW >= 4 ? OW : 0;  // groups of 8 or 4 as in maxpool2x2_forward
+    if (OW >= 8) POOL_GROUPS(8, POOL_BACKWARD_8)
+    else if (OW >= 4) POOL_GROUPS(4, POOL_BACKWARD_4)
     for (; j < OW; ++j) {
         float m;
         const int a = argmax2x2(r0 + 2 * j, W, &m);

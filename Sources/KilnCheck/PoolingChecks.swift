@@ -9,7 +9,7 @@ extension OpCheckSuite {
              Pool2DGeometry(batch: 2, channels: 3, inHeight: 6, inWidth: 4, windowH: 2, windowW: 2, strideH: 2, strideW: 2)),
             ("batch 2, 3 ch, odd 7x5, 2x2 stride 2 (edge rows dropped)",
              Pool2DGeometry(batch: 2, channels: 3, inHeight: 7, inWidth: 5, windowH: 2, windowW: 2, strideH: 2, strideW: 2)),
-            ("batch 2, 3 ch, 5x37, 2x2 stride 2 (rows of 18 windows: 8-wide blocks, tail, odd column)",
+            ("batch 2, 3 ch, 5x37, 2x2 stride 2 (rows of 18 windows: groups of 8, the last moved back; odd column)",
              Pool2DGeometry(batch: 2, channels: 3, inHeight: 5, inWidth: 37, windowH: 2, windowW: 2, strideH: 2, strideW: 2)),
             ("batch 1, 2 ch, odd 7x5, 3x3 window > stride 2, pad 1 (overlapping)",
              Pool2DGeometry(batch: 1, channels: 2, inHeight: 7, inWidth: 5, windowH: 3, windowW: 3, strideH: 2, strideW: 2,
@@ -24,6 +24,8 @@ extension OpCheckSuite {
                             padTop: 0, padLeft: 1, padBottom: 1, padRight: 0)),
             ("batch 1, 4 ch, global 5x7 window",
              Pool2DGeometry(batch: 1, channels: 4, inHeight: 5, inWidth: 7, windowH: 5, windowW: 7, strideH: 1, strideW: 1)),
+            ("batch 2, 3 ch, 9x14, 2x2 stride 2 (rows of 7 windows: groups of 4, the last moved back)",
+             Pool2DGeometry(batch: 2, channels: 3, inHeight: 9, inWidth: 14, windowH: 2, windowW: 2, strideH: 2, strideW: 2)),
         ]
         if large {
             geometries.append(("batch 8, 16 ch, 28x28, 2x2 stride 2",
@@ -77,14 +79,15 @@ extension OpCheckSuite {
         }
         // The backward of the activation whose output is pooled, folded in (ActivationHandOff):
         // each cell's gradient times f'(x), x drawn from f's range (ReLU's with zeros, so some
-        // windows tie at 0 and pass nothing on). The generic, 2x2 (8 windows at a time and the
-        // tail) and overlapping kernels, each activation once.
+        // windows tie at 0 and pass nothing on). The generic, 2x2 (groups of 8 and of 4 windows, and
+        // rows too short for either) and overlapping kernels, each activation once.
         let folded: [(String, Pool2DGeometry, ElementwiseActivation)] = [
             ("batch 2, 3 ch, 5x37, 2x2 stride 2", geometries[2].1, .relu),
             ("batch 2, 3 ch, 6x4, 2x2 stride 2", geometries[0].1, .sigmoid),
             ("batch 1, 2 ch, 7x5, 3x3 stride 2 pad 1", geometries[3].1, .relu),
             ("batch 2, 1 ch, 5x5, 3x3 stride 1 pad same", geometries[4].1, .leakyReLU(alpha: 0.1)),
             ("batch 2, 2 ch, 6x5, 3x2 window, stride (2,1)", geometries[6].1, .tanh),
+            ("batch 2, 3 ch, 9x14, 2x2 stride 2", geometries[8].1, .relu),
         ]
         for (shape, g, f) in folded {
             let overlap = ((g.windowH + g.strideH - 1) / g.strideH) * ((g.windowW + g.strideW - 1) / g.strideW)
