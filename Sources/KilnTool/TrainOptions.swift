@@ -54,6 +54,9 @@ struct TrainOptions: ParsableArguments {
     @Option(name: .customLong("augment-shift"), help: "Random translation of training images by up to this many pixels (default 0).")
     var shiftFlag: Int?
 
+    @Option(name: .customLong("augment-erase"), help: "Probability of random erasing (one black rectangle of 2–33% of the area) per training image (default 0).")
+    var eraseFlag: Float?
+
     // Each setting: the explicit flag, else the recipe's value, else the default.
     var recipeValues: TrainingRecipe? { recipe.flatMap(TrainingRecipe.named) }
     var model: String { modelFlag ?? recipeValues?.model ?? "simple-cnn" }
@@ -65,12 +68,13 @@ struct TrainOptions: ParsableArguments {
     var schedule: String { scheduleFlag ?? recipeValues?.schedule ?? "constant" }
     var flipProbability: Float { flipFlag ?? recipeValues?.flipProbability ?? 0 }
     var maxShift: Int { shiftFlag ?? recipeValues?.maxShift ?? 0 }
+    var erasingProbability: Float { eraseFlag ?? recipeValues?.erasingProbability ?? 0 }
 
     /// The settings in force, as the flags that spell them out.
     var resolvedCommandLine: String {
         (modelFile.map { "--model-file \($0)" } ?? "--model \(model)") + " --optimizer \(optimizer) --lr \(lr.map { "\($0)" } ?? "default") --l2 \(l2) "
             + "--batch-size \(batchSize) --epochs \(epochs) --schedule \(schedule) --augment-flip \(flipProbability) "
-            + "--augment-shift \(maxShift)"
+            + "--augment-shift \(maxShift) --augment-erase \(erasingProbability)"
     }
 
     func validate() throws {
@@ -100,8 +104,8 @@ struct TrainOptions: ParsableArguments {
             guard p >= 0 else { throw ValidationError("--early-stopping must be at least 0, got \(p)") }
             guard validationSplit > 0 else { throw ValidationError("--early-stopping needs --validation-split") }
         }
-        guard flipProbability >= 0, flipProbability <= 1 else {
-            throw ValidationError("--augment-flip must be in [0, 1], got \(flipProbability)")
+        for (flag, p) in [("--augment-flip", flipProbability), ("--augment-erase", erasingProbability)] where !(0...1).contains(p) {
+            throw ValidationError("\(flag) must be in [0, 1], got \(p)")
         }
         guard maxShift >= 0 else { throw ValidationError("--augment-shift must be at least 0, got \(maxShift)") }
         guard maxShift <= Self.maxShiftLimit else {
@@ -166,7 +170,8 @@ struct TrainOptions: ParsableArguments {
     var modelLabel: String { modelFile ?? model }
 
     var augmentation: Augmentation? {
-        let a = Augmentation(horizontalFlipProbability: flipProbability, maxTranslation: maxShift)
+        let a = Augmentation(horizontalFlipProbability: flipProbability, maxTranslation: maxShift,
+                             erasingProbability: erasingProbability)
         return a.isIdentity ? nil : a
     }
 }

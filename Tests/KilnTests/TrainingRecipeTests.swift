@@ -14,6 +14,8 @@ struct TrainingRecipeTests {
         #expect(optimizer.learningRate == r.learningRate)
         #expect(["constant", "cosine"].contains(r.schedule))
         #expect(r.commandLine.contains("--model \(r.model) ") && r.commandLine.contains("--epochs \(r.epochs) "))
+        #expect(r.commandLine.hasSuffix("--augment-flip \(r.flipProbability) --augment-shift \(r.maxShift) --augment-erase \(r.erasingProbability)"))
+        #expect((0...1).contains(r.erasingProbability))
     }
 
     @Test func namesAreUniqueAndFound() {

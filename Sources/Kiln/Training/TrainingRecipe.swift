@@ -16,6 +16,8 @@ public struct TrainingRecipe: Sendable, Equatable {
     public let schedule: String
     public let flipProbability: Float
     public let maxShift: Int
+    /// Probability of random erasing per image (`Augmentation.erasingProbability`).
+    public let erasingProbability: Float
 
     /// The recipes, on Fashion-MNIST (1x28x28, 10 classes); README.md lists what each reached.
     public static let all: [TrainingRecipe] = [
@@ -24,7 +26,7 @@ public struct TrainingRecipe: Sendable, Equatable {
         // host (16 epochs at ~1,900 img/s; 10 unaugmented epochs reached 0.9216).
         TrainingRecipe(name: "fashion-bn", purpose: "aims at ≥ 0.93 test accuracy with a batch-norm CNN in ≤ 10 minutes (PoCL, 2 cores)",
                        model: "bn-cnn", optimizer: "adam", learningRate: 1e-3, l2: 0, batchSize: 128, epochs: 16,
-                       schedule: "cosine", flipProbability: 0.5, maxShift: 1),
+                       schedule: "cosine", flipProbability: 0.5, maxShift: 1, erasingProbability: 0),
         // Zalando's "ResNet18 + augmentation" row (0.949): a residual network that works at
         // 14x14 and below (ResNet-20 at 28x28 runs at less than half its speed, too slow for
         // enough epochs in the time), SGD with Nesterov momentum, L2 5e-4 and a cosine decay
@@ -32,7 +34,7 @@ public struct TrainingRecipe: Sendable, Equatable {
         // quiet 2-core PoCL host (22 epochs at ~600 img/s; 13 epochs reached 0.9303).
         TrainingRecipe(name: "fashion-resnet", purpose: "aims at ≥ 0.945 test accuracy with a residual network and augmentation in ≤ 45 minutes",
                        model: "resnet-fashion", optimizer: "nesterov", learningRate: 0.1, l2: 5e-4, batchSize: 128, epochs: 22,
-                       schedule: "cosine", flipProbability: 0.5, maxShift: 2),
+                       schedule: "cosine", flipProbability: 0.5, maxShift: 2, erasingProbability: 0),
     ]
 
     public static var names: [String] { all.map(\.name) }
@@ -42,6 +44,7 @@ public struct TrainingRecipe: Sendable, Equatable {
     /// The `kiln train` flags that spell the recipe out.
     public var commandLine: String {
         "--model \(model) --optimizer \(optimizer) --lr \(learningRate) --l2 \(l2) --batch-size \(batchSize) "
-            + "--epochs \(epochs) --schedule \(schedule) --augment-flip \(flipProbability) --augment-shift \(maxShift)"
+            + "--epochs \(epochs) --schedule \(schedule) --augment-flip \(flipProbability) --augment-shift \(maxShift) "
+            + "--augment-erase \(erasingProbability)"
     }
 }
