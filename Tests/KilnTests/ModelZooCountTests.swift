@@ -55,6 +55,15 @@ struct ModelZooCountTests {
         #expect(m.bufferCount == 2 * (32 + 32 + 32 + 64 + 64 + 64 + 64 + 64 + 128 + 128 + 128))
     }
 
+    /// The fashion-bn recipe's network: conv 288 + BN 64, conv 18,432 + BN 128, dense 3,136 →
+    /// 512 without bias 1,605,632 + BN 1,024, dense 5,130.
+    @Test func bnCNN() throws {
+        let m = try ModelZoo.make("bn-cnn", input: [1, 28, 28], classes: 10)
+        #expect(m.parameterCount == 288 + 64 + 18_432 + 128 + 1_605_632 + 1_024 + 5_130)
+        #expect(m.parameterCount == 1_630_698)
+        #expect(m.bufferCount == 2 * (32 + 64 + 512))
+    }
+
     /// C1 156 + C3 2,416 (full table) + C5 48,120 + F6 10,164 + output 850; 28x28 inputs are
     /// padded to the paper's 32x32, so both give the same network.
     @Test func lenet5() throws {
