@@ -117,7 +117,6 @@ skip_step() {  # NAME REASON
     log "$(printf '%-24s skipped: %s' "$1" "$2")"
 }
 
-has_kernel_families() { "$kiln" check --help 2>/dev/null | grep -q -- '--kernels'; }
 gemm_shapes=2048x2048x2048,32x86528x288,64x15488x288,4096x4096x4096,8192x8192x8192
 sweep=32,128,512,2048
 kernels_batch=512
@@ -159,17 +158,10 @@ step() {
     machine) machine_info > "$out/machine.txt" 2>&1 ;;
     devices) run_step devices 20 "$kiln" devices ;;
     check-gpu | check-cpu)
+        # Every op with each kernel family forced (`--kernel-family`), whatever the device's own.
         local family=${1#check-} limit=60
         [[ $family == cpu ]] && limit=35
-        if has_kernel_families; then
-            run_step "$1" "$limit" "$kiln" check --device opencl --kernels "$family" "${check_size[@]}"
-        elif [[ $family == gpu ]]; then
-            # TODO(issue 9b): this kiln has no --kernels flag yet: the device's default family only.
-            run_step "$1" 60 "$kiln" check --device opencl "${check_size[@]}"
-            sed -i '1i NOTE: this kiln has no --kernels flag: the device'"'"'s default kernel family was checked' "$out/$1.txt"
-        else
-            skip_step "$1" "this kiln has no --kernels flag (one kernel family only; see check-gpu)"
-        fi ;;
+        run_step "$1" "$limit" "$kiln" check --device opencl --kernel-family "$family" "${check_size[@]}" ;;
     check-clblast)
         # CLBlast as the GEMM provider, cross-checked like Kiln's GEMM (small shapes: the
         # CPU reference dominates the time).
