@@ -56,9 +56,9 @@ extension OpenCLBackend {
             try forEachColumnChunk(g, pooled: true) { n0, nb, col in
                 try im2col(g, input: input, firstImage: n0, images: nb, into: col!, rowStride: columns,
                            imageStride: k * columns, pooled: true)
-                var chunk = d
-                chunk.batch = nb
-                try enqueueGemm(chunk, a: memory(weight), weight.offset, b: col!, 0,
+                var part = d
+                part.batch = nb
+                try enqueueGemm(part, a: memory(weight), weight.offset, b: col!, 0,
                                 c: memory(output), output.offset + n0 * g.outChannels * windows, epilogue: epilogue)
             }
         }

@@ -58,13 +58,14 @@ extension OpenCLBackend {
         let tile = capacity.tile, mr = tile.rows, nr = tile.columns
         let blocking = gemmBlocking.fitted(to: capacity)
         let parts = blocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile)
-        precondition(!epilogue.poolsColumns || packedGemmFinishesInOneSlice(d), "a pooled GEMM epilogue needs one K slice")
         if splitting && parts > 1 {
             return try enqueueSplitKGemm(capacity, d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset,
                                          epilogue: epilogue)
         }
         let tiles = ceilDiv(d.m, mr), strips = ceilDiv(d.n, nr)
         let (kc, mcb, ncb) = blocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile)
+        precondition(!epilogue.poolsColumns || (kc == d.k && d.beta == 0 && d.n % 4 == 0),
+                     "a pooled GEMM epilogue needs one K slice (packedGemmFinishesInOneSlice)")
         // A shared by the whole batch (stride 0, e.g. conv weights) is packed once.
         let packs = d.strideA == 0 ? 1 : d.batch
         let packedCount = tiles * mr * d.k
@@ -75,12 +76,13 @@ extension OpenCLBackend {
                    global: [ceilDiv(d.k, kc), tiles, packs], local: [1, 1, 1])
         let (bsK, bsN) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
         // A pooled C's rows hold a quarter of the columns.
-        let extentC = epilogue.poolsColumns ? (d.batch - 1) * d.strideC + (d.m - 1) * d.ldc + d.n / 4 : d.extentC
+        var stored = d
+        if epilogue.poolsColumns { stored.n = d.n / 4 }
         try launch(GemmLocalKernel(
             M: d.m, N: d.n, K: d.k, alpha: d.alpha, beta: d.beta,
             Ap: packed.memory, apStride: d.strideA == 0 ? 0 : packedCount,
             B: KernelTensor(memory: b, offset: bOffset, extent: d.extentB), bsK: bsK, bsN: bsN, bStride: d.strideB,
-            C: KernelTensor(memory: c, offset: cOffset, extent: extentC), ldc: d.ldc, cStride: d.strideC,
+            C: KernelTensor(memory: c, offset: cOffset, extent: stored.extentC), ldc: d.ldc, cStride: d.strideC,
             kcs: kc, mcb: mcb, ncb: ncb, epilogue: epilogue.arguments(unused: c), pool: epilogue.poolsColumns ? 1 : 0),
             global: [ceilDiv(strips, ncb), ceilDiv(tiles, mcb), d.batch], local: [1, 1, 1],
            flops: d.flops, bytes: d.compulsoryBytes)
