@@ -26,14 +26,15 @@
 // two per item, so the *_run helpers below can read eight values at a time); otherwise single
 // elements, stepping (n, s) by (BN_STEP / S, BN_STEP % S) with one carry (no integer division
 // per element). `at` is 64-bit: the whole batch is one launch, and N·C·S may pass 2^31 (the
-// host keeps m = N·S below).
-#define BN_FOR_EACH_RUN(at, len, l, c, C, S, m, ...) {                                               \
+// host keeps m = N·S below). The body follows the macro; BN_FOR_EACH_RUN_END closes it (no
+// variadic macros in OpenCL C, as CHUNK_FOR_EACH).
+#define BN_FOR_EACH_RUN(at, len, l, c, C, S, m) {                                                    \
     const int q_ = BN_STEP / (S), r_ = BN_STEP % (S), end_ = BN_END(l, m);                           \
     int e_ = BN_FIRST(l, m), n_ = e_ / (S), s_ = e_ - n_ * (S);                                      \
     while (e_ < end_) {                                                                              \
         const int len = BN_STEP == 1 ? min((S) - s_, end_ - e_) : 1;                                 \
-        const long at = ((long)n_ * (C) + (c)) * (S) + s_;                                           \
-        __VA_ARGS__                                                                                  \
+        const long at = ((long)n_ * (C) + (c)) * (S) + s_;
+#define BN_FOR_EACH_RUN_END(len, S)                                                                  \
         if (BN_STEP == 1) { e_ += len; ++n_; s_ = 0; }                                               \
         else { e_ += BN_STEP; s_ += r_; n_ += q_; if (s_ >= (S)) { s_ -= (S); ++n_; } }              \
     }                                                                                                \
@@ -200,7 +201,9 @@ void batchnorm_forward_training(__global const float* x, long xOff, __global con
     const float shift = first < m ? x[((long)(first / S) * C + c) * S + first % S] : 0.0f;
     float count = 0.0f, s1 = 0.0f, s2 = 0.0f, mean, m2;
     float8 v1 = (float8)(0.0f), v2 = (float8)(0.0f);
-    BN_FOR_EACH_RUN(at, len, l, c, C, S, m, shifted_add_run(x + at, len, shift, &count, &s1, &s2, &v1, &v2);)
+    BN_FOR_EACH_RUN(at, len, l, c, C, S, m)
+        shifted_add_run(x + at, len, shift, &count, &s1, &s2, &v1, &v2);
+    BN_FOR_EACH_RUN_END(len, S)
     shifted_moments(shift, count, s1 + lane_sum(v1), s2 + lane_sum(v2), &mean, &m2);
     group_welford(scratch, &count, &mean, &m2);
     const float invStd = batch_inv_std(m2, m, epsilon);
@@ -209,7 +212,9 @@ void batchnorm_forward_training(__global const float* x, long xOff, __global con
                          savedMean + smOff + c, savedInvStd + siOff + c);
     }
     const float g = gamma[gOff + c], b = beta[bOff + c];
-    BN_FOR_EACH_RUN(at, len, l, c, C, S, m, normalize_run(x + at, y + at, len, g, mean, invStd, b, act, actAlpha);)
+    BN_FOR_EACH_RUN(at, len, l, c, C, S, m)
+        normalize_run(x + at, y + at, len, g, mean, invStd, b, act, actAlpha);
+    BN_FOR_EACH_RUN_END(len, S)
 }
 
 // Inference forward, one work-item per row (n, c) of S values (one modulo per row; per
@@ -249,8 +254,9 @@ void batchnorm_backward(__global const float* x, long xOff, __global const float
     const float g = gamma[gOff + c], b = beta[bOff + c];
     float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
     float8 v1 = (float8)(0.0f), w1 = (float8)(0.0f), v2 = (float8)(0.0f), w2 = (float8)(0.0f);
-    BN_FOR_EACH_RUN(at, len, l, c, C, S, m,
-        gradient_sums_run(dy + at, x + at, len, mean, invStd, g, b, act, actAlpha, &s1, &c1, &s2, &c2, &v1, &w1, &v2, &w2);)
+    BN_FOR_EACH_RUN(at, len, l, c, C, S, m)
+        gradient_sums_run(dy + at, x + at, len, mean, invStd, g, b, act, actAlpha, &s1, &c1, &s2, &c2, &v1, &w1, &v2, &w2);
+    BN_FOR_EACH_RUN_END(len, S)
     // Each Kahan sum's value is sum − comp.
     const float sumDy = group_sum(scratch, (s1 - c1) + lane_sum(v1 - w1));
     const float sumDyXhat = group_sum(scratch, (s2 - c2) + lane_sum(v2 - w2));
@@ -259,8 +265,9 @@ void batchnorm_backward(__global const float* x, long xOff, __global const float
         dgamma[dgOff + c] += sumDyXhat;
     }
     const float k = g * invStd / (float)m;
-    BN_FOR_EACH_RUN(at, len, l, c, C, S, m,
-        input_gradient_run(x + at, dy + at, dx + at, len, mean, invStd, k, m, sumDy, sumDyXhat, g, b, act, actAlpha);)
+    BN_FOR_EACH_RUN(at, len, l, c, C, S, m)
+        input_gradient_run(x + at, dy + at, dx + at, len, mean, invStd, k, m, sumDy, sumDyXhat, g, b, act, actAlpha);
+    BN_FOR_EACH_RUN_END(len, S)
 }
 
 // ---- GPU family: statistics and gradients over many groups per channel, then a pass per
@@ -279,7 +286,9 @@ void batchnorm_stats_partial(__global const float* x, long xOff, __global float*
     const float shift = first < min(m, ((int)get_group_id(0) + 1) * len)
         ? x[((long)(first / S) * C + c) * S + first % S] : 0.0f;
     float count = 0.0f, s1 = 0.0f, s2 = 0.0f, mean, m2;
-    CHUNK_FOR_EACH(i, c, C, S, m, chunks, shifted_add(x[i], shift, &count, &s1, &s2);)
+    CHUNK_FOR_EACH(i, c, C, S, m, chunks)
+        shifted_add(x[i], shift, &count, &s1, &s2);
+    CHUNK_FOR_EACH_END
     shifted_moments(shift, count, s1, s2, &mean, &m2);
     group_welford(scratch, &count, &mean, &m2);
     if (get_local_id(0) == 0) {
@@ -351,9 +360,10 @@ void batchnorm_backward_partial(__global const float* x, long xOff, __global con
     x += xOff;
     dy += dyOff;
     float s1 = 0.0f, c1 = 0.0f, s2 = 0.0f, c2 = 0.0f;
-    CHUNK_FOR_EACH(i, c, C, S, N * S, chunks,
+    CHUNK_FOR_EACH(i, c, C, S, N * S, chunks)
         gradient_sums_add(BN_OUTPUT_GRADIENT(dy[i], x[i], g, mean, invStd, b, act, actAlpha), x[i], mean, invStd,
-                          &s1, &c1, &s2, &c2);)
+                          &s1, &c1, &s2, &c2);
+    CHUNK_FOR_EACH_END
     const float sumDy = group_sum(scratch, s1);
     const float sumDyXhat = group_sum(scratch, s2);
     if (get_local_id(0) == 0) {

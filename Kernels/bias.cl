@@ -48,7 +48,9 @@ void bias_grad_partial(__global const float* dy, long dyOff, __global float* par
     const int c = (int)get_group_id(1);
     float sum = 0.0f, comp = 0.0f;
     dy += dyOff;
-    CHUNK_FOR_EACH(i, c, C, S, N * S, chunks, kahan_add(&sum, &comp, dy[i]);)
+    CHUNK_FOR_EACH(i, c, C, S, N * S, chunks)
+        kahan_add(&sum, &comp, dy[i]);
+    CHUNK_FOR_EACH_END
     const float total = group_sum(scratch, sum);
     if (get_local_id(0) == 0) partials[c * chunks + get_group_id(0)] = total;
 }

@@ -57,16 +57,16 @@ float group_sum(__local float* scratch, float v) {
 // launch sums chunk `chunk` of channel c's m = N·S values, items taking every RED_WG-th
 // value from the chunk's start (neighbouring items read neighbouring words). Chunk k covers
 // [k·len, min(m, (k + 1)·len)) with len = ceil(m / chunks). Indices are 64-bit: the whole
-// batch is one launch.
-#define CHUNK_FOR_EACH(i, c, C, S, m, chunks, ...) {                                                  \
+// batch is one launch. The loop's body follows the macro and CHUNK_FOR_EACH_END closes it (a
+// pair rather than one macro taking the body: OpenCL C has no variadic macros, and NVIDIA's
+// compiler refuses them).
+#define CHUNK_FOR_EACH(i, c, C, S, m, chunks) {                                                       \
     const int len_ = ((m) + (chunks) - 1) / (chunks), k_ = (int)get_group_id(0);                     \
     const int end_ = min((m), (k_ + 1) * len_);                                                      \
     for (int e_ = k_ * len_ + (int)get_local_id(0); e_ < end_; e_ += RED_WG) {                       \
         const int n_ = e_ / (S), s_ = e_ - n_ * (S);                                                 \
-        const long i = ((long)n_ * (C) + (c)) * (S) + s_;                                            \
-        __VA_ARGS__                                                                                  \
-    }                                                                                                \
-}
+        const long i = ((long)n_ * (C) + (c)) * (S) + s_;
+#define CHUNK_FOR_EACH_END } }
 
 // What a softmax over a row of K values needs first: writes the row's max to *m and returns
 // Σ_k e^(x_k − max) (the max subtracted, so no exponent overflows). The one start of softmax:
