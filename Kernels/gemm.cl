@@ -20,6 +20,26 @@ float gemm_epilogue(float v, __global const float* bias, int rowStep, int colSte
     return act_forward(act, actAlpha, v);
 }
 
+// Split-K epilogue (both GEMM kernels): C = alpha·Σ_p parts[p] + beta·C (beta == 0: C not
+// read), the parts summed in order p = 0, 1, ... (deterministic), then gemm_epilogue.
+// parts[p] is [M][N] contiguous. One work-item per element, (j, i): neighbouring items read
+// neighbouring words. Launch: global = (N, M).
+__kernel void gemm_sum_parts(int M, int N, int P, float alpha, float beta,
+                             __global const float* restrict parts,
+                             __global float* restrict C, long cOff, int ldc,
+                             __global const float* bias, long biasOff, int biasRowStep, int biasColStep,
+                             int act, float actAlpha) {
+    const int j = (int)get_global_id(0), i = (int)get_global_id(1);
+    if (i >= M || j >= N) return;
+    const long mn = (long)M * N;
+    __global const float* part = parts + (long)i * N + j;
+    float sum = 0.0f;
+    for (int p = 0; p < P; ++p) sum += part[p * mn];
+    __global float* c = C + cOff + (long)i * ldc + j;
+    const float v = beta != 0.0f ? alpha * sum + beta * *c : alpha * sum;
+    *c = gemm_epilogue(v, bias + biasOff, biasRowStep, biasColStep, i, j, act, actAlpha);
+}
+
 #define GEMM_RX (GEMM_TSN / GEMM_WPTN)   // work-items along N
 #define GEMM_RY (GEMM_TSM / GEMM_WPTM)   // work-items along M
 

@@ -344,23 +344,4 @@ void gemm_local(int M, int N, int K, float alpha, float beta,
     }
 }
 
-// Split-K epilogue: C = alpha·Σ_p parts[p] + beta·C (beta == 0: C not read), parts summed in
-// order p = 0, 1, ... (deterministic), then gemm_epilogue. parts[p] is [M][N] contiguous. One
-// work-item per row of C. Launch: global = (M), any local size.
-__kernel void gemm_sum_parts(int M, int N, int P, float alpha, float beta,
-                             __global const float* restrict parts,
-                             __global float* restrict C, long cOff, int ldc,
-                             __global const float* bias, long biasOff, int biasRowStep, int biasColStep,
-                             int act, float actAlpha) {
-    const int i = (int)get_global_id(0);
-    if (i >= M) return;
-    __global float* c = C + cOff + (size_t)i * ldc;
-    for (int j = 0; j < N; ++j) {
-        float sum = 0.0f;
-        for (int p = 0; p < P; ++p) sum += parts[((size_t)p * M + i) * N + j];
-        const float v = beta != 0.0f ? alpha * sum + beta * c[j] : alpha * sum;
-        c[j] = gemm_epilogue(v, bias + biasOff, biasRowStep, biasColStep, i, j, act, actAlpha);
-    }
-}
-
 #endif  // GEMM_PACKED

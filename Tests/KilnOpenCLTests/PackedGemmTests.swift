@@ -100,29 +100,14 @@ struct PackedGemmTests {
         }
     }
 
-    /// 9x5 by K = 6007, lda, ldb, ldc padded, operands at offsets, alpha and beta, against the CPU.
+    /// The long-K product (LongKProduct), checked to take the packed GEMM's split-K path.
     private func expectLongKMatchesReference(_ backend: OpenCLBackend, _ transposes: (Bool, Bool)) throws {
-        var d = GemmDescriptor(m: 9, n: 5, k: 6007, transposeA: transposes.0, transposeB: transposes.1, alpha: 0.5, beta: 0.75)
-        d.lda += 3; d.ldb += 2; d.ldc = 7
+        let d = LongKProduct.descriptor(transposes)
         let blocking = backend.gemmBlocking.fitted(to: try #require(backend.config.packedGemm))
         #expect(blocking.splitK(m: d.m, n: d.n, k: d.k, batch: 1, computeUnits: backend.device.computeUnits,
                                tile: try #require(backend.config.packedGemm).tile) > 1
                 || backend.device.computeUnits == 1)
-        var rng = SplitMix64(seed: 3)
-        let a = (0..<(d.extentA + 4)).map { _ in rng.nextNormal() }, b = (0..<(d.extentB + 1)).map { _ in rng.nextNormal() }
-        let c = (0..<(d.extentC + 2)).map { _ in rng.nextNormal() }
-        func run(_ be: any Backend) throws -> [Float] {
-            let ta = try be.makeTensor([a.count], values: a), tb = try be.makeTensor([b.count], values: b)
-            let tc = try be.makeTensor([c.count], values: c)
-            try be.gemm(d, a: Tensor(buffer: ta.buffer, offset: 4, shape: [d.extentA]),
-                        b: Tensor(buffer: tb.buffer, offset: 1, shape: [d.extentB]),
-                        c: Tensor(buffer: tc.buffer, offset: 2, shape: [d.extentC]))
-            return try be.download(tc)
-        }
-        let got = try run(backend), want = try run(CPUBackend(threads: 1))
-        let scale = want.map { abs($0) }.max()!
-        let worst = zip(got, want).map { abs($0 - $1) }.max()!
-        #expect(worst <= 1e-4 * scale, "max error \(worst) of \(scale)")
+        try LongKProduct.expectMatchesReference(backend, d)
     }
 
     /// The block fills the reported local memory up to the study's 320 x 16 strips, giving up

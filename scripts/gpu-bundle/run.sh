@@ -26,7 +26,7 @@ mkdir -p "$1" || exit 2
 out=$(cd "$1" && pwd)
 quick=${BUNDLE_QUICK:-0}
 scale=${BUNDLE_SCALE:-1}
-all_steps="machine devices check-gpu check-cpu check-clblast bench-gemm bench-kernels throughput-simple-cnn throughput-resnet-small train torch"
+all_steps="machine devices check-gpu check-cpu check-clblast bench-gemm tune bench-kernels throughput-simple-cnn throughput-resnet-small train torch"
 steps=${BUNDLE_STEPS:-$all_steps}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kiln-bundle.XXXXXX") || exit 1
@@ -159,16 +159,20 @@ step() {
     devices) run_step devices 20 "$kiln" devices ;;
     check-gpu | check-cpu)
         # Every op with each kernel family forced (`--kernel-family`), whatever the device's own.
-        local family=${1#check-} limit=60
-        [[ $family == cpu ]] && limit=35
+        local family=${1#check-} limit=40
+        [[ $family == cpu ]] && limit=25
         run_step "$1" "$limit" "$kiln" check --device opencl --kernel-family "$family" "${check_size[@]}" ;;
     check-clblast)
         # CLBlast as the GEMM provider, cross-checked like Kiln's GEMM (small shapes: the
         # CPU reference dominates the time).
         run_step check-clblast 20 "$kiln" check --device opencl --gemm-provider clblast --only gemm,conv2d --small ;;
     bench-gemm)
-        run_step bench-gemm 60 "$kiln" bench --device opencl --peak --gemm "$gemm_shapes" "${bench_time[@]}" \
+        run_step bench-gemm 45 "$kiln" bench --device opencl --peak --gemm "$gemm_shapes" "${bench_time[@]}" \
             --json "$out/bench-gemm.json" ;;
+    tune)
+        # The tiled GEMM's tile (and CLBlast, where faster) on simple-cnn's step at the
+        # kernels batch; stored in the bundle's cache, so the steps after it run tuned.
+        run_step tune 45 "$kiln" tune --device opencl --model simple-cnn --batch-size "$kernels_batch" ;;
     bench-kernels)
         run_step bench-kernels 30 "$kiln" bench --device opencl --kernels --kernels-batch "$kernels_batch" "${bench_time[@]}" \
             --json "$out/bench-kernels.json" ;;

@@ -32,13 +32,28 @@ extension OpenCLBackend {
         if let capacity = config.packedGemm, d.k > 0 {
             return try enqueuePackedGemm(capacity, d, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue)
         }
+        try enqueueTiledGemm(d, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue)
+    }
+
+    /// gemm_tiled: one work-group per tile of C (and batch entry). When those are too few to
+    /// fill the device (`TiledGemmSplit`), K is split into ranges whose partial products are
+    /// summed in order (`enqueueSplitKGemm`).
+    func enqueueTiledGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
+                          c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue, splitting: Bool = true) throws {
         precondition(!epilogue.poolsColumns, "a pooled GEMM epilogue needs the packed GEMM")
+        let tilesN = (d.n + config.gemmTileN - 1) / config.gemmTileN
+        let tilesM = (d.m + config.gemmTileM - 1) / config.gemmTileM
+        let parts = TiledGemmSplit.parts(tiles: tilesM * tilesN, k: d.k, batch: d.batch, tileK: config.gemmTileK,
+                                         computeUnits: device.computeUnits)
+        if splitting && parts > 1 {
+            return try enqueueSplitKGemm(d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue) {
+                try self.enqueueTiledGemm($0, a: a, $1, b: b, $2, c: $3, $4, epilogue: .none, splitting: false)
+            }
+        }
         // op(A)(i, k) = A[i·rsA + k·csA]; op(B)(k, j) = B[k·rsB + j·csB].
         let (rsA, csA) = d.transposeA ? (1, d.lda) : (d.lda, 1)
         let (rsB, csB) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
         let group = config.gemmGroup
-        let tilesN = (d.n + config.gemmTileN - 1) / config.gemmTileN
-        let tilesM = (d.m + config.gemmTileM - 1) / config.gemmTileM
         try launch(GemmTiledKernel(
             M: d.m, N: d.n, K: d.k, alpha: d.alpha, beta: d.beta,
             A: KernelTensor(memory: a, offset: aOffset, extent: d.extentA), rsA: rsA, csA: csA, strideA: d.strideA,
@@ -59,8 +74,9 @@ extension OpenCLBackend {
         let blocking = gemmBlocking.fitted(to: capacity)
         let parts = blocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile)
         if splitting && parts > 1 {
-            return try enqueueSplitKGemm(capacity, d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset,
-                                         epilogue: epilogue)
+            return try enqueueSplitKGemm(d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue) {
+                try self.enqueuePackedGemm(capacity, $0, a: a, $1, b: b, $2, c: $3, $4, splitting: false)
+            }
         }
         let tiles = ceilDiv(d.m, mr), strips = ceilDiv(d.n, nr)
         let (kc, mcb, ncb) = blocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile)
@@ -101,11 +117,14 @@ extension OpenCLBackend {
 
 extension OpenCLBackend {
     /// A long-K, small-C product (a convolution's filter gradient: C is filters × taps, K is
-    /// images × pixels) gives the packed kernel one or two blocks of C, so one core works. Split
-    /// K into `parts` ranges, run them as one strided batch into scratch partial products, and
-    /// sum those in order into C (deterministic; no atomics).
-    func enqueueSplitKGemm(_ capacity: PackedGemmCapacity, _ d: GemmDescriptor, parts: Int, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
-                           c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue) throws {
+    /// images × pixels) gives either GEMM kernel one or a few blocks of C, so one core (or a
+    /// few of a GPU's compute units) works. Split K into `parts` ranges, run them through
+    /// `product` (the kernel's unsplit path: descriptor, A and B offsets, C buffer and offset)
+    /// as one strided batch into scratch partial products, and sum those in order into C
+    /// (deterministic; no atomics).
+    func enqueueSplitKGemm(_ d: GemmDescriptor, parts: Int, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
+                           c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue,
+                           product: (GemmDescriptor, Int, Int, CLMemory, Int) throws -> Void) throws {
         precondition(!epilogue.poolsColumns, "split K cannot pool")
         let length = ceilDiv(d.k, parts)
         let full = d.k / length, rest = d.k - full * length
@@ -116,16 +135,16 @@ extension OpenCLBackend {
         var p = GemmDescriptor(m: d.m, n: d.n, k: length, transposeA: d.transposeA, transposeB: d.transposeB)
         p.lda = d.lda; p.ldb = d.ldb; p.ldc = d.n
         p.batch = full; p.strideA = length * aStep; p.strideB = length * bStep; p.strideC = d.m * d.n
-        try enqueuePackedGemm(capacity, p, a: a, aOffset, b: b, bOffset, c: scratch.memory, 0, splitting: false)
+        try product(p, aOffset, bOffset, scratch.memory, 0)
         if rest > 0 {
             var r = p
             r.k = rest; r.batch = 1; r.strideA = 0; r.strideB = 0; r.strideC = 0
-            try enqueuePackedGemm(capacity, r, a: a, aOffset + full * length * aStep, b: b, bOffset + full * length * bStep,
-                                  c: scratch.memory, full * d.m * d.n, splitting: false)
+            try product(r, aOffset + full * length * aStep, bOffset + full * length * bStep, scratch.memory, full * d.m * d.n)
         }
         try launch(GemmSumPartsKernel(M: d.m, N: d.n, P: used, alpha: d.alpha, beta: d.beta, parts: scratch.memory,
                                       C: KernelTensor(memory: c, offset: cOffset, extent: d.extentC), ldc: d.ldc,
-                                      epilogue: epilogue.arguments(unused: c)), global: [d.m], local: [1])
+                                      epilogue: epilogue.arguments(unused: c)),
+                   global: [d.n, d.m], local: [min(d.n, config.elementwiseGroupSize), 1])
     }
 }
 
