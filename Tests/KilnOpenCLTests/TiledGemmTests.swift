@@ -7,17 +7,20 @@ import Testing
 /// switched off, so it is checked on PoCL too.
 @Suite("Tiled GEMM split along K", .serialized)
 struct TiledGemmTests {
-    static func backend() throws -> OpenCLBackend {
+    /// The test device's config with the packed GEMM off, and `tile` x `tile` tiles of 4x4 per
+    /// item when given (64: a GPU's default; 32: a CPU's).
+    static func backend(tile: Int? = nil) throws -> OpenCLBackend {
         var config = try TestDevice.backend.config
         config.packedGemm = nil
+        if let tile { config.gemmTileM = tile; config.gemmTileN = tile }
         return try OpenCLBackend(spec: "opencl", config: config, poisonWorkspaces: true)
     }
 
     /// Long K with a tiny C takes the split (strided partials, a ragged last range, the ordered
     /// sum with alpha and beta) in every transpose form.
-    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
-    func splitKMatchesReference(_ transposes: (Bool, Bool)) throws {
-        let backend = try Self.backend()
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)], [32, 64])
+    func splitKMatchesReference(_ transposes: (Bool, Bool), tile: Int) throws {
+        let backend = try Self.backend(tile: tile)
         let d = LongKProduct.descriptor(transposes)
         let tiles = ceilDiv(d.m, backend.config.gemmTileM) * ceilDiv(d.n, backend.config.gemmTileN)
         #expect(TiledGemmSplit.parts(tiles: tiles, k: d.k, batch: 1, tileK: backend.config.gemmTileK,
@@ -36,13 +39,13 @@ struct TiledGemmTests {
 
     /// The H200's filter gradients at batch 512 (132 compute units, 64x64 tiles 16 deep):
     /// simple-cnn's first convolution (C 32 x 9, one tile, K = 512·784) splits until each
-    /// compute unit has two groups; its second (C 64 x 288, five tiles) likewise; batched
+    /// compute unit has four groups; its second (C 64 x 288, five tiles) likewise; batched
     /// products, products with tiles enough, and short K are left whole.
     @Test func partsFillTheDevice() {
-        #expect(TiledGemmSplit.parts(tiles: 1, k: 512 * 784, batch: 1, tileK: 16, computeUnits: 132) == 264)
-        #expect(TiledGemmSplit.parts(tiles: 5, k: 512 * 196, batch: 1, tileK: 16, computeUnits: 132) == 53)
+        #expect(TiledGemmSplit.parts(tiles: 1, k: 512 * 784, batch: 1, tileK: 16, computeUnits: 132) == 528)
+        #expect(TiledGemmSplit.parts(tiles: 5, k: 512 * 196, batch: 1, tileK: 16, computeUnits: 132) == 106)
         #expect(TiledGemmSplit.parts(tiles: 5, k: 512 * 196, batch: 2, tileK: 16, computeUnits: 132) == 1)
-        #expect(TiledGemmSplit.parts(tiles: 264, k: 1 << 20, batch: 1, tileK: 16, computeUnits: 132) == 1)
+        #expect(TiledGemmSplit.parts(tiles: 528, k: 1 << 20, batch: 1, tileK: 16, computeUnits: 132) == 1)
         #expect(TiledGemmSplit.parts(tiles: 1, k: 300, batch: 1, tileK: 16, computeUnits: 132) == 1)
         #expect(TiledGemmSplit.parts(tiles: 1, k: 1024, batch: 1, tileK: 16, computeUnits: 132) == 4)
     }

@@ -7,7 +7,7 @@
 /// `minimumSlabs` K slabs deep so that the partial products' extra write and read stay small
 /// beside the range's multiply-adds.
 enum TiledGemmSplit {
-    static let groupsPerUnit = 2
+    static let groupsPerUnit = 4
     static let minimumSlabs = 16
 
     /// 1 (no split) for batched products (their batch fills the device already) and for
