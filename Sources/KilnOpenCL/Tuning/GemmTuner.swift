@@ -89,9 +89,19 @@ public enum GemmTuner {
         for tile in Array(([defaults] + fits.filter { $0 != defaults }).prefix(limit ?? fits.count + 1)) {
             var config = base.config
             (config.gemmTileM, config.gemmTileN, config.gemmTileK, config.gemmWorkM, config.gemmWorkN) = (tile[0], tile[1], tile[2], tile[3], tile[4])
-            let backend = try OpenCLBackend(spec: spec, config: config)
-            let t = try time(backend, workload, try Operands(backend, workload), runs: runs)
-            let trial = Trial(label: "tile \(tile.map(String.init).joined(separator: "x"))", seconds: t)
+            let label = "tile \(tile.map(String.init).joined(separator: "x"))"
+            // A tile the compiled kernel cannot run (its registers allow fewer work-items than
+            // the tile's group, or the build fails) is reported and skipped; the defaults must run.
+            let t: Double
+            do {
+                let backend = try OpenCLBackend(spec: spec, config: config)
+                t = try time(backend, workload, try Operands(backend, workload), runs: runs)
+            } catch where best != nil {
+                let trial = Trial(label: label + " (cannot run here: \(error))", seconds: .infinity)
+                trials.append(trial); progress(trial)
+                continue
+            }
+            let trial = Trial(label: label, seconds: t)
             trials.append(trial); progress(trial)
             if best == nil || t < best!.1 { best = (tile, t) }
         }
