@@ -6,6 +6,11 @@
 // it stages in local memory (zero-padded at the edges, so any M, N, K works); each work-item
 // accumulates GEMM_WPTM × GEMM_WPTN outputs in registers, strided by the group's extent so
 // neighbouring items read neighbouring local words. Batch index = group id 2.
+// The local slabs' rows are one word longer than a tile (GEMM_PAD): the staging loops let
+// neighbouring items write down a column of a slab when the global operand is contiguous
+// along K, and unpadded rows of 32·k words would put all those writes in one bank. The
+// register loops are unrolled (`#pragma unroll`): left as loops, a GPU compiler may keep the
+// accumulators in memory instead of registers.
 // With beta == 0, C is only written (its old contents, even NaN, are never read).
 //
 // Epilogue (both GEMM kernels): each element is finished as gemm_epilogue says before it is
@@ -40,6 +45,7 @@ __kernel void gemm_sum_parts(int M, int N, int P, float alpha, float beta,
     *c = gemm_epilogue(v, bias + biasOff, biasRowStep, biasColStep, i, j, act, actAlpha);
 }
 
+#define GEMM_PAD 1
 #define GEMM_RX (GEMM_TSN / GEMM_WPTN)   // work-items along N
 #define GEMM_RY (GEMM_TSM / GEMM_WPTM)   // work-items along M
 
@@ -49,8 +55,8 @@ void gemm_tiled(int M, int N, int K, float alpha, float beta,
                 __global const float* B, long offB, int rsB, int csB, int strideB,
                 __global float* C, long offC, int ldc, int strideC,
                 __global const float* bias, long biasOff, int biasRowStep, int biasColStep, int act, float actAlpha) {
-    __local float As[GEMM_TSK][GEMM_TSM];
-    __local float Bs[GEMM_TSK][GEMM_TSN];
+    __local float As[GEMM_TSK][GEMM_TSM + GEMM_PAD];
+    __local float Bs[GEMM_TSK][GEMM_TSN + GEMM_PAD];
     const int tx = (int)get_local_id(0), ty = (int)get_local_id(1);
     const int tid = ty * GEMM_RX + tx;
     const int threads = GEMM_RX * GEMM_RY;
@@ -62,7 +68,9 @@ void gemm_tiled(int M, int N, int K, float alpha, float beta,
     C += offC + b * strideC;
 
     float acc[GEMM_WPTM][GEMM_WPTN];
+    #pragma unroll
     for (int r = 0; r < GEMM_WPTM; ++r)
+        #pragma unroll
         for (int c = 0; c < GEMM_WPTN; ++c) acc[r][c] = 0.0f;
 
     for (int k0 = 0; k0 < K; k0 += GEMM_TSK) {
@@ -95,20 +103,26 @@ void gemm_tiled(int M, int N, int K, float alpha, float beta,
             }
         }
         barrier(CLK_LOCAL_MEM_FENCE);
+        #pragma unroll
         for (int kk = 0; kk < GEMM_TSK; ++kk) {
             float bv[GEMM_WPTN];
+            #pragma unroll
             for (int c = 0; c < GEMM_WPTN; ++c) bv[c] = Bs[kk][tx + c * GEMM_RX];
+            #pragma unroll
             for (int r = 0; r < GEMM_WPTM; ++r) {
                 float av = As[kk][ty + r * GEMM_RY];
+                #pragma unroll
                 for (int c = 0; c < GEMM_WPTN; ++c) acc[r][c] += av * bv[c];
             }
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 
+    #pragma unroll
     for (int r = 0; r < GEMM_WPTM; ++r) {
         int i = row0 + ty + r * GEMM_RY;
         if (i >= M) continue;
+        #pragma unroll
         for (int c = 0; c < GEMM_WPTN; ++c) {
             int j = col0 + tx + c * GEMM_RX;
             if (j >= N) continue;

@@ -72,7 +72,7 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         let largestPowerOfTwo = 1 << (Int.bitWidth - 1 - max(maxGroup, 1).leadingZeroBitCount)
         var group = min(256, largestPowerOfTwo)
         while group > 1 && 3 * 4 * group > local { group /= 2 }  // batchnorm_forward_training's scratch
-        let tileBytes = { (tile: Int) in 2 * 16 * tile * 4 }
+        let tileBytes = { (tile: Int) in 2 * 16 * (tile + 1) * 4 }  // two 16-deep slabs, padded rows (gemm.cl)
         let big = device.isGPU && maxGroup >= 256 && local >= tileBytes(64)
         let tile = big ? 64 : (maxGroup >= 64 && local >= tileBytes(32) ? 32 : 16)
         let work = 4
