@@ -26,7 +26,7 @@ mkdir -p "$1" || exit 2
 out=$(cd "$1" && pwd)
 quick=${BUNDLE_QUICK:-0}
 scale=${BUNDLE_SCALE:-1}
-all_steps="machine devices check-gpu check-cpu check-clblast tune bench-gemm bench-kernels throughput-simple-cnn throughput-resnet-small train torch"
+all_steps="machine devices check-gpu check-cpu check-clblast tune bench-gemm bench-kernels bench-kernels-resnet-small throughput-simple-cnn throughput-resnet-small throughput-zoo train torch"
 steps=${BUNDLE_STEPS:-$all_steps}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kiln-bundle.XXXXXX") || exit 1
@@ -119,6 +119,7 @@ skip_step() {  # NAME REASON
 
 gemm_shapes=2048x2048x2048,32x86528x288,64x15488x288,4096x4096x4096,8192x8192x8192,32x9x401408,64x288x100352
 sweep=32,128,512,2048
+zoo_batches=128,512
 kernels_batch=512
 bench_time=(--min-time 1.5)
 check_size=()
@@ -127,6 +128,7 @@ tune_size=()
 if [[ "$quick" == 1 ]]; then
     gemm_shapes=64x64x64,32x1000x288
     sweep=32,128
+    zoo_batches=32
     kernels_batch=32
     bench_time=(--quick)
     check_size=(--small)
@@ -154,37 +156,47 @@ machine_info() {  # run directly: `timeout` cannot run a function
 }
 
 # One step: its time limit (seconds, before BUNDLE_SCALE) and command. The limits add up to
-# 445 s, 8 minutes less the time the machine step and the unpacking take; an H200 needed
-# under half of each (Benchmarks/NOTES.md, "GPU"), the GEMM tuning most.
+# 475 s, 8 minutes less the time the machine step and the unpacking take; an H200 needed
+# under half of each (Benchmarks/NOTES.md, "GPU").
 step() {
     case $1 in
     machine) machine_info > "$out/machine.txt" 2>&1 ;;
-    devices) run_step devices 20 "$kiln" devices ;;
+    devices) run_step devices 10 "$kiln" devices ;;
     check-gpu | check-cpu)
         # Every op with each kernel family forced (`--kernel-family`), whatever the device's own.
         local family=${1#check-} limit=30
-        [[ $family == cpu ]] && limit=20
+        [[ $family == cpu ]] && limit=15
         run_step "$1" "$limit" "$kiln" check --device opencl --kernel-family "$family" "${check_size[@]}" ;;
     check-clblast)
         # CLBlast as the GEMM provider, cross-checked like Kiln's GEMM (small shapes: the
         # CPU reference dominates the time).
-        run_step check-clblast 20 "$kiln" check --device opencl --gemm-provider clblast --only gemm,conv2d --small ;;
+        run_step check-clblast 15 "$kiln" check --device opencl --gemm-provider clblast --only gemm,conv2d --small ;;
     bench-gemm)
-        run_step bench-gemm 30 "$kiln" bench --device opencl --peak --gemm "$gemm_shapes" "${bench_time[@]}" \
+        run_step bench-gemm 25 "$kiln" bench --device opencl --peak --gemm "$gemm_shapes" "${bench_time[@]}" \
             --json "$out/bench-gemm.json" ;;
     tune)
         # The tiled GEMM's tile (and CLBlast, where faster) on simple-cnn's step at the
         # kernels batch; stored in the bundle's cache, so the steps after it (GEMM bench,
         # throughput, training) run tuned. Each candidate is one program build.
-        run_step tune 120 "$kiln" tune --device opencl --model simple-cnn --batch-size "$kernels_batch" "${tune_size[@]}" ;;
-    bench-kernels)
-        run_step bench-kernels 30 "$kiln" bench --device opencl --kernels --kernels-batch "$kernels_batch" "${bench_time[@]}" \
-            --json "$out/bench-kernels.json" ;;
+        run_step tune 90 "$kiln" tune --device opencl --model simple-cnn --batch-size "$kernels_batch" "${tune_size[@]}" ;;
+    bench-kernels | bench-kernels-resnet-small)
+        local model=${1#bench-kernels-}
+        [[ $model == bench-kernels ]] && model=simple-cnn
+        run_step "$1" 20 "$kiln" bench --device opencl --model "$model" --kernels --kernels-batch "$kernels_batch" \
+            "${bench_time[@]}" --json "$out/$1.json" ;;
     throughput-simple-cnn | throughput-resnet-small)
         local model=${1#throughput-} limit=40
         [[ $model == resnet-small ]] && limit=35
         run_step "$1" "$limit" "$kiln" bench --device opencl --model "$model" --batch-sizes "$sweep" "${bench_time[@]}" \
             --json "$out/$1.json" ;;
+    throughput-zoo)
+        # The rest of the zoo at its small-input variants (the ImageNet-sized ones take
+        # minutes per model on a CPU device; these are the sizes NOTES.md's zoo table uses).
+        run_step throughput-zoo 75 env KILN="$kiln" OUT="$out" BATCHES="$zoo_batches" TIME="${bench_time[*]}" bash -c '
+            for m in lenet5 bn-cnn resnet20 resnet-fashion alexnet-small vgg16-small resnet18-small; do
+                echo "== $m"
+                "$KILN" bench --device opencl --model "$m" --batch-sizes "$BATCHES" $TIME --json "$OUT/zoo-$m.json" || exit
+            done' ;;
     train)
         run_step train 40 "$kiln" train --device opencl --model simple-cnn --batch-size 128 "${train_size[@]}" \
             --data "$here/data/fashion-mnist" --report "$out/train.json" ;;
