@@ -72,7 +72,7 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         let largestPowerOfTwo = 1 << (Int.bitWidth - 1 - max(maxGroup, 1).leadingZeroBitCount)
         var group = min(256, largestPowerOfTwo)
         while group > 1 && 3 * 4 * group > local { group /= 2 }  // batchnorm_forward_training's scratch
-        let tileBytes = { (tile: Int) in 2 * 16 * (tile + 1) * 4 }  // two 16-deep slabs, padded rows (gemm.cl)
+        let tileBytes = { (tile: Int) in tiledGemmLocalBytes(tileM: tile, tileN: tile, tileK: 16) }
         let big = device.isGPU && maxGroup >= 256 && local >= tileBytes(64)
         let tile = big ? 64 : (maxGroup >= 64 && local >= tileBytes(32) ? 32 : 16)
         let work = 4
@@ -90,6 +90,12 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
             packedGemm: device.isGPU || !runsLongWorkItems(device) ? nil
                 : PackedGemmCapacity(localMemoryBytes: local, tile: PackedGemmTile(nativeVectorWidth: device.nativeFloatVectorWidth)),
             contiguousReductions: !device.isGPU, kernelFamily: device.isGPU ? .gpu : .cpu)
+    }
+
+    /// `__local` bytes of gemm_tiled's two K slabs (A's tileK × tileM, B's tileK × tileN), each
+    /// row one word longer than the tile (GEMM_PAD in gemm.cl).
+    static func tiledGemmLocalBytes(tileM: Int, tileN: Int, tileK: Int) -> Int {
+        4 * tileK * (tileM + 1 + tileN + 1)
     }
 
     /// False for Mesa's llvmpipe (rusticl): a work-item there stops computing after a fixed

@@ -41,11 +41,7 @@ extension OpenCLBackend {
     func enqueueTiledGemm(_ d: GemmDescriptor, a: CLMemory, _ aOffset: Int, b: CLMemory, _ bOffset: Int,
                           c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue, splitting: Bool = true) throws {
         precondition(!epilogue.poolsColumns, "a pooled GEMM epilogue needs the packed GEMM")
-        let tilesN = (d.n + config.gemmTileN - 1) / config.gemmTileN
-        let tilesM = (d.m + config.gemmTileM - 1) / config.gemmTileM
-        let parts = TiledGemmSplit.parts(tiles: tilesM * tilesN, k: d.k, batch: d.batch, tileK: config.gemmTileK,
-                                         computeUnits: device.computeUnits)
-        if splitting && parts > 1 {
+        if splitting, case let parts = tiledGemmParts(d), parts > 1 {
             return try enqueueSplitKGemm(d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue) {
                 try self.enqueueTiledGemm($0, a: a, $1, b: b, $2, c: $3, $4, epilogue: .none, splitting: false)
             }
@@ -54,6 +50,7 @@ extension OpenCLBackend {
         let (rsA, csA) = d.transposeA ? (1, d.lda) : (d.lda, 1)
         let (rsB, csB) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
         let group = config.gemmGroup
+        let tilesN = ceilDiv(d.n, config.gemmTileN), tilesM = ceilDiv(d.m, config.gemmTileM)
         try launch(GemmTiledKernel(
             M: d.m, N: d.n, K: d.k, alpha: d.alpha, beta: d.beta,
             A: KernelTensor(memory: a, offset: aOffset, extent: d.extentA), rsA: rsA, csA: csA, strideA: d.strideA,
@@ -61,6 +58,15 @@ extension OpenCLBackend {
             C: KernelTensor(memory: c, offset: cOffset, extent: d.extentC), ldc: d.ldc, strideC: d.strideC,
             epilogue: epilogue.arguments(unused: c)), global: [tilesN * group.x, tilesM * group.y, d.batch], local: [group.x, group.y, 1],
            flops: d.flops, bytes: d.compulsoryBytes)
+    }
+}
+
+extension OpenCLBackend {
+    /// The K ranges `enqueueTiledGemm` splits `d` into (1: none), for this config's tiles and
+    /// the device's compute units.
+    func tiledGemmParts(_ d: GemmDescriptor) -> Int {
+        TiledGemmSplit.parts(tiles: ceilDiv(d.m, config.gemmTileM) * ceilDiv(d.n, config.gemmTileN), k: d.k,
+                             batch: d.batch, tileK: config.gemmTileK, computeUnits: device.computeUnits)
     }
 }
 

@@ -84,7 +84,7 @@ public enum GemmTuner {
         }
         var best: ([Int], Double)?
         let fits = tiledCandidates.filter { t in (t[0] / t[3]) * (t[1] / t[4]) <= info.maxWorkGroupSize
-            && 4 * t[2] * (t[0] + t[1] + 2) <= info.localMemoryBytes }  // the slabs, padded (gemm.cl)
+            && KernelConfig.tiledGemmLocalBytes(tileM: t[0], tileN: t[1], tileK: t[2]) <= info.localMemoryBytes }
         let defaults = [base.config.gemmTileM, base.config.gemmTileN, base.config.gemmTileK, base.config.gemmWorkM, base.config.gemmWorkN]
         for tile in Array(([defaults] + fits.filter { $0 != defaults }).prefix(limit ?? fits.count + 1)) {
             var config = base.config
