@@ -265,6 +265,29 @@ GEMM_DEFINE_MICRO_TILE(gemm_micro_tile_local, __local)
 //        0) C holds the maximum of each run of four columns (gemm_pool_vec): N / 4 per row
 // Launch: global = (ceil(ceil(N/NR) / ncb), ceil(ceil(M/MR) / mcb), batch), local = (1, 1, 1);
 // dimension 0 runs over column blocks so consecutive work-groups share one A block.
+// The block a gemm_local-shaped work-item owns: its __local B block Bl, strips s0 ..< s1 of
+// the nStrips NR-column strips, register tiles t0 ..< t1 of the nTiles, batch item b.
+#define GEMM_LOCAL_BLOCK                                                                         \
+    __local float Bl[GEMM_NCB * GEMM_KC * GEMM_NR]; /* [strip − s0][kk][NR] */                   \
+    const int nStrips = (N + GEMM_NR - 1) / GEMM_NR;                                             \
+    const int nTiles = (M + GEMM_MR - 1) / GEMM_MR;                                              \
+    const int s0 = (int)get_global_id(0) * ncb, s1 = min(nStrips, s0 + ncb);                     \
+    const int t0 = (int)get_global_id(1) * mcb, t1 = min(nTiles, t0 + mcb);                      \
+    const int b = (int)get_global_id(2);
+
+// One K slice (pc ..< pc + kc) of a block: every strip of Bl against every tile of its
+// packed A (Ap: the batch item's panels, slice-major as pack_panels writes them).
+void gemm_block_slice(int pc, int kc, int K, int M, int N, int nTiles, int s0, int s1, int t0, int t1,
+                      __global const float* restrict Ap, __local const float* restrict Bl,
+                      __global float* restrict C, int ldc, float alpha, float beta,
+                      __global const float* bias, int bRow, int bCol, int act, float actAlpha, bool pool) {
+    for (int s = s0; s < s1; ++s)
+        for (int t = t0; t < t1; ++t)
+            gemm_micro_tile_local(kc, Ap + (size_t)pc * nTiles * GEMM_MR + (size_t)t * kc * GEMM_MR,
+                                  Bl + (s - s0) * kc * GEMM_NR, C, t * GEMM_MR, s * GEMM_NR, M, N, ldc,
+                                  alpha, beta, pc == 0, pc + kc == K, bias, bRow, bCol, act, actAlpha, pool);
+}
+
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))
 void gemm_local(int M, int N, int K, float alpha, float beta,
                 __global const float* restrict Ap, int apStride,
@@ -273,12 +296,7 @@ void gemm_local(int M, int N, int K, float alpha, float beta,
                 int kcs, int mcb, int ncb,
                 __global const float* bias, long biasOff, int biasRowStep, int biasColStep, int act, float actAlpha,
                 int pool) {
-    __local float Bl[GEMM_NCB * GEMM_KC * GEMM_NR];      // [strip − s0][kk][NR]
-    const int nStrips = (N + GEMM_NR - 1) / GEMM_NR;
-    const int nTiles = (M + GEMM_MR - 1) / GEMM_MR;
-    const int s0 = (int)get_global_id(0) * ncb, s1 = min(nStrips, s0 + ncb);
-    const int t0 = (int)get_global_id(1) * mcb, t1 = min(nTiles, t0 + mcb);
-    const int b = (int)get_global_id(2);
+    GEMM_LOCAL_BLOCK
     Ap += (size_t)b * apStride;
     B += bOff + (size_t)b * bStride;
     __global float* Cb = C + cOff + (size_t)b * cStride;
@@ -335,12 +353,8 @@ void gemm_local(int M, int N, int K, float alpha, float beta,
                 }
             }
         }
-        for (int s = s0; s < s1; ++s)
-            for (int t = t0; t < t1; ++t)
-                gemm_micro_tile_local(kc, Ap + (size_t)pc * nTiles * GEMM_MR + (size_t)t * kc * GEMM_MR,
-                                      Bl + (s - s0) * kc * GEMM_NR, Cb, t * GEMM_MR, s * GEMM_NR, M, N, ldc,
-                                      alpha, beta, pc == 0, pc + kc == K,
-                                      bias + biasOff, biasRowStep, biasColStep, act, actAlpha, pool != 0);
+        gemm_block_slice(pc, kc, K, M, N, nTiles, s0, s1, t0, t1, Ap, Bl, Cb, ldc, alpha, beta,
+                         bias + biasOff, biasRowStep, biasColStep, act, actAlpha, pool != 0);
     }
 }
 

@@ -96,6 +96,11 @@ extension OpCheckSuite {
                                Conv2DGeometry(batch: 5, inChannels: 1, inHeight: 28, inWidth: 28, outChannels: 8,
                                               kernelHeight: 5, kernelWidth: 5, strideH: 2, strideW: 2,
                                               padTop: 2, padLeft: 2, padBottom: 2, padRight: 2)))
+            // Several images, a reduction deeper than one K slice of the packed GEMM (320):
+            // the slices accumulate in C before the bias and activation.
+            geometries.append(("batch 2, 10x9, 40→6 ch, 3x3, pad 1 (K = 360)",
+                               Conv2DGeometry(batch: 2, inChannels: 40, inHeight: 10, inWidth: 9, outChannels: 6,
+                                              kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)))
             // One image, a reduction of 3200: device GEMMs may split K, so the bias and
             // activation must come after the partial sums are added.
             geometries.append(("batch 1, 6x6, 128→3 ch, 5x5 kernel (K = 3200)",

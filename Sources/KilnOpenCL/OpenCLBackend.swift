@@ -33,6 +33,9 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     public var gemmProvider = GemmProvider.kiln
     /// When set, every GEMM the backend runs is appended here (the tuner learns a model's shapes).
     var recordedGemms: [GemmDescriptor]?
+    /// Convolutions gather their column blocks inside the packed GEMM where it runs them
+    /// (`enqueueGatheredConvolution`); off, they take im2col + GEMM (tests compare the two).
+    var gathersConvolutionColumns = true
 
     let context: CLContext
     let queue: CLQueue

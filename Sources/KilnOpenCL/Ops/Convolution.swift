@@ -13,6 +13,7 @@ extension OpenCLBackend {
         var epilogue = GemmEpilogue(activation: activation)
         if let bias { epilogue.bias = (memory(bias), bias.offset, .perRow) }
         try locked {
+            if try enqueueGatheredConvolution(g, input: input, weight: weight, output: output, epilogue: epilogue) { return }
             let k = g.reductionLength, s = g.outHeight * g.outWidth, perImage = g.inChannels * g.inHeight * g.inWidth
             try forEachColumnChunk(g) { n0, nb, col in
                 let source: (CLMemory, Int)

@@ -76,7 +76,7 @@ extension OpenCLBackend {
     func enqueuePackedGemm(_ capacity: PackedGemmCapacity, _ d: GemmDescriptor, a: CLMemory, _ aOffset: Int,
                            b: CLMemory, _ bOffset: Int, c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue = .none,
                            splitting: Bool = true) throws {
-        let tile = capacity.tile, mr = tile.rows, nr = tile.columns
+        let tile = capacity.tile
         let blocking = gemmBlocking.fitted(to: capacity)
         let parts = blocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile)
         if splitting && parts > 1 {
@@ -84,30 +84,45 @@ extension OpenCLBackend {
                 try self.enqueuePackedGemm(capacity, $0, a: a, $1, b: b, $2, c: $3, $4, splitting: false)
             }
         }
-        let tiles = ceilDiv(d.m, mr), strips = ceilDiv(d.n, nr)
-        let (kc, mcb, ncb) = blocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile)
-        precondition(!epilogue.poolsColumns || (kc == d.k && d.beta == 0 && d.n % 4 == 0),
+        let a = try packPanels(capacity, d, a: a, aOffset)
+        precondition(!epilogue.poolsColumns || (a.blocks.kc == d.k && d.beta == 0 && d.n % 4 == 0),
                      "a pooled GEMM epilogue needs one K slice (packedGemmFinishesInOneSlice)")
-        // A shared by the whole batch (stride 0, e.g. conv weights) is packed once.
-        let packs = d.strideA == 0 ? 1 : d.batch
-        let packedCount = tiles * mr * d.k
-        let packed = try workspace(packedCount * packs)
-        let (sR, sK) = d.transposeA ? (1, d.lda) : (d.lda, 1)
-        try launch(PackPanelsKernel(rows: d.m, K: d.k, kc: kc, R: mr, src: KernelTensor(memory: a, offset: aOffset, extent: d.extentA),
-                                    sR: sR, sK: sK, srcStride: d.strideA, dst: packed.memory, dstStride: packedCount),
-                   global: [ceilDiv(d.k, kc), tiles, packs], local: [1, 1, 1])
         let (bsK, bsN) = d.transposeB ? (1, d.ldb) : (d.ldb, 1)
         // A pooled C's rows hold a quarter of the columns.
         var stored = d
         if epilogue.poolsColumns { stored.n = d.n / 4 }
         try launch(GemmLocalKernel(
             M: d.m, N: d.n, K: d.k, alpha: d.alpha, beta: d.beta,
-            Ap: packed.memory, apStride: d.strideA == 0 ? 0 : packedCount,
+            Ap: a.panels.memory, apStride: a.stride,
             B: KernelTensor(memory: b, offset: bOffset, extent: d.extentB), bsK: bsK, bsN: bsN, bStride: d.strideB,
             C: KernelTensor(memory: c, offset: cOffset, extent: stored.extentC), ldc: d.ldc, cStride: d.strideC,
-            kcs: kc, mcb: mcb, ncb: ncb, epilogue: epilogue.arguments(unused: c), pool: epilogue.poolsColumns ? 1 : 0),
-            global: [ceilDiv(strips, ncb), ceilDiv(tiles, mcb), d.batch], local: [1, 1, 1],
-           flops: d.flops, bytes: d.compulsoryBytes)
+            kcs: a.blocks.kc, mcb: a.blocks.mcb, ncb: a.blocks.ncb, epilogue: epilogue.arguments(unused: c),
+            pool: epilogue.poolsColumns ? 1 : 0),
+            global: packedGemmGrid(capacity, d, a.blocks), local: [1, 1, 1], flops: d.flops, bytes: d.compulsoryBytes)
+    }
+
+    /// The packed GEMM's blocking for `d` (unsplit) and op(A) packed for it by pack_panels:
+    /// once when the batch shares A (stride 0, e.g. conv weights), else per batch item,
+    /// `stride` floats apart.
+    func packPanels(_ capacity: PackedGemmCapacity, _ d: GemmDescriptor, a: CLMemory, _ aOffset: Int) throws
+        -> (blocks: (kc: Int, mcb: Int, ncb: Int), panels: OpenCLBuffer, stride: Int) {
+        let tile = capacity.tile, mr = tile.rows, tiles = ceilDiv(d.m, mr)
+        let blocks = gemmBlocking.fitted(to: capacity)
+            .blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile)
+        let packs = d.strideA == 0 ? 1 : d.batch
+        let packedCount = tiles * mr * d.k
+        let packed = try workspace(packedCount * packs)
+        let (sR, sK) = d.transposeA ? (1, d.lda) : (d.lda, 1)
+        try launch(PackPanelsKernel(rows: d.m, K: d.k, kc: blocks.kc, R: mr,
+                                    src: KernelTensor(memory: a, offset: aOffset, extent: d.extentA),
+                                    sR: sR, sK: sK, srcStride: d.strideA, dst: packed.memory, dstStride: packedCount),
+                   global: [ceilDiv(d.k, blocks.kc), tiles, packs], local: [1, 1, 1])
+        return (blocks, packed, d.strideA == 0 ? 0 : packedCount)
+    }
+
+    /// gemm_local's launch grid: column blocks, row blocks, batch.
+    func packedGemmGrid(_ capacity: PackedGemmCapacity, _ d: GemmDescriptor, _ blocks: (kc: Int, mcb: Int, ncb: Int)) -> [Int] {
+        [ceilDiv(ceilDiv(d.n, capacity.tile.columns), blocks.ncb), ceilDiv(ceilDiv(d.m, capacity.tile.rows), blocks.mcb), d.batch]
     }
 
     /// Whether `enqueueGemm` runs `d` on the packed GEMM as one K slice, without splitting K:

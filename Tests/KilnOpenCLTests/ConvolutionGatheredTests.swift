@@ -1,0 +1,66 @@
+import Foundation
+@testable import Kiln
+import Testing
+@testable import KilnOpenCL
+
+/// The forward convolution on the packed GEMM with its column blocks gathered from the input
+/// (`conv_gemm_local`): it runs in place of im2col + GEMM, and its values are theirs bit for
+/// bit (the same packed weights, the same slices, the same micro-kernel: only where B's block
+/// comes from differs). The op checks (`conv2d.forward`) compare it with the CPU reference.
+@Suite("Convolution with gathered columns", .serialized)
+struct ConvolutionGatheredTests {
+    /// Rows of output that cross 32-column strips, padding on every side and on one, strides
+    /// 1, 2 and (2, 3), a non-square kernel, a reduction of two K slices (C·KH·KW = 360 over
+    /// a slice cap of 320), one image and several.
+    static let layers = [
+        Conv2DGeometry(batch: 3, inChannels: 40, inHeight: 10, inWidth: 9, outChannels: 11, kernelHeight: 3, kernelWidth: 3,
+                       padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
+        Conv2DGeometry(batch: 5, inChannels: 1, inHeight: 28, inWidth: 28, outChannels: 8, kernelHeight: 5, kernelWidth: 5,
+                       strideH: 2, strideW: 2, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2),
+        Conv2DGeometry(batch: 1, inChannels: 5, inHeight: 9, inWidth: 7, outChannels: 6, kernelHeight: 3, kernelWidth: 2,
+                       strideH: 2, strideW: 3, padTop: 2, padLeft: 1, padBottom: 0, padRight: 1),
+        Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 6, inWidth: 37, outChannels: 17, kernelHeight: 3, kernelWidth: 3,
+                       padTop: 0, padLeft: 2, padBottom: 0, padRight: 0),
+    ]
+
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"), arguments: layers)
+    func gatheredEqualsIm2colAndGemm(_ g: Conv2DGeometry) throws {
+        let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
+        let gathered = try Self.forward(g, on: backend)
+        #expect(gathered.kernels.contains("conv_gemm_local") && !gathered.kernels.contains("im2col"), "\(gathered.kernels)")
+        backend.gathersConvolutionColumns = false
+        let explicit = try Self.forward(g, on: backend)
+        #expect(explicit.kernels.contains("im2col") && !explicit.kernels.contains("conv_gemm_local"))
+        #expect(gathered.values.elementsEqual(explicit.values) { $0.bitPattern == $1.bitPattern })
+        #expect(!gathered.values.contains { $0.isNaN })
+    }
+
+    /// Where the packed GEMM does not run the product (GPUs: gemm_tiled) or would split it along K
+    /// (one image, a long reduction), the layer takes im2col + GEMM.
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
+    func declinesWhereThePackedGemmDoesNotRunItWhole() throws {
+        let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
+        let long = Conv2DGeometry(batch: 1, inChannels: 320, inHeight: 6, inWidth: 6, outChannels: 3, kernelHeight: 3, kernelWidth: 3)
+        #expect(try Self.forward(long, on: backend).kernels.contains("im2col"))
+        var config = backend.config
+        config.packedGemm = nil
+        let tiled = try OpenCLBackend(spec: "opencl", profiling: true, config: config, poisonWorkspaces: true)
+        #expect(try Self.forward(Self.layers[0], on: tiled).kernels.contains("gemm_tiled"))
+        #expect(try !Self.forward(Self.layers[0], on: tiled).kernels.contains("conv_gemm_local"))
+    }
+
+    /// y = relu(conv(x) + b) on `backend`, with the kernels it launched.
+    static func forward(_ g: Conv2DGeometry, on backend: OpenCLBackend) throws -> (values: [Float], kernels: Set<String>) {
+        func tensor(_ shape: Shape, _ seed: Int) throws -> Tensor {
+            let t = Tensor(buffer: try backend.allocate(shape.count), shape: shape)
+            try backend.upload((0 ..< shape.count).map { Float(($0 * 7919 + seed * 104_729) % 2001) / 1000 - 1 }, to: t)
+            return t
+        }
+        let x = try tensor(g.inputShape, 1), w = try tensor(g.weightShape, 2), b = try tensor([g.outChannels], 3)
+        let y = try tensor(g.outputShape, 4)
+        try backend.upload([Float](repeating: .nan, count: g.outputShape.count), to: y)
+        _ = try backend.kernelTimings()
+        try backend.conv2dForward(g, input: x, weight: w, bias: b, activation: .relu, output: y)
+        return (try backend.download(y), Set(try backend.kernelTimings().map(\.kernel)))
+    }
+}
