@@ -11,7 +11,8 @@ import Testing
 struct ConvolutionGatheredTests {
     /// Rows of output that cross 32-column strips, padding on every side and on one, strides
     /// 1, 2 and (2, 3), a non-square kernel, a reduction of two K slices (C·KH·KW = 360 over
-    /// a slice cap of 320), one image and several.
+    /// a slice cap of 320), one image and several; at most 11 output channels (two register
+    /// tiles of six or eight rows: where gathering applies).
     static let layers = [
         Conv2DGeometry(batch: 3, inChannels: 40, inHeight: 10, inWidth: 9, outChannels: 11, kernelHeight: 3, kernelWidth: 3,
                        padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
@@ -19,7 +20,7 @@ struct ConvolutionGatheredTests {
                        strideH: 2, strideW: 2, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2),
         Conv2DGeometry(batch: 1, inChannels: 5, inHeight: 9, inWidth: 7, outChannels: 6, kernelHeight: 3, kernelWidth: 2,
                        strideH: 2, strideW: 3, padTop: 2, padLeft: 1, padBottom: 0, padRight: 1),
-        Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 6, inWidth: 37, outChannels: 17, kernelHeight: 3, kernelWidth: 3,
+        Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 6, inWidth: 37, outChannels: 7, kernelHeight: 3, kernelWidth: 3,
                        padTop: 0, padLeft: 2, padBottom: 0, padRight: 0),
     ]
 
@@ -36,12 +37,18 @@ struct ConvolutionGatheredTests {
     }
 
     /// Where the packed GEMM does not run the product (GPUs: gemm_tiled) or would split it along K
-    /// (one image, a long reduction), the layer takes im2col + GEMM.
+    /// (one image, a long reduction), or the output channels fill more than three register
+    /// tiles, the layer takes im2col + GEMM.
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
-    func declinesWhereThePackedGemmDoesNotRunItWhole() throws {
+    func declinesWhereItDoesNotApplyOrPay() throws {
         let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
         let long = Conv2DGeometry(batch: 1, inChannels: 320, inHeight: 6, inWidth: 6, outChannels: 3, kernelHeight: 3, kernelWidth: 3)
         #expect(try Self.forward(long, on: backend).kernels.contains("im2col"))
+        let rows = try #require(backend.config.packedGemm).tile.rows
+        let wide = Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 3 * rows + 1, kernelHeight: 3, kernelWidth: 3)
+        #expect(try Self.forward(wide, on: backend).kernels.contains("im2col"))
+        let narrow = Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 3 * rows, kernelHeight: 3, kernelWidth: 3)
+        #expect(try Self.forward(narrow, on: backend).kernels.contains("conv_gemm_local"))
         var config = backend.config
         config.packedGemm = nil
         let tiled = try OpenCLBackend(spec: "opencl", profiling: true, config: config, poisonWorkspaces: true)

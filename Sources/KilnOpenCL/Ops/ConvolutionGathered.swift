@@ -7,10 +7,17 @@ extension OpenCLBackend {
     /// y = epilogue(W · col(x)) through conv_gemm_local; false, with nothing enqueued, where
     /// it does not apply: no packed GEMM (GPUs), CLBlast chosen as the GEMM provider, a
     /// pointwise layer (its input already is its column matrix), an image past one launch's
-    /// 32-bit index range, or a product the packed GEMM would split along K.
+    /// 32-bit index range, or a product the packed GEMM would split along K; and where it
+    /// does not pay: more than three register tiles of output channels.
+    ///
+    /// Gathering a value costs about what im2col's writing it does (runs of one output row
+    /// within one 32-column strip); what it saves is the GEMM's copy of the column matrix back
+    /// from memory, which weighs most when few tiles share each copied block: per layer it won
+    /// at three tiles (16 channels in rows of six) and lost at six (Benchmarks/NOTES.md, item 26).
     func enqueueGatheredConvolution(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, output: Tensor,
                                     epilogue: GemmEpilogue) throws -> Bool {
-        guard gathersConvolutionColumns, let capacity = config.packedGemm, gemmProvider == .kiln, !g.isPointwise, !epilogue.poolsColumns else { return false }
+        guard gathersConvolutionColumns, let capacity = config.packedGemm, gemmProvider == .kiln, !g.isPointwise,
+              !epilogue.poolsColumns, ceilDiv(g.outChannels, capacity.tile.rows) <= 3 else { return false }
         let k = g.reductionLength, s = g.outHeight * g.outWidth, o = g.outChannels
         let perImage = g.inChannels * g.inHeight * g.inWidth
         guard max(perImage, o * s, k) <= limits.maxLaunchElements else { return false }
