@@ -44,6 +44,7 @@ extension BenchReport {
         }
         return "kernels of one \(k.mode == .training ? "training step" : "inference batch") at batch \(k.batchSize) (profiling events; "
             + String(format: "%.2f ms of kernels", 1000 * k.kernelSeconds)
+            + (k.stepSeconds.map { String(format: " in %.2f ms of wall time", 1000 * $0) } ?? "")
             + "; ~ = element-wise traffic estimate" + (peak == nil ? "" : "; (%) = of the measured peak") + "):\n"
             + t.rendered
     }

@@ -1,3 +1,4 @@
+import Dispatch
 import Kiln
 import KilnOpenCL
 
@@ -15,6 +16,10 @@ public struct KernelBreakdown: Codable, Sendable {
     public var mode: Mode
     /// Sum of all launches' device times.
     public var kernelSeconds: Double
+    /// Wall time of the profiled step, from its first enqueue to the drained queue: the host's
+    /// work and the gaps between launches too. Where it exceeds `kernelSeconds` by much, a
+    /// change to the kernels gains less end to end than their sum says.
+    public var stepSeconds: Double?
     /// Heaviest first.
     public var rows: [Row]
 
@@ -58,14 +63,18 @@ public struct KernelBreakdown: Codable, Sendable {
         let input = try backend.makeTensor(batch.inputShape, values: batch.images)
         let target = try backend.makeTensor(batch.targetShape, values: batch.targets)
         let losses = try backend.makeTensor([n]), correct = try backend.makeTensor([n])
+        var start = DispatchTime.now()
         for _ in 0..<3 {
             _ = try backend.kernelTimings()  // drains the queue and drops earlier events
+            start = DispatchTime.now()
             switch mode {
             case .training: try model.trainStep(input: input, target: target, losses: losses, correct: correct)
             case .inference: _ = try model.forward(input, mode: .inference)
             }
         }
-        return summarize(try backend.kernelTimings(), batchSize: n, mode: mode)
+        var breakdown = summarize(try backend.kernelTimings(), batchSize: n, mode: mode)
+        breakdown.stepSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return breakdown
     }
 
     /// Groups launches by kernel name.

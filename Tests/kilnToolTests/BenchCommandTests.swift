@@ -87,6 +87,9 @@ struct BenchCommandTests {
                                                  "--kernels", "--kernels-batch", "3", "--kernels-mode", mode])
             let kernels = try #require(json["kernels"] as? [String: Any])
             #expect(kernels["mode"] as? String == mode)
+            // The step's wall time holds its kernels' device time (and the host's work between).
+            let kernelSeconds = try #require(kernels["kernelSeconds"] as? Double)
+            #expect(try #require(kernels["stepSeconds"] as? Double) >= kernelSeconds && kernelSeconds > 0)
             #expect(output.contains("kernels of one \(mode == "training" ? "training step" : "inference batch") at batch 3"))
             return Set(try #require(kernels["rows"] as? [[String: Any]]).compactMap { $0["kernel"] as? String })
         }
