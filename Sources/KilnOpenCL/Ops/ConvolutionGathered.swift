@@ -23,9 +23,7 @@ extension OpenCLBackend {
         guard max(perImage, o * s, k) <= limits.maxLaunchElements else { return false }
         var d = GemmDescriptor(m: o, n: s, k: k)
         d.batch = g.batch; d.strideA = 0; d.strideB = k * s; d.strideC = o * s
-        let splits = gemmBlocking.fitted(to: capacity)
-            .splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: capacity.tile)
-        guard splits == 1 else { return false }
+        guard packedGemmParts(capacity, d) == 1 else { return false }
         recordedGemms?.append(d)
         let a = try packPanels(capacity, d, a: memory(weight), weight.offset)
         // x and y index each image in 64-bit arithmetic and within it in 32-bit (checked above).

@@ -76,10 +76,7 @@ extension OpenCLBackend {
     func enqueuePackedGemm(_ capacity: PackedGemmCapacity, _ d: GemmDescriptor, a: CLMemory, _ aOffset: Int,
                            b: CLMemory, _ bOffset: Int, c: CLMemory, _ cOffset: Int, epilogue: GemmEpilogue = .none,
                            splitting: Bool = true) throws {
-        let tile = capacity.tile
-        let blocking = gemmBlocking.fitted(to: capacity)
-        let parts = blocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile)
-        if splitting && parts > 1 {
+        if splitting, case let parts = packedGemmParts(capacity, d), parts > 1 {
             return try enqueueSplitKGemm(d, parts: parts, a: a, aOffset, b: b, bOffset, c: c, cOffset, epilogue: epilogue) {
                 try self.enqueuePackedGemm(capacity, $0, a: a, $1, b: b, $2, c: $3, $4, splitting: false)
             }
@@ -106,9 +103,8 @@ extension OpenCLBackend {
     /// `stride` floats apart.
     func packPanels(_ capacity: PackedGemmCapacity, _ d: GemmDescriptor, a: CLMemory, _ aOffset: Int) throws
         -> (blocks: (kc: Int, mcb: Int, ncb: Int), panels: OpenCLBuffer, stride: Int) {
-        let tile = capacity.tile, mr = tile.rows, tiles = ceilDiv(d.m, mr)
-        let blocks = gemmBlocking.fitted(to: capacity)
-            .blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile)
+        let mr = capacity.tile.rows, tiles = ceilDiv(d.m, mr)
+        let blocks = packedGemmBlocks(capacity, d)
         let packs = d.strideA == 0 ? 1 : d.batch
         let packedCount = tiles * mr * d.k
         let packed = try workspace(packedCount * packs)
@@ -129,10 +125,21 @@ extension OpenCLBackend {
     /// each element of C is then written once, finished, which a pooled epilogue needs.
     func packedGemmFinishesInOneSlice(_ d: GemmDescriptor) -> Bool {
         guard let capacity = config.packedGemm, d.k > 0, d.beta == 0 else { return false }
-        let tile = capacity.tile, blocking = gemmBlocking.fitted(to: capacity)
-        return blocking.splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile) == 1
-            && blocking.blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: tile).kc == d.k
-            && d.n % 4 == 0 && tile.columns % 4 == 0
+        return packedGemmParts(capacity, d) == 1 && packedGemmBlocks(capacity, d).kc == d.k
+            && d.n % 4 == 0 && capacity.tile.columns % 4 == 0
+    }
+
+    /// The K ranges `enqueuePackedGemm` splits `d` into (1: none), for this backend's blocking
+    /// caps fitted to `capacity` and the device's compute units.
+    func packedGemmParts(_ capacity: PackedGemmCapacity, _ d: GemmDescriptor) -> Int {
+        gemmBlocking.fitted(to: capacity)
+            .splitK(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: capacity.tile)
+    }
+
+    /// The blocking of an unsplit packed product `d`: slice depth, tiles and strips per block.
+    func packedGemmBlocks(_ capacity: PackedGemmCapacity, _ d: GemmDescriptor) -> (kc: Int, mcb: Int, ncb: Int) {
+        gemmBlocking.fitted(to: capacity)
+            .blocks(m: d.m, n: d.n, k: d.k, batch: d.batch, computeUnits: device.computeUnits, tile: capacity.tile)
     }
 }
 
