@@ -22,6 +22,35 @@
     __global const float* plane = x + xOff + (n * C + c) * H * W;                      \
     __global float* out = col + colOff + r * rowStride + n * imageStride;
 
+// Entries s0 ..< s1 of column row (c, p, q) — out[s − s0] — of a stride-1 convolution whose
+// output rows are as long as the input's (OW == W): there the column row is the input plane
+// read at one offset, d = (p − pT)·W + q − pL, so it is one contiguous copy (which vectorises)
+// however short the image rows, and only two kinds of entry are zeros: whole output rows that
+// read above or below the image (a block at either end) and, in every row, the |q − pL|
+// columns whose source the shift carried across a row edge. A macro for a __global (im2col)
+// and a __local (the packed GEMM's gathered block) destination: OpenCL 1.2 has no generic
+// address space.
+#define IM2COL_DEFINE_SHIFTED(NAME, SPACE)                                                        \
+void NAME(SPACE float* restrict out, __global const float* restrict plane, int s0, int s1,        \
+          int p, int q, int H, int W, int OH, int pT, int pL) {                                   \
+    const int d = (p - pT) * W + q - pL;                                                           \
+    /* [a, b): output rows inside the image; [c0, c1): their entries whose source is in the plane */ \
+    const int a = clamp(max(0, pT - p) * W, s0, s1), b = clamp(min(OH, H + pT - p) * W, a, s1);  \
+    const int c0 = clamp(-d, a, b), c1 = clamp(H * W - d, c0, b);                                  \
+    for (int s = s0; s < c0; ++s) out[s - s0] = 0.0f;                                              \
+    for (int s = c0; s < c1; ++s) out[s - s0] = plane[s + d];                                      \
+    for (int s = c1; s < s1; ++s) out[s - s0] = 0.0f;                                              \
+    /* The wrapped columns: [0, pL − q) of each row, or [W − (q − pL), W). */                      \
+    const int e0 = q < pL ? 0 : W - min(q - pL, W), e1 = q < pL ? min(pL - q, W) : W;              \
+    for (int j = e0; j < e1; ++j)                                                                  \
+        for (int s = c0 + (j - c0 % W + W) % W; s < c1; s += W) out[s - s0] = 0.0f;                \
+}
+IM2COL_DEFINE_SHIFTED(im2col_shifted_global, __global)
+IM2COL_DEFINE_SHIFTED(im2col_shifted_local, __local)
+
+// Whether im2col_shifted_* applies.
+bool im2col_is_shifted(int sH, int sW, int W, int OW) { return sH == 1 && sW == 1 && OW == W; }
+
 // One work-item per column row r of image n < nb (all OH·OW of its entries): global = (C·KH·KW, nb).
 // Whole rows per item, decoded once: with a row of OW per item, the items were tiny and their
 // index decoding dominated. Element (n, r, s = i·OW + j) goes to
@@ -30,6 +59,10 @@
 __kernel void im2col(__global const float* x, long xOff, __global float* col, long colOff,
                      IM2COL_PARAMETERS) {
     IM2COL_ITEM
+    if (im2col_is_shifted(sH, sW, W, OW)) {
+        im2col_shifted_global(out, plane, 0, OH * OW, p, q, H, W, OH, pT, pL);
+        return;
+    }
     // Columns j0 ..< j1 read inside the image row (stride 1: a plain copy that vectorises).
     const int j0 = sW == 1 ? clamp(pL - q, 0, OW) : 0, j1 = sW == 1 ? clamp(W + pL - q, j0, OW) : OW;
     for (int i = 0; i < OH; ++i, out += OW) {

@@ -9,45 +9,57 @@
 
 // Bl[(strip − s0)·kc·NR + kk·NR + lane] = col[pc + kk][s0·NR + (strip − s0)·NR + lane] of image
 // `plane0` (its channel 0), 0 past column N. Column s = i·OW + j: output row i, column j.
-// The block's columns are walked in runs that stay inside one output row and one strip,
-// where source and destination are both contiguous (stride 1) or the source is strided.
+// Where the column rows are shifted copies of the input plane (im2col_is_shifted, conv.cl)
+// each strip is one such copy; otherwise the block's columns are walked in runs that stay
+// inside one output row and one strip, where source and destination are both contiguous
+// (stride 1) or the source is strided.
 void conv_gather_block(__local float* restrict Bl, __global const float* restrict plane0,
                        int pc, int kc, int s0, int s1, int N,
                        int H, int W, int KH, int KW, int sH, int sW, int pT, int pL, int OW) {
     const int first = s0 * GEMM_NR, end = min(s1 * GEMM_NR, N);
+    const bool shifted = im2col_is_shifted(sH, sW, W, OW);
     int q = pc % KW, p = (pc / KW) % KH, c = pc / (KW * KH);
     for (int kk = 0; kk < kc; ++kk) {
         __global const float* plane = plane0 + (size_t)c * H * W;
         __local float* d = Bl + kk * GEMM_NR;
-        int i = first / OW, j = first % OW, lane = 0;
-        for (int s = first; s < end;) {
-            const int len = min(min(OW - j, GEMM_NR - lane), end - s);
-            __local float* out = d + lane;
-            const int h = i * sH + p - pT;
-            if (h < 0 || h >= H) {
-                for (int t = 0; t < len; ++t) out[t] = 0.0f;
-            } else if (sW == 1) {
-                // Input column j + t + q − pL: inside the row for t in [t0, t1).
-                __global const float* src = plane + h * W + j + q - pL;
-                const int t0 = clamp(pL - q - j, 0, len), t1 = clamp(W + pL - q - j, t0, len);
-                for (int t = 0; t < t0; ++t) out[t] = 0.0f;
-                for (int t = t0; t < t1; ++t) out[t] = src[t];
-                for (int t = t1; t < len; ++t) out[t] = 0.0f;
-            } else {
-                __global const float* xr = plane + h * W;
-                for (int t = 0; t < len; ++t) {
-                    const int w = (j + t) * sW + q - pL;
-                    out[t] = (w >= 0 && w < W) ? xr[w] : 0.0f;
-                }
+        if (shifted) {
+            // Strip by strip, each one contiguous copy (conv.cl); lanes past N are zeros.
+            for (int lo = first; lo < end; lo += GEMM_NR, d += kc * GEMM_NR) {
+                const int hi = min(lo + GEMM_NR, N);
+                im2col_shifted_local(d, plane, lo, hi, p, q, H, W, N / OW, pT, pL);
+                for (int lane = hi - lo; lane < GEMM_NR; ++lane) d[lane] = 0.0f;
             }
-            s += len;
-            j += len;
-            lane += len;
-            if (j == OW) { j = 0; ++i; }
-            if (lane == GEMM_NR) { lane = 0; d += kc * GEMM_NR; }
+        } else {
+            int i = first / OW, j = first % OW, lane = 0;
+            for (int s = first; s < end;) {
+                const int len = min(min(OW - j, GEMM_NR - lane), end - s);
+                __local float* out = d + lane;
+                const int h = i * sH + p - pT;
+                if (h < 0 || h >= H) {
+                    for (int t = 0; t < len; ++t) out[t] = 0.0f;
+                } else if (sW == 1) {
+                    // Input column j + t + q − pL: inside the row for t in [t0, t1).
+                    __global const float* src = plane + h * W + j + q - pL;
+                    const int t0 = clamp(pL - q - j, 0, len), t1 = clamp(W + pL - q - j, t0, len);
+                    for (int t = 0; t < t0; ++t) out[t] = 0.0f;
+                    for (int t = t0; t < t1; ++t) out[t] = src[t];
+                    for (int t = t1; t < len; ++t) out[t] = 0.0f;
+                } else {
+                    __global const float* xr = plane + h * W;
+                    for (int t = 0; t < len; ++t) {
+                        const int w = (j + t) * sW + q - pL;
+                        out[t] = (w >= 0 && w < W) ? xr[w] : 0.0f;
+                    }
+                }
+                s += len;
+                j += len;
+                lane += len;
+                if (j == OW) { j = 0; ++i; }
+                if (lane == GEMM_NR) { lane = 0; d += kc * GEMM_NR; }
+            }
+            // The last strip's lanes past N (the micro-kernel reads all NR; none is stored).
+            for (; lane > 0 && lane < GEMM_NR; ++lane) d[lane] = 0.0f;
         }
-        // The last strip's lanes past N (the micro-kernel reads all NR; none is stored).
-        for (; lane > 0 && lane < GEMM_NR; ++lane) d[lane] = 0.0f;
         if (++q == KW) {
             q = 0;
             if (++p == KH) { p = 0; ++c; }

@@ -72,11 +72,16 @@ extension OpCheckSuite {
             ("batch 1, 9x7, 5→6 ch, 3x2 kernel, stride (2,3), pads (2,1,0,1)",
              Conv2DGeometry(batch: 1, inChannels: 5, inHeight: 9, inWidth: 7, outChannels: 6, kernelHeight: 3, kernelWidth: 2,
                             strideH: 2, strideW: 3, padTop: 2, padLeft: 1, padBottom: 0, padRight: 1)),
-            // Stride 1 and as wide as the image, but not as tall (im2col's one-run copy with
+            // Stride 1 and as wide as the image, but not as tall (im2col's shifted copy with
             // rows cut at the top and bottom), with a one-sided width padding.
             ("batch 2, 6x5, 2→3 ch, 3x2 kernel, pads (0,1,0,0)",
              Conv2DGeometry(batch: 2, inChannels: 2, inHeight: 6, inWidth: 5, outChannels: 3, kernelHeight: 3, kernelWidth: 2,
                             padTop: 0, padLeft: 1, padBottom: 0, padRight: 0)),
+            // Stride 1 with same padding on an image narrower than the padding: the outer
+            // taps' shifts (±2) carry every column across a row edge.
+            ("batch 2, 3x2, 2→3 ch, 5x5 kernel, pad 2",
+             Conv2DGeometry(batch: 2, inChannels: 2, inHeight: 3, inWidth: 2, outChannels: 3, kernelHeight: 5, kernelWidth: 5,
+                            padTop: 2, padLeft: 2, padBottom: 2, padRight: 2)),
             ("batch 2, 6x6, 2→3 ch, 5x5 kernel, valid",
              Conv2DGeometry(batch: 2, inChannels: 2, inHeight: 6, inWidth: 6, outChannels: 3, kernelHeight: 5, kernelWidth: 5)),
             ("batch 3, 5x5, 4→7 ch, 1x1 (pointwise)",
