@@ -210,6 +210,38 @@ __kernel void col2im(__global const float* col, long colOff, __global float* dx,
     }
 }
 
+// col2im where im2col_is_shifted: one work-item per input plane (c, n), global = (C, nb). Each
+// tap's column row is the plane's gradient read at one offset, so the tap adds it in one
+// contiguous run (which vectorises) instead of one run per image row. The entries such a run
+// carries across a row edge are, for that tap, exactly the padding entries of the column row
+// (those whose input cell lies left or right of the image): the kernel first stores +0.0f
+// over them in the column workspace, which it owns. Adding +0.0f leaves every sum as it was
+// — a sum that starts from +0.0f is never −0.0f — so each cell gets the same terms in the
+// same (p, q) order as col2im's, bit for bit.
+__kernel void col2im_shifted(__global float* col, long colOff, __global float* dx, long dxOff,
+                             int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
+                             int OH, int OW) {
+    const int c = (int)get_global_id(0), n = (int)get_global_id(1);
+    if (c >= C) return;
+    const int S = OH * OW;
+    __global float* taps = col + colOff + (size_t)(n * C + c) * KH * KW * S;
+    __global float* out = dx + dxOff + (size_t)(n * C + c) * H * W;
+    for (int t = 0; t < H * W; ++t) out[t] = 0.0f;
+    for (int p = 0; p < KH; ++p)
+        for (int q = 0; q < KW; ++q) {
+            __global float* row = taps + (p * KW + q) * S;
+            // The padding columns: [0, pL − q) of each output row, or [W − (q − pL), W).
+            const int e0 = q < pL ? 0 : W - min(q - pL, W), e1 = q < pL ? min(pL - q, W) : W;
+            for (int i = 0; i < OH; ++i)
+                for (int j = e0; j < e1; ++j) row[i * W + j] = 0.0f;
+            // Cell t reads entry t + e; [t0, t1): rows of the plane some output row reads,
+            // entries inside the column row.
+            const int e = (pT - p) * W + pL - q;
+            const int t0 = max(max(0, p - pT) * W, -e), t1 = min(min(H, OH + p - pT) * W, S - e);
+            for (int t = t0; t < t1; ++t) out[t] += row[t + e];
+        }
+}
+
 // ---- GPU family (KernelConfig.kernelFamily == .gpu): one work-item per element written,
 // consecutive items on consecutive addresses (coalesced), and launches of elements / group
 // size groups (thousands at batch 32, enough for 100+ compute units). The index decoding

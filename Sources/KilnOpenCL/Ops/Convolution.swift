@@ -83,6 +83,12 @@ extension OpenCLBackend {
                                                dx: arg(inputGrad, from: n0 * perImage, count: nb * perImage),
                                                geometry: ConvKernelGeometry(g), nb: nb),
                                count: nb * perImage, bytes: 4 * Double(nb * (k * s + perImage)))
+                } else if let col, g.isShifted {
+                    try launch(Col2ImKernel(col: KernelTensor(memory: col, offset: 0, extent: nb * k * s),
+                                            dx: arg(inputGrad, from: n0 * perImage, count: nb * perImage),
+                                            geometry: ConvKernelGeometry(g)),
+                               kernel: "col2im_shifted", global: [g.inChannels, nb], local: [min(g.inChannels, 8), 1],
+                               bytes: 4 * Double(nb * (k * s + perImage)))
                 } else if let col {
                     try launch(Col2ImKernel(col: KernelTensor(memory: col, offset: 0, extent: nb * k * s),
                                             dx: arg(inputGrad, from: n0 * perImage, count: nb * perImage),
@@ -205,6 +211,10 @@ extension Conv2DGeometry {
         kernelHeight == 1 && kernelWidth == 1 && strideH == 1 && strideW == 1
             && padTop == 0 && padLeft == 0 && padBottom == 0 && padRight == 0
     }
+
+    /// Stride 1 and output rows as wide as the input's: every column row is the input plane
+    /// read at one offset (conv.cl's `im2col_is_shifted`, which the kernels test themselves).
+    var isShifted: Bool { strideH == 1 && strideW == 1 && outWidth == inWidth }
 }
 
 // The kernels of conv.cl (see `KernelArguments`).
