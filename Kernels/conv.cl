@@ -124,6 +124,16 @@ __kernel void im2col_pool2x2(__global const float* x, long xOff, __global float*
     }
 }
 
+// wt[c][o][t] = w[o][c][taps − 1 − t]: the weights of the convolution whose output is a
+// stride-1 layer's input gradient (the kernel turned by 180°, input and output channels
+// swapped; Conv2DGeometry.inputGradientGeometry). global = (taps, C, O).
+__kernel void conv_weights_flipped(__global const float* w, long wOff, __global float* wt, long wtOff,
+                                   int O, int C, int taps) {
+    const int t = (int)get_global_id(0), c = (int)get_global_id(1), o = (int)get_global_id(2);
+    if (t >= taps || c >= C || o >= O) return;
+    wt[wtOff + ((long)c * O + o) * taps + t] = w[wOff + ((long)o * C + c) * taps + taps - 1 - t];
+}
+
 // dy [nb][O][S] → [O][nb][S], so the filter gradient's sum over images is one GEMM's K.
 // One work-item per (o, n) row of S values: global = (O, nb). With sumStride > 0 it also
 // writes the row's sum to sums[sumsOff + o·sumStride + n] (float16 partial sums, then their

@@ -106,6 +106,11 @@ extension OpCheckSuite {
             geometries.append(("batch 2, 10x9, 40→6 ch, 3x3, pad 1 (K = 360)",
                                Conv2DGeometry(batch: 2, inChannels: 40, inHeight: 10, inWidth: 9, outChannels: 6,
                                               kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)))
+            // The same turned round: on the packed GEMM the input gradient is a convolution of
+            // dy (40 channels) with the flipped weights, a reduction of two slices too.
+            geometries.append(("batch 2, 10x9, 6→40 ch, 3x3, pad 1 (input gradient's K = 360)",
+                               Conv2DGeometry(batch: 2, inChannels: 6, inHeight: 10, inWidth: 9, outChannels: 40,
+                                              kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)))
             // One image, a reduction of 3200: device GEMMs may split K, so the bias and
             // activation must come after the partial sums are added.
             geometries.append(("batch 1, 6x6, 128→3 ch, 5x5 kernel (K = 3200)",

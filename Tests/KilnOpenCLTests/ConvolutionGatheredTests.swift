@@ -7,6 +7,7 @@ import Testing
 /// (`conv_gemm_local`): it runs in place of im2col + GEMM, and its values are theirs bit for
 /// bit (the same packed weights, the same slices, the same micro-kernel: only where B's block
 /// comes from differs). The op checks (`conv2d.forward`) compare it with the CPU reference.
+/// A stride-1 layer's input gradient runs through it too, as a convolution of dy.
 @Suite("Convolution with gathered columns", .serialized)
 struct ConvolutionGatheredTests {
     /// Rows of output that cross 32-column strips, padding on every side and on one, strides
@@ -56,15 +57,72 @@ struct ConvolutionGatheredTests {
         #expect(onTiled.contains("gemm_tiled") && !onTiled.contains("conv_gemm_local"), "\(onTiled)")
     }
 
+    /// The input gradient of a stride-1 layer with few input channels is the gathered
+    /// convolution of dy with the flipped weights (`conv_weights_flipped`, conv_gemm_local), not
+    /// dcol = Wᵀ·dy and col2im. Its sums run in another order, so it is compared with the
+    /// col2im path within a tolerance; the op checks (`conv2d.backwardData`) compare it with
+    /// the CPU reference. One layer has asymmetric padding, one a mirrored product of two K
+    /// slices (40 output channels · 9 taps = 360).
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"), arguments: [
+        Conv2DGeometry(batch: 3, inChannels: 5, inHeight: 10, inWidth: 9, outChannels: 7, kernelHeight: 3, kernelWidth: 3,
+                       padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
+        Conv2DGeometry(batch: 2, inChannels: 6, inHeight: 10, inWidth: 9, outChannels: 40, kernelHeight: 3, kernelWidth: 3,
+                       padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
+        Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 6, inWidth: 37, outChannels: 7, kernelHeight: 3, kernelWidth: 2,
+                       padTop: 0, padLeft: 1, padBottom: 2, padRight: 0),
+    ])
+    func gatheredInputGradientMatchesCol2im(_ g: Conv2DGeometry) throws {
+        #expect(g.inputGradientGeometry?.outputShape == g.inputShape)
+        let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
+        let gathered = try Self.inputGradient(g, on: backend)
+        #expect(gathered.kernels.isSuperset(of: ["conv_weights_flipped", "conv_gemm_local"]), "\(gathered.kernels)")
+        #expect(!gathered.kernels.contains { $0.hasPrefix("col2im") }, "\(gathered.kernels)")
+        backend.gathersConvolutionColumns = false
+        let explicit = try Self.inputGradient(g, on: backend)
+        #expect(explicit.kernels.contains { $0.hasPrefix("col2im") } && !explicit.kernels.contains("conv_gemm_local"))
+        let scale = explicit.values.map(abs).max() ?? 0
+        #expect(scale > 0)
+        let worst = zip(gathered.values, explicit.values).map { abs($0 - $1) }.max() ?? .nan
+        #expect(worst <= 1e-5 * scale, "max |gathered − col2im| \(worst) of \(scale)")
+    }
+
+    /// Strides other than 1 (no plain convolution gives their input gradient) and layers with
+    /// more input channels than three register tiles keep dcol + col2im.
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
+    func inputGradientDeclinesWhereItDoesNotApplyOrPay() throws {
+        let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
+        let strided = Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
+                                     strideH: 2, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)
+        #expect(strided.inputGradientGeometry == nil)
+        #expect(!(try Self.inputGradient(strided, on: backend).kernels.contains("conv_gemm_local")))
+        let rows = try #require(backend.config.packedGemm).tile.rows
+        let wide = Conv2DGeometry(batch: 2, inChannels: 3 * rows + 1, inHeight: 9, inWidth: 9, outChannels: 3, kernelHeight: 3,
+                                  kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)
+        #expect(!(try Self.inputGradient(wide, on: backend).kernels.contains("conv_gemm_local")))
+    }
+
+    /// dx of conv on `backend` for a seeded dy and weights (dx poisoned with NaN first), with the
+    /// kernels it launched.
+    static func inputGradient(_ g: Conv2DGeometry, on backend: OpenCLBackend) throws -> (values: [Float], kernels: Set<String>) {
+        let dy = try tensor(g.outputShape, 5, on: backend), w = try tensor(g.weightShape, 6, on: backend)
+        let dx = try tensor(g.inputShape, 7, on: backend)
+        try backend.upload([Float](repeating: .nan, count: g.inputShape.count), to: dx)
+        _ = try backend.kernelTimings()
+        try backend.conv2dBackwardData(g, outputGrad: dy, weight: w, inputGrad: dx)
+        return (try backend.download(dx), Set(try backend.kernelTimings().map(\.kernel)))
+    }
+
+    /// A tensor on `backend` holding seeded values in [−1, 1].
+    static func tensor(_ shape: Shape, _ seed: Int, on backend: OpenCLBackend) throws -> Tensor {
+        let t = Tensor(buffer: try backend.allocate(shape.count), shape: shape)
+        try backend.upload((0 ..< shape.count).map { Float(($0 * 7919 + seed * 104_729) % 2001) / 1000 - 1 }, to: t)
+        return t
+    }
+
     /// y = relu(conv(x) + b) on `backend`, with the kernels it launched.
     static func forward(_ g: Conv2DGeometry, on backend: OpenCLBackend) throws -> (values: [Float], kernels: Set<String>) {
-        func tensor(_ shape: Shape, _ seed: Int) throws -> Tensor {
-            let t = Tensor(buffer: try backend.allocate(shape.count), shape: shape)
-            try backend.upload((0 ..< shape.count).map { Float(($0 * 7919 + seed * 104_729) % 2001) / 1000 - 1 }, to: t)
-            return t
-        }
-        let x = try tensor(g.inputShape, 1), w = try tensor(g.weightShape, 2), b = try tensor([g.outChannels], 3)
-        let y = try tensor(g.outputShape, 4)
+        let x = try tensor(g.inputShape, 1, on: backend), w = try tensor(g.weightShape, 2, on: backend)
+        let b = try tensor([g.outChannels], 3, on: backend), y = try tensor(g.outputShape, 4, on: backend)
         try backend.upload([Float](repeating: .nan, count: g.outputShape.count), to: y)
         _ = try backend.kernelTimings()
         try backend.conv2dForward(g, input: x, weight: w, bias: b, activation: .relu, output: y)

@@ -69,6 +69,7 @@ extension OpenCLBackend {
     public func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws {
         g.check(input: inputGrad, weight: weight, output: outputGrad)
         try locked {
+            if try enqueueGatheredInputGradient(g, outputGrad: outputGrad, weight: weight, inputGrad: inputGrad) { return }
             let k = g.reductionLength, s = g.outHeight * g.outWidth, perImage = g.inChannels * g.inHeight * g.inWidth
             try forEachColumnChunk(g) { n0, nb, col in
                 // dcol[n] = Wᵀ [K, O] · dy[n] [O, S]
