@@ -23,9 +23,8 @@ extension OpenCLBackend {
                 } else {
                     source = (memory(input), input.offset + n0 * perImage)
                 }
-                // y[n] = W [O, K] · col[n] [K, S]
-                var d = GemmDescriptor(m: g.outChannels, n: s, k: k)
-                d.batch = nb; d.strideA = 0; d.strideB = k * s; d.strideC = g.outChannels * s
+                var d = g.forwardProduct
+                d.batch = nb
                 try enqueueGemm(d, a: memory(weight), weight.offset, b: source.0, source.1,
                                 c: memory(output), output.offset + n0 * g.outChannels * s, epilogue: epilogue)
             }
@@ -79,23 +78,21 @@ extension OpenCLBackend {
                 try enqueueGemm(d, a: memory(weight), weight.offset,
                                 b: memory(outputGrad), outputGrad.offset + n0 * g.outChannels * s,
                                 c: target.0, target.1)
-                if let col, config.kernelFamily == .gpu {
-                    try launch(Col2ImGPUKernel(col: KernelTensor(memory: col, offset: 0, extent: nb * k * s),
-                                               dx: arg(inputGrad, from: n0 * perImage, count: nb * perImage),
-                                               geometry: ConvKernelGeometry(g), nb: nb),
-                               count: nb * perImage, bytes: 4 * Double(nb * (k * s + perImage)))
-                } else if let col, g.isShifted {
-                    try launch(Col2ImKernel(col: KernelTensor(memory: col, offset: 0, extent: nb * k * s),
-                                            dx: arg(inputGrad, from: n0 * perImage, count: nb * perImage),
-                                            geometry: ConvKernelGeometry(g)),
-                               kernel: "col2im_shifted", global: [g.inChannels, nb], local: [min(g.inChannels, 8), 1],
-                               bytes: 4 * Double(nb * (k * s + perImage)))
-                } else if let col {
-                    try launch(Col2ImKernel(col: KernelTensor(memory: col, offset: 0, extent: nb * k * s),
-                                            dx: arg(inputGrad, from: n0 * perImage, count: nb * perImage),
-                                            geometry: ConvKernelGeometry(g)),
+                guard let col else { return }
+                let columns = KernelTensor(memory: col, offset: 0, extent: nb * k * s)
+                let dx = arg(inputGrad, from: n0 * perImage, count: nb * perImage)
+                let bytes = 4 * Double(nb * (k * s + perImage))
+                if config.kernelFamily == .gpu {
+                    try launch(Col2ImGPUKernel(col: columns, dx: dx, geometry: ConvKernelGeometry(g), nb: nb),
+                               count: nb * perImage, bytes: bytes)
+                } else if g.isShifted {
+                    // A work-item per plane: one contiguous add per tap (col2im_shifted).
+                    try launch(Col2ImKernel(col: columns, dx: dx, geometry: ConvKernelGeometry(g)), kernel: "col2im_shifted",
+                               global: [g.inChannels, nb], local: [min(g.inChannels, 8), 1], bytes: bytes)
+                } else {
+                    try launch(Col2ImKernel(col: columns, dx: dx, geometry: ConvKernelGeometry(g)),
                                global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight, planes: g.inChannels),
-                               bytes: 4 * Double(nb * (k * s + perImage)))
+                               bytes: bytes)
                 }
             }
         }

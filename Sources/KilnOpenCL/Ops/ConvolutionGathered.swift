@@ -46,14 +46,14 @@ extension OpenCLBackend {
               ceilDiv(g.outChannels, capacity.tile.rows) <= 3,
               max(g.inChannels * g.inHeight * g.inWidth, g.outChannels * g.outHeight * g.outWidth, g.reductionLength)
                 <= limits.maxLaunchElements,
-              packedGemmParts(capacity, g.gatheredProduct) == 1 else { return nil }
+              packedGemmParts(capacity, g.forwardProduct) == 1 else { return nil }
         return capacity
     }
 
     /// conv_gemm_local for `g` (checked by `gathersColumns`), weights [O, C·KH·KW] at `weight`.
     private func enqueueConvGemmLocal(_ capacity: PackedGemmCapacity, _ g: Conv2DGeometry, input: Tensor,
                                       weight: (CLMemory, Int), output: Tensor, epilogue: GemmEpilogue) throws {
-        let d = g.gatheredProduct
+        let d = g.forwardProduct
         recordedGemms?.append(d)
         let a = try packPanels(capacity, d, a: weight.0, weight.1)
         let perImage = g.inChannels * g.inHeight * g.inWidth, s = g.outHeight * g.outWidth
@@ -70,8 +70,9 @@ extension OpenCLBackend {
 }
 
 extension Conv2DGeometry {
-    /// The forward product per image, y[n] = W [O, K] · col[n] [K, S], as one batched GEMM.
-    var gatheredProduct: GemmDescriptor {
+    /// The forward product per image, y[n] = W [O, K] · col[n] [K, S], as one GEMM batched over
+    /// the whole batch (im2col + GEMM runs it over chunks of images: its `batch` then).
+    var forwardProduct: GemmDescriptor {
         let k = reductionLength, s = outHeight * outWidth
         var d = GemmDescriptor(m: outChannels, n: s, k: k)
         d.batch = batch; d.strideA = 0; d.strideB = k * s; d.strideC = outChannels * s
