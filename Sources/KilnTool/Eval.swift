@@ -16,6 +16,9 @@ struct Eval: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Evaluation batch size.")
     var batchSize: Int = 256
 
+    @Flag(name: .customLong("tta-flip"), help: "Score each image by the mean of its and its mirror image's logits (test-time flip averaging).")
+    var ttaFlip = false
+
     @Flag(name: .customLong("allow-non-finite"), help: "Load a checkpoint even if its weights hold NaN or infinity (refused otherwise).")
     var allowNonFinite = false
 
@@ -55,10 +58,11 @@ struct Eval: ParsableCommand {
             guard test.sampleShape == model.inputShape else {
                 throw CheckpointError("\(checkpoint): the model takes samples of \(model.inputShape) but \(data.dataset) has \(test.sampleShape)")
             }
-            let r = try model.evaluate(test, batchSize: batchSize)
+            let r = try model.evaluate(test, batchSize: batchSize, testTimeFlip: ttaFlip)
             let name = model.name ?? "from its model file"
-            print(String(format: "test: loss %.4f  accuracy %.4f  (%d images, model %@)", r.loss, r.accuracy, test.count, name))
-            let matrix = try model.confusionMatrix(test, batchSize: batchSize)
+            print(String(format: "test: loss %.4f  accuracy %.4f  (%d images, model %@%@)", r.loss, r.accuracy, test.count, name,
+                         ttaFlip ? ", logits averaged with the mirror images'" : ""))
+            let matrix = try model.confusionMatrix(test, batchSize: batchSize, testTimeFlip: ttaFlip)
             print(matrix.text, terminator: "")
             if let confusionSVG {
                 try ConfusionMatrixSVG.write(matrix, title: "\(name) on \(data.dataset) (\(test.count) test images)",

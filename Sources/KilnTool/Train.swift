@@ -103,6 +103,7 @@ struct Train: ParsableCommand {
             // Rank 0 alone writes the periodic checkpoints (every rank holds the same model).
             let history = try model.fit(train, epochs: options.epochs, batchSize: options.batchSize,
                                         validationSplit: options.validationSplit, augmentation: options.augmentation,
+                                        labelSmoothing: options.labelSmoothing,
                                         callbacks: callbacks, resume: resume?.state,
                                         checkpoint: job.isRoot ? resumeOptions.periodic(save: save) : nil, log: job.log)
             let trainSeconds = Date().timeIntervalSince(started)
@@ -124,9 +125,10 @@ struct Train: ParsableCommand {
             }
             // The test set is read only now: a second start reaches its first step sooner.
             let test = try data.load(.test)
-            let evaluation = try model.evaluate(test)
-            job.log(String(format: "test: loss %.4f  accuracy %.4f  (%d images; training took %.1f s)",
-                            evaluation.loss, evaluation.accuracy, test.count, trainSeconds))
+            let evaluation = try model.evaluate(test, testTimeFlip: options.testTimeFlip)
+            job.log(String(format: "test: loss %.4f  accuracy %.4f  (%d images%@; training took %.1f s)",
+                            evaluation.loss, evaluation.accuracy, test.count,
+                            options.testTimeFlip ? ", logits averaged with the mirror images'" : "", trainSeconds))
             if let report, job.isRoot {
                 let r = TrainReport(device: backend.name, model: options.model, dataset: data.dataset,
                                     epochs: options.epochs, batchSize: options.batchSize,

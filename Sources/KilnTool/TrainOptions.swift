@@ -57,6 +57,12 @@ struct TrainOptions: ParsableArguments {
     @Option(name: .customLong("augment-erase"), help: "Probability of random erasing (one black rectangle of 2–33% of the area) per training image (default 0).")
     var eraseFlag: Float?
 
+    @Option(name: .customLong("label-smoothing"), help: "Label smoothing ε in [0, 1): training targets put ε/K on every class and 1 − ε + ε/K on the label (PyTorch's label_smoothing; default 0).")
+    var labelSmoothingFlag: Float?
+
+    @Option(name: .customLong("tta-flip"), help: "Score the test set by the mean of each image's and its mirror image's logits: true or false (default false).")
+    var ttaFlipFlag: Bool?
+
     // Each setting: the explicit flag, else the recipe's value, else the default.
     var recipeValues: TrainingRecipe? { recipe.flatMap(TrainingRecipe.named) }
     var model: String { modelFlag ?? recipeValues?.model ?? "simple-cnn" }
@@ -69,12 +75,15 @@ struct TrainOptions: ParsableArguments {
     var flipProbability: Float { flipFlag ?? recipeValues?.flipProbability ?? 0 }
     var maxShift: Int { shiftFlag ?? recipeValues?.maxShift ?? 0 }
     var erasingProbability: Float { eraseFlag ?? recipeValues?.erasingProbability ?? 0 }
+    var labelSmoothing: Float { labelSmoothingFlag ?? recipeValues?.labelSmoothing ?? 0 }
+    var testTimeFlip: Bool { ttaFlipFlag ?? recipeValues?.testTimeFlip ?? false }
 
     /// The settings in force, as the flags that spell them out.
     var resolvedCommandLine: String {
         (modelFile.map { "--model-file \($0)" } ?? "--model \(model)") + " --optimizer \(optimizer) --lr \(lr.map { "\($0)" } ?? "default") --l2 \(l2) "
             + "--batch-size \(batchSize) --epochs \(epochs) --schedule \(schedule) --augment-flip \(flipProbability) "
-            + "--augment-shift \(maxShift) --augment-erase \(erasingProbability)"
+            + "--augment-shift \(maxShift) --augment-erase \(erasingProbability) --label-smoothing \(labelSmoothing) "
+            + "--tta-flip \(testTimeFlip)"
     }
 
     func validate() throws {
@@ -106,6 +115,9 @@ struct TrainOptions: ParsableArguments {
         }
         for (flag, p) in [("--augment-flip", flipProbability), ("--augment-erase", erasingProbability)] where !(0...1).contains(p) {
             throw ValidationError("\(flag) must be in [0, 1], got \(p)")
+        }
+        guard labelSmoothing.isFinite, labelSmoothing >= 0, labelSmoothing < 1 else {
+            throw ValidationError("--label-smoothing must be in [0, 1), got \(labelSmoothing)")
         }
         guard maxShift >= 0 else { throw ValidationError("--augment-shift must be at least 0, got \(maxShift)") }
         guard maxShift <= Self.maxShiftLimit else {

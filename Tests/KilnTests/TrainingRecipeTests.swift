@@ -14,8 +14,10 @@ struct TrainingRecipeTests {
         #expect(optimizer.learningRate == r.learningRate)
         #expect(["constant", "cosine"].contains(r.schedule))
         #expect(r.commandLine.contains("--model \(r.model) ") && r.commandLine.contains("--epochs \(r.epochs) "))
-        #expect(r.commandLine.hasSuffix("--augment-flip \(r.flipProbability) --augment-shift \(r.maxShift) --augment-erase \(r.erasingProbability)"))
+        #expect(r.commandLine.hasSuffix("--augment-flip \(r.flipProbability) --augment-shift \(r.maxShift) --augment-erase \(r.erasingProbability) "
+                                        + "--label-smoothing \(r.labelSmoothing) --tta-flip \(r.testTimeFlip)"))
         #expect((0...1).contains(r.erasingProbability))
+        #expect(r.labelSmoothing >= 0 && r.labelSmoothing < 1)
     }
 
     @Test func namesAreUniqueAndFound() {

@@ -107,6 +107,20 @@ public struct Augmentation: Codable, Sendable, Equatable {
             && erasingProbability == 0
     }
 
+    /// Flips every image of `batch` (N samples of `sampleShape` = [C, H, W], NCHW) left to
+    /// right in place: the images that test-time flip averaging adds.
+    public static func mirror(_ batch: inout [Float], sampleShape: Shape) {
+        precondition(sampleShape.rank == 3, "mirroring needs [C, H, W] samples, got \(sampleShape)")
+        let width = sampleShape[2]
+        precondition(width > 0 && batch.count % width == 0, "batch is not whole rows of \(sampleShape)")
+        batch.withUnsafeMutableBufferPointer { all in
+            for start in stride(from: 0, to: all.count, by: width) {
+                var row = UnsafeMutableBufferPointer(rebasing: all[start ..< start + width])
+                row.reverse()
+            }
+        }
+    }
+
     /// Augments `batch` (N samples of `sampleShape` = [C, H, W], NCHW) in place.
     public func apply(to batch: inout [Float], sampleShape: Shape, using rng: inout SplitMix64) {
         precondition(sampleShape.rank == 3, "augmentation needs [C, H, W] samples, got \(sampleShape)")

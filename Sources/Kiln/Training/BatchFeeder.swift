@@ -9,6 +9,10 @@ struct BatchFeeder {
     let normalizer: Normalizer?
     var augmentation: Augmentation?
     var rng: SplitMix64
+    /// Label smoothing ε (`Sequential.fit`): training targets move ε of their mass evenly over
+    /// the classes, PyTorch's `CrossEntropyLoss(label_smoothing:)`; a one-output model's 0/1
+    /// label becomes y·(1 − ε) + ε/2, Keras's `BinaryCrossentropy(label_smoothing:)`.
+    var labelSmoothing: Float = 0
 
     init(dataset: Dataset, outputs: Int, normalizer: Normalizer?, augmentation: Augmentation?, rng: SplitMix64) {
         samples = dataset.samples
@@ -36,12 +40,14 @@ struct BatchFeeder {
         }
     }
 
-    /// Targets for `indices`: one-hot rows for K > 1 outputs, the 0/1 label for one output.
-    func targets(_ indices: ArraySlice<Int>) -> [Float] {
+    /// Targets for `indices`: one-hot rows for K > 1 outputs, the 0/1 label for one output;
+    /// smoothed by `smoothing` (training passes `labelSmoothing`, evaluation 0).
+    func targets(_ indices: ArraySlice<Int>, smoothing: Float = 0) -> [Float] {
         guard let labels else { preconditionFailure("a prediction feeder has no targets") }
-        if outputs == 1 { return indices.map { Float(labels[$0]) } }
-        var t = [Float](repeating: 0, count: indices.count * outputs)
-        for (row, i) in indices.enumerated() { t[row * outputs + labels[i]] = 1 }
+        if outputs == 1 { return indices.map { Float(labels[$0]) * (1 - smoothing) + smoothing / 2 } }
+        let off = smoothing / Float(outputs)
+        var t = [Float](repeating: off, count: indices.count * outputs)
+        for (row, i) in indices.enumerated() { t[row * outputs + labels[i]] = 1 - smoothing + off }
         return t
     }
 
@@ -52,15 +58,18 @@ struct BatchFeeder {
         let share = share ?? 0..<indices.count
         let input = try uploadImages(indices, share: share, model: model, state: state, training: training)
         let target = try state.cache.tensor(ModelSlot.target, [share.count, outputs], on: state.backend)
-        try state.backend.upload(targets(indices.dropFirst(share.lowerBound).prefix(share.count)), to: target)
+        try state.backend.upload(targets(indices.dropFirst(share.lowerBound).prefix(share.count),
+                                         smoothing: training ? labelSmoothing : 0), to: target)
         return (input, target)
     }
 
     /// Uploads only the images of `indices` (prediction needs no labels), or of the positions
     /// `share` of them. Training augmentation runs over the whole of `indices` first, so the
     /// generator makes the same choices for every sample whatever share a process uploads.
+    /// `mirrored` (inference only) uploads each image flipped left to right.
     mutating func uploadImages(_ indices: ArraySlice<Int>, share: Range<Int>? = nil, model: Sequential,
-                               state: Sequential.CompiledState, training: Bool) throws -> Tensor {
+                               state: Sequential.CompiledState, training: Bool, mirrored: Bool = false) throws -> Tensor {
+        precondition(!(training && mirrored), "mirrored images are for inference; training flips through augmentation")
         let share = share ?? 0..<indices.count
         let n = share.count
         var images: [Float]
@@ -73,6 +82,7 @@ struct BatchFeeder {
             }
         } else {
             images = samples.batch(Array(indices.dropFirst(share.lowerBound).prefix(n)))
+            if mirrored { Augmentation.mirror(&images, sampleShape: samples.sampleShape) }
         }
         normalizer?.apply(toBatch: &images)
         let input = try state.cache.tensor(ModelSlot.input, Shape([n] + model.inputShape.dims), on: state.backend)
@@ -101,4 +111,6 @@ enum ModelSlot {
     static let probabilities = 5
     /// [loss sum, correct count] of the samples since the last read.
     static let metricTotals = 6
+    /// Test-time flip averaging's mean outputs (`Sequential.flipAveraged`).
+    static let flipAveragedOutput = 7
 }

@@ -2,7 +2,9 @@ extension Sequential {
     /// Mean loss and accuracy over `data` in inference mode (running statistics, no dropout).
     /// With several ranks (`communicator`), each evaluates its share of `data` and the sums
     /// are reduced, so every rank returns the figures over the whole set, each sample once.
-    public func evaluate(_ data: Dataset, batchSize: Int = 256) throws -> (loss: Double, accuracy: Double) {
+    /// `testTimeFlip` scores each sample by the mean of its outputs for the image and its
+    /// mirror image (`flipAveraged`).
+    public func evaluate(_ data: Dataset, batchSize: Int = 256, testTimeFlip: Bool = false) throws -> (loss: Double, accuracy: Double) {
         let state = try requireCompiled()
         guard batchSize >= 1 else { throw TrainingError.invalidArgument("batch size must be at least 1, got \(batchSize)") }
         guard data.count > 0 else { throw TrainingError.invalidArgument("no samples to evaluate") }
@@ -18,7 +20,8 @@ extension Sequential {
         for first in stride(from: mine.lowerBound, to: mine.upperBound, by: batchSize) {
             let rows = order[first..<min(first + batchSize, mine.upperBound)]
             let (input, target) = try feeder.upload(rows, model: self, state: state, training: false)
-            let output = try stack.forward(input, context(.inference))
+            var output = try stack.forward(input, context(.inference))
+            if testTimeFlip { output = try flipAveraged(output, rows, feeder: &feeder, state: state) }
             let gradient = try state.cache.tensor(ModelSlot.lossGradient, output.shape, on: b)
             try b.loss(state.loss, prediction: output, target: target,
                        perSampleLoss: losses.view(at: first, shape: [rows.count]), gradient: gradient)

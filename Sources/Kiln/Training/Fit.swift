@@ -14,9 +14,12 @@ extension Sequential {
     /// - `resume` continues a saved run (`Checkpoint.resumeState(at:)`): `epochs` counts the
     ///   whole run (Keras's `initial_epoch`), so epochs `resume.epoch + 1 … epochs` run, and
     ///   the returned history holds the earlier epochs too. `checkpoint` saves every N epochs.
+    /// - `labelSmoothing` ε in [0, 1) smooths the training targets (`BatchFeeder.labelSmoothing`):
+    ///   the training loss is then the cross-entropy against the smoothed targets, as PyTorch and
+    ///   Keras report it; validation and `evaluate` use the plain labels.
     public func fit(_ data: Dataset, epochs: Int, batchSize: Int = 32, validationSplit: Double = 0,
                     validationData: Dataset? = nil, shuffle: Bool = true, augmentation: Augmentation? = nil,
-                    callbacks: [any Callback] = [], syncEvery: Int = 50,
+                    labelSmoothing: Float = 0, callbacks: [any Callback] = [], syncEvery: Int = 50,
                     resume: ResumeState? = nil, checkpoint: PeriodicCheckpoint? = nil,
                     log: @escaping (String) -> Void = { print($0) }) throws -> History {
         let state = try requireCompiled()
@@ -24,6 +27,9 @@ extension Sequential {
         guard batchSize >= 1 else { throw TrainingError.invalidArgument("batch size must be at least 1, got \(batchSize)") }
         guard validationSplit >= 0, validationSplit < 1 else {
             throw TrainingError.invalidArgument("validation split must be in [0, 1), got \(validationSplit)")
+        }
+        guard labelSmoothing >= 0, labelSmoothing < 1 else {
+            throw TrainingError.invalidArgument("label smoothing must be in [0, 1), got \(labelSmoothing)")
         }
         var train = data
         var validation = validationData
@@ -58,6 +64,7 @@ extension Sequential {
         let batches = BatchIterator(count: train.count, batchSize: batchSize, shuffle: shuffle, seed: state.seed)
         var feeder = BatchFeeder(dataset: train, outputs: outputShape.count, normalizer: normalizer,
                                  augmentation: augmentation, rng: SplitMix64(seed: state.seed))
+        feeder.labelSmoothing = labelSmoothing
         for c in callbacks { try c.trainingWillBegin(control: control) }
         let resumable = Self.stateKeys(callbacks)
         if let saved = resume?.progress.callbacks {

@@ -3,25 +3,29 @@ import Foundation
 extension Sequential {
     /// The model's outputs [N, K] for every sample, in inference mode. For a softmax
     /// cross-entropy model these are logits; `predictProbabilities` applies softmax.
-    public func predict(_ samples: Samples, batchSize: Int = 256) throws -> Predictions {
-        Predictions(values: try run(samples, batchSize: batchSize, mode: .inference, step: nil, probabilities: false),
+    /// `testTimeFlip`: the mean of the outputs for each image and its mirror image.
+    public func predict(_ samples: Samples, batchSize: Int = 256, testTimeFlip: Bool = false) throws -> Predictions {
+        Predictions(values: try run(samples, batchSize: batchSize, mode: .inference, step: nil, probabilities: false,
+                                    testTimeFlip: testTimeFlip),
                     columns: outputShape.count)
     }
 
     /// `predict` on a dataset's images; its labels are not used.
-    public func predict(_ data: Dataset, batchSize: Int = 256) throws -> Predictions {
-        try predict(data.samples, batchSize: batchSize)
+    public func predict(_ data: Dataset, batchSize: Int = 256, testTimeFlip: Bool = false) throws -> Predictions {
+        try predict(data.samples, batchSize: batchSize, testTimeFlip: testTimeFlip)
     }
 
-    /// Class probabilities [N, K]: softmax of the logits (sigmoid for one output).
-    public func predictProbabilities(_ samples: Samples, batchSize: Int = 256) throws -> Predictions {
-        Predictions(values: try run(samples, batchSize: batchSize, mode: .inference, step: nil, probabilities: true),
+    /// Class probabilities [N, K]: softmax of the logits (sigmoid for one output); with
+    /// `testTimeFlip`, of the mean logits of each image and its mirror image.
+    public func predictProbabilities(_ samples: Samples, batchSize: Int = 256, testTimeFlip: Bool = false) throws -> Predictions {
+        Predictions(values: try run(samples, batchSize: batchSize, mode: .inference, step: nil, probabilities: true,
+                                    testTimeFlip: testTimeFlip),
                     columns: outputShape.count)
     }
 
     /// `predictProbabilities` on a dataset's images; its labels are not used.
-    public func predictProbabilities(_ data: Dataset, batchSize: Int = 256) throws -> Predictions {
-        try predictProbabilities(data.samples, batchSize: batchSize)
+    public func predictProbabilities(_ data: Dataset, batchSize: Int = 256, testTimeFlip: Bool = false) throws -> Predictions {
+        try predictProbabilities(data.samples, batchSize: batchSize, testTimeFlip: testTimeFlip)
     }
 
     /// Monte-Carlo dropout: `samples` forward passes with dropout active (batch norm still in
@@ -54,7 +58,7 @@ extension Sequential {
     /// The outputs of every sample, or with `probabilities` the backend's softmax of them
     /// (sigmoid for one output).
     private func run(_ samples: Samples, batchSize: Int, mode: ForwardMode, step: UInt64?,
-                     probabilities: Bool) throws -> [Float] {
+                     probabilities: Bool, testTimeFlip: Bool = false) throws -> [Float] {
         let state = try requireCompiled()
         guard batchSize >= 1 else { throw TrainingError.invalidArgument("batch size must be at least 1, got \(batchSize)") }
         guard samples.sampleShape == inputShape else {
@@ -68,7 +72,8 @@ extension Sequential {
             let rows = order[first..<min(first + batchSize, samples.count)]
             let input = try feeder.uploadImages(rows, model: self, state: state, training: false)
             let ctx = context(mode, step: step)
-            let output = try stack.forward(input, ctx)
+            var output = try stack.forward(input, ctx)
+            if testTimeFlip { output = try flipAveraged(output, rows, feeder: &feeder, state: state) }
             guard probabilities else {
                 out += try state.backend.download(output)
                 continue
