@@ -1,3 +1,4 @@
+import Foundation
 @testable import Kiln
 
 /// Small synthetic classification data: class c images are noise plus a bright row at
@@ -26,5 +27,13 @@ enum TestData {
             try Dropout(0.25)
             try Dense(classes)
         }
+    }
+
+    /// Softmax cross-entropy of one row of logits against a target distribution, in Double
+    /// with the maximum subtracted: Σ_k t_k·(logsumexp(p) − p_k).
+    static func crossEntropy(logits: [Float], target: [Double]) -> Double {
+        let p = logits.map(Double.init), top = p.max()!
+        let lse = top + log(p.reduce(0) { $0 + exp($1 - top) })
+        return zip(p, target).reduce(0) { $0 + $1.1 * (lse - $1.0) }
     }
 }
