@@ -63,7 +63,7 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
     /// per item (256 work-items) on GPUs with room for them, 32×32×16 (64 work-items) elsewhere,
     /// 16×16×16 (16 work-items) on devices whose groups or local memory are smaller; groups of
     /// 256 (or the largest power of two the device allows, with room for batch norm's 3 floats
-    /// per item of local memory; element-wise groups of 1024 on CPUs). CPU devices use the packed
+    /// per item of local memory; element-wise groups of 1024 and reduction groups of 8 on CPUs). CPU devices use the packed
     /// GEMM with a register tile for their native vector width (`PackedGemmTile`) and a
     /// `__local` block sized to their local memory (`PackedGemmCapacity`), unless
     /// they have less than 16 KiB of it or cannot run long work-items (`runsLongWorkItems`).
@@ -82,9 +82,15 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
         // overhead, so element-wise kernels get big groups there (1024: a few thousand groups
         // per activation tensor instead of tens of thousands); GPUs keep 256.
         let elementwise = device.isGPU ? min(256, largestPowerOfTwo) : min(1024, largestPowerOfTwo)
+        // There, too, a reduction's group runs its items one after another, and the reductions
+        // already have a group per channel (or row) to spread over the cores, so items beyond a
+        // few only add per-item work: setup, scalar tails of short runs (a 7x7 channel of batch
+        // 128 gave 256 items 25 values each), the pairwise tree's barrier rounds. Eight items
+        // keep 64 partial sums per channel (8 items × 8 vector lanes) for the sums' accuracy.
+        let reduction = device.isGPU ? group : min(group, 8)
         return KernelConfig(
             gemmTileM: tile, gemmTileN: tile, gemmTileK: 16, gemmWorkM: work, gemmWorkN: work,
-            reductionGroupSize: group, elementwiseGroupSize: elementwise,
+            reductionGroupSize: reduction, elementwiseGroupSize: elementwise,
             correctlyRoundedDivideSqrt: device.hasCorrectlyRoundedDivideSqrt,
             workspaceBytes: min(64 << 20, memory / 8, allocation),
             packedGemm: device.isGPU || !runsLongWorkItems(device) ? nil

@@ -44,8 +44,9 @@ struct GPUFamilyCheckTests {
 }
 
 /// The kernels under other compile-time configurations than PoCL's default: the GPU tile
-/// (64×64, 256 work-items) and a deliberately small one (16×16 tiles, groups of 32), so
-/// tiling and reduction code paths that only GPUs would pick are checked here too.
+/// (64×64, 256 work-items), a deliberately small one (16×16 tiles, groups of 32) and CPU
+/// reductions over 256 items, so tiling and reduction code paths that the default does not
+/// pick are checked here too.
 @Suite("Op cross-checks under other kernel configurations")
 struct KernelConfigCheckTests {
     static let configs: [KernelConfig] = [
@@ -55,6 +56,11 @@ struct KernelConfigCheckTests {
         KernelConfig(gemmTileM: 16, gemmTileN: 16, gemmTileK: 8, gemmWorkM: 2, gemmWorkN: 2,
                      reductionGroupSize: 32, elementwiseGroupSize: 32, correctlyRoundedDivideSqrt: true,
                      workspaceBytes: 4096),  // tiny workspace: convolutions run image by image
+        // CPU devices' contiguous runs (RED_CONTIGUOUS) split finer than their default 8 items
+        // do: runs shorter than a row, and items with nothing to sum.
+        KernelConfig(gemmTileM: 32, gemmTileN: 32, gemmTileK: 16, gemmWorkM: 4, gemmWorkN: 4,
+                     reductionGroupSize: 256, elementwiseGroupSize: 1024, correctlyRoundedDivideSqrt: false,
+                     workspaceBytes: 64 << 20, contiguousReductions: true),
     ]
 
     @Test(arguments: configs)
