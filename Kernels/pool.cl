@@ -195,19 +195,40 @@ __kernel void avgpool_forward(__global const float* x, long xOff, __global float
     y[yOff + e] = sum / (float)window_cells(H, W, WH, WW, sH, sW, pT, pL, i, j);
 }
 
+// dL/dx at input cell (h, w) of the plane whose gradient dyp points at: every window that
+// covers the cell adds its gradient over its cell count, in (i, j) order.
+float avgpool_cell_gradient(__global const float* dyp, int h, int w, int H, int W, int WH, int WW,
+                            int sH, int sW, int pT, int pL, int OH, int OW) {
+    const int2 ri = covering(h, WH, sH, pT, OH), rj = covering(w, WW, sW, pL, OW);
+    float sum = 0.0f;
+    for (int i = ri.x; i <= ri.y; ++i)
+        for (int j = rj.x; j <= rj.y; ++j)
+            sum += dyp[i * OW + j] / (float)window_cells(H, W, WH, WW, sH, sW, pT, pL, i, j);
+    return sum;
+}
+
+// GPU family: one work-item per input cell (global = planes·H·W).
 __kernel void avgpool_backward(__global const float* dy, long dyOff, __global float* dx, long dxOff,
                                int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
                                int OH, int OW, int total) {
     int e = (int)get_global_id(0);
     if (e >= total) return;
     int w = e % W, h = (e / W) % H, plane = e / (W * H);
+    dx[dxOff + e] = avgpool_cell_gradient(dy + dyOff + plane * OH * OW, h, w, H, W, WH, WW, sH, sW, pT, pL, OH, OW);
+}
+
+// CPU family: one work-item per input row h of one plane (global = (H, planes)), writing its W
+// cells, as maxpool_backward: a CPU driver runs a group's items one after another, and a row
+// per item spares each cell the divisions that find its plane and row.
+__kernel void avgpool_backward_rows(__global const float* dy, long dyOff, __global float* dx, long dxOff,
+                                    int H, int W, int WH, int WW, int sH, int sW, int pT, int pL,
+                                    int OH, int OW, int planes) {
+    const int h = (int)get_global_id(0), plane = (int)get_global_id(1);
+    if (h >= H || plane >= planes) return;
     __global const float* dyp = dy + dyOff + plane * OH * OW;
-    int2 ri = covering(h, WH, sH, pT, OH), rj = covering(w, WW, sW, pL, OW);
-    float sum = 0.0f;
-    for (int i = ri.x; i <= ri.y; ++i)
-        for (int j = rj.x; j <= rj.y; ++j)
-            sum += dyp[i * OW + j] / (float)window_cells(H, W, WH, WW, sH, sW, pT, pL, i, j);
-    dx[dxOff + e] = sum;
+    __global float* dxr = dx + dxOff + (plane * H + h) * W;
+    for (int w = 0; w < W; ++w)
+        dxr[w] = avgpool_cell_gradient(dyp, h, w, H, W, WH, WW, sH, sW, pT, pL, OH, OW);
 }
 
 // ---- GPU family (see conv.cl): one work-item per element written, consecutive items on

@@ -1,8 +1,8 @@
 import Kiln
 
 // pool.cl: max pooling works one row per work-item (output rows forward, input rows backward);
-// average pooling one cell per work-item. Launches take whole planes, as many as one launch may
-// index (`DeviceLimits.maxLaunchElements`).
+// average pooling one cell per work-item (on CPU devices its backward one input row per item).
+// Launches take whole planes, as many as one launch may index (`DeviceLimits.maxLaunchElements`).
 extension OpenCLBackend {
     public func maxPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws {
         check(g, input: input, output: output)
@@ -71,9 +71,14 @@ extension OpenCLBackend {
         check(g, input: inputGrad, output: outputGrad)
         try locked {
             try forEachPlaneSlice(g, planes: inputGrad.count / max(g.inHeight * g.inWidth, 1)) { p0, np, inPlane, outPlane in
-                try launch(AvgPoolBackwardKernel(dy: arg(outputGrad, from: p0 * outPlane, count: np * outPlane),
-                                                 dx: arg(inputGrad, from: p0 * inPlane, count: np * inPlane),
-                                                 geometry: PoolKernelGeometry(g), total: np * inPlane), count: np * inPlane)
+                let dy = arg(outputGrad, from: p0 * outPlane, count: np * outPlane)
+                let dx = arg(inputGrad, from: p0 * inPlane, count: np * inPlane)
+                if config.kernelFamily == .gpu {  // one work-item per input cell
+                    return try launch(AvgPoolBackwardKernel(dy: dy, dx: dx, geometry: PoolKernelGeometry(g), total: np * inPlane),
+                                      count: np * inPlane)
+                }
+                try launch(AvgPoolBackwardRowsKernel(dy: dy, dx: dx, geometry: PoolKernelGeometry(g), planes: np),
+                           global: [g.inHeight, np], local: Array(rowGroup(g.inHeight, planes: np).prefix(2)))
             }
         }
     }
@@ -155,4 +160,11 @@ struct AvgPoolBackwardKernel: KernelArguments {
     var dy, dx: KernelTensor
     var geometry: PoolKernelGeometry
     var total: Int
+}
+
+struct AvgPoolBackwardRowsKernel: KernelArguments {
+    static let kernelName = "avgpool_backward_rows"
+    var dy, dx: KernelTensor
+    var geometry: PoolKernelGeometry
+    var planes: Int
 }
