@@ -12,11 +12,15 @@
 
 // The arguments after the column buffer's offset that im2col and im2col_pool2x2 share, and
 // the start of their work-item: column row r (tap c, p, q) of image n, its input plane and
-// its output row; past the launch's end it returns.
+// its output row; past the launch's end it returns. Launch dimension 0 is whichever of r and n
+// steps the output less (the host launches it so), so that a group's consecutive items, which
+// a CPU driver runs one after another, write neighbouring rows rather than rows a whole
+// [nb][S] block apart.
 #define IM2COL_PARAMETERS int rowStride, int imageStride, \
     int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL, int OH, int OW, int nb
 #define IM2COL_ITEM                                                                   \
-    const int r = (int)get_global_id(0), n = (int)get_global_id(1);                   \
+    const bool byImage_ = imageStride < rowStride;                                     \
+    const int r = (int)get_global_id(byImage_ ? 1 : 0), n = (int)get_global_id(byImage_ ? 0 : 1); \
     if (r >= C * KH * KW || n >= nb) return;                                           \
     const int q = r % KW, p = (r / KW) % KH, c = r / (KW * KH);                        \
     __global const float* plane = x + xOff + (n * C + c) * H * W;                      \
@@ -51,11 +55,12 @@ IM2COL_DEFINE_SHIFTED(im2col_shifted_local, __local)
 // Whether im2col_shifted_* applies.
 bool im2col_is_shifted(int sH, int sW, int W, int OW) { return sH == 1 && sW == 1 && OW == W; }
 
-// One work-item per column row r of image n < nb (all OH·OW of its entries): global = (C·KH·KW, nb).
-// Whole rows per item, decoded once: with a row of OW per item, the items were tiny and their
-// index decoding dominated. Element (n, r, s = i·OW + j) goes to
-// col[colOff + r·rowStride + n·imageStride + s]: [n][r][s] for the forward pass
-// (rowStride = OH·OW), [r][n][s] for the filter gradient (imageStride = OH·OW).
+// One work-item per column row r of image n < nb (all OH·OW of its entries): global = (C·KH·KW, nb),
+// or (nb, C·KH·KW) when images lie closer together than rows (IM2COL_ITEM). Whole rows per item,
+// decoded once: with a row of OW per item, the items were tiny and their index decoding
+// dominated. Element (n, r, s = i·OW + j) goes to col[colOff + r·rowStride + n·imageStride + s]:
+// [n][r][s] for the forward pass (rowStride = OH·OW), [r][n][s] for the filter gradient
+// (imageStride = OH·OW).
 __kernel void im2col(__global const float* x, long xOff, __global float* col, long colOff,
                      IM2COL_PARAMETERS) {
     IM2COL_ITEM

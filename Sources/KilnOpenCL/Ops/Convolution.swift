@@ -197,8 +197,10 @@ extension OpenCLBackend {
             return try launch(arguments, kernel: "im2col_gpu", global: [columns], local: [config.elementwiseGroupSize],
                               bytes: 4 * Double(columns + images * perImage))
         }
-        try launch(arguments,
-                   global: [g.reductionLength, images], local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)),
+        // Dimension 0 is the one that steps col less (IM2COL_ITEM): images in the filter
+        // gradient's [r][n][s], rows in the forward's [n][r][s].
+        let (first, second) = imageStride < rowStride ? (images, g.reductionLength) : (g.reductionLength, images)
+        try launch(arguments, global: [first, second], local: Array(rowGroup(first, planes: second).prefix(2)),
                    bytes: 4 * Double(columns + images * perImage))
     }
 }
