@@ -92,6 +92,11 @@ extension OpCheckSuite {
             ("batch 1, 1 ch, 4x4 kernel > stride 3, pad 2",
              Conv2DGeometry(batch: 1, inChannels: 1, inHeight: 8, inWidth: 9, outChannels: 1, kernelHeight: 4, kernelWidth: 4,
                             strideH: 3, strideW: 3, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2)),
+            // A first layer's shape: nine column rows over more images than a CPU reduction
+            // group has items (19 against 8), rows of 110 (not whole vectors of 8 or 16).
+            ("batch 19, 11x10, 1→4 ch, 3x3, pad 1 (K = 9)",
+             Conv2DGeometry(batch: 19, inChannels: 1, inHeight: 11, inWidth: 10, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
+                            padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)),
         ]
         if large {
             geometries.append(("batch 4, 12x12, 16→20 ch, 3x3, pad 1",
