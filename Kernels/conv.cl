@@ -91,14 +91,29 @@ __kernel void im2col(__global const float* x, long xOff, __global float* col, lo
     }
 }
 
+// Window j of an im2col_pool2x2 row, cell by cell (columns that reach into the padding, or
+// rows of which one lies outside the image): its four cells from input rows x0 (in0: inside
+// the image) and x1 (in1), zero outside.
+void pool2x2_window_cells(__global float* out, __global const float* x0, __global const float* x1, bool in0, bool in1,
+                          int j, int sW, int q, int pL, int W) {
+    const int w0 = 2 * j * sW + q - pL, w1 = w0 + sW;
+    const bool c0 = w0 >= 0 && w0 < W, c1 = w1 >= 0 && w1 < W;
+    out[4 * j] = in0 && c0 ? x0[w0] : 0.0f;
+    out[4 * j + 1] = in0 && c1 ? x0[w1] : 0.0f;
+    out[4 * j + 2] = in1 && c0 ? x1[w0] : 0.0f;
+    out[4 * j + 3] = in1 && c1 ? x1[w1] : 0.0f;
+}
+
 // The forward column matrix of a convolution followed by 2x2 max pooling (stride 2, no
 // padding), for the pooled GEMM epilogue (gemm_packed.cl): the columns of image n's row r are
 // the PH·PW windows (PH = OH / 2, PW = OW / 2) in row-major order, each its four output
 // positions (2i, 2j), (2i, 2j + 1), (2i + 1, 2j), (2i + 1, 2j + 1); an odd last output row or
 // column is in no window and is left out. Same arguments and launch as im2col (rowStride =
 // 4·PH·PW). For stride 1 a window's two top and two bottom cells are neighbours in the input,
-// so each window is two float2 loads and a float4 store; window columns that reach into the
-// padding take the per-cell path.
+// and so are the top (and bottom) pairs of consecutive windows: four windows are two float8
+// loads interleaved pair by pair into one float16 store (then single windows, two float2
+// loads and a float4 store); window columns that reach into the padding, and rows of which
+// one lies outside the image, take the per-cell path.
 __kernel void im2col_pool2x2(__global const float* x, long xOff, __global float* col, long colOff,
                              IM2COL_PARAMETERS) {
     IM2COL_ITEM
@@ -106,26 +121,27 @@ __kernel void im2col_pool2x2(__global const float* x, long xOff, __global float*
     // Window columns j0 ..< j1 have all four cells inside the image row (stride 1 only).
     const int j0 = sW == 1 ? clamp((pL - q + 1) / 2, 0, PW) : 0;
     const int j1 = sW == 1 ? clamp((W + pL - q) / 2, j0, PW) : 0;
-    for (int i = 0; i < PH; ++i) {
+    for (int i = 0; i < PH; ++i, out += 4 * PW) {
         const int h0 = 2 * i * sH + p - pT, h1 = h0 + sH;
         const bool in0 = h0 >= 0 && h0 < H, in1 = h1 >= 0 && h1 < H;
         __global const float* x0 = plane + (in0 ? h0 : 0) * W;
         __global const float* x1 = plane + (in1 ? h1 : 0) * W;
-        if (in0 && in1)
-            for (int j = j0; j < j1; ++j) {
-                const int w = 2 * j + q - pL;
-                vstore4((float4)(vload2(0, x0 + w), vload2(0, x1 + w)), 0, out + 4 * j);
-            }
-        for (int j = 0; j < PW; ++j) {
-            if (in0 && in1 && j >= j0 && j < j1) continue;
-            const int w0 = 2 * j * sW + q - pL, w1 = w0 + sW;
-            const bool c0 = w0 >= 0 && w0 < W, c1 = w1 >= 0 && w1 < W;
-            out[4 * j] = in0 && c0 ? x0[w0] : 0.0f;
-            out[4 * j + 1] = in0 && c1 ? x0[w1] : 0.0f;
-            out[4 * j + 2] = in1 && c0 ? x1[w0] : 0.0f;
-            out[4 * j + 3] = in1 && c1 ? x1[w1] : 0.0f;
+        if (!(in0 && in1)) {
+            for (int j = 0; j < PW; ++j) pool2x2_window_cells(out, x0, x1, in0, in1, j, sW, q, pL, W);
+            continue;
         }
-        out += 4 * PW;
+        for (int j = 0; j < j0; ++j) pool2x2_window_cells(out, x0, x1, true, true, j, sW, q, pL, W);
+        int j = j0;
+        for (; j + 4 <= j1; j += 4) {
+            const int w = 2 * j + q - pL;
+            vstore16(shuffle2(vload8(0, x0 + w), vload8(0, x1 + w),
+                              (uint16)(0, 1, 8, 9, 2, 3, 10, 11, 4, 5, 12, 13, 6, 7, 14, 15)), 0, out + 4 * j);
+        }
+        for (; j < j1; ++j) {
+            const int w = 2 * j + q - pL;
+            vstore4((float4)(vload2(0, x0 + w), vload2(0, x1 + w)), 0, out + 4 * j);
+        }
+        for (j = j1; j < PW; ++j) pool2x2_window_cells(out, x0, x1, true, true, j, sW, q, pL, W);
     }
 }
 
