@@ -63,10 +63,11 @@ public struct KernelConfig: Hashable, Sendable, CustomStringConvertible {
     /// per item (256 work-items) on GPUs with room for them, 32×32×16 (64 work-items) elsewhere,
     /// 16×16×16 (16 work-items) on devices whose groups or local memory are smaller; groups of
     /// 256 (or the largest power of two the device allows, with room for batch norm's 3 floats
-    /// per item of local memory; element-wise groups of 1024 and reduction groups of 8 on CPUs). CPU devices use the packed
-    /// GEMM with a register tile for their native vector width (`PackedGemmTile`) and a
-    /// `__local` block sized to their local memory (`PackedGemmCapacity`), unless
-    /// they have less than 16 KiB of it or cannot run long work-items (`runsLongWorkItems`).
+    /// per item of local memory; element-wise groups of 1024 and reduction groups of 8 on
+    /// CPUs). CPU devices use the packed GEMM with a register tile for their native vector
+    /// width (`PackedGemmTile`) and a `__local` block sized to their local memory
+    /// (`PackedGemmCapacity`), unless they have less than 16 KiB of it or cannot run long
+    /// work-items (`runsLongWorkItems`).
     static func forDevice(_ device: CLDevice, limits: DeviceLimits) -> KernelConfig {
         let maxGroup = limits.maxWorkGroupSize, local = limits.localMemoryBytes
         let largestPowerOfTwo = 1 << (Int.bitWidth - 1 - max(maxGroup, 1).leadingZeroBitCount)

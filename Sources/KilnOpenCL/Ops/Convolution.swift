@@ -187,21 +187,17 @@ extension OpenCLBackend {
         let arguments = Im2ColKernel(x: arg(input, from: firstImage * perImage, count: images * perImage),
                                      col: KernelTensor(memory: col, offset: 0, extent: columns),
                                      rowStride: rowStride, imageStride: imageStride, geometry: ConvKernelGeometry(g), nb: images)
-        if pooled {
-            return try launch(arguments, kernel: "im2col_pool2x2", global: [g.reductionLength, images],
-                              local: Array(rowGroup(g.reductionLength, planes: images).prefix(2)),
-                              bytes: 4 * Double(columns + images * perImage))
-        }
-        if config.kernelFamily == .gpu {
+        let bytes = 4 * Double(columns + images * perImage)
+        if config.kernelFamily == .gpu && !pooled {
             // Same arguments, one work-item per column entry.
             return try launch(arguments, kernel: "im2col_gpu", global: [columns], local: [config.elementwiseGroupSize],
-                              bytes: 4 * Double(columns + images * perImage))
+                              bytes: bytes)
         }
-        // Dimension 0 is the one that steps col less (IM2COL_ITEM): images in the filter
-        // gradient's [r][n][s], rows in the forward's [n][r][s].
+        // im2col and im2col_pool2x2 (IM2COL_ITEM): dimension 0 is the one that steps col less,
+        // images in the filter gradient's [r][n][s], rows in the forward's [n][r][s].
         let (first, second) = imageStride < rowStride ? (images, g.reductionLength) : (g.reductionLength, images)
-        try launch(arguments, global: [first, second], local: Array(rowGroup(first, planes: second).prefix(2)),
-                   bytes: 4 * Double(columns + images * perImage))
+        try launch(arguments, kernel: pooled ? "im2col_pool2x2" : Im2ColKernel.kernelName, global: [first, second],
+                   local: Array(rowGroup(first, planes: second).prefix(2)), bytes: bytes)
     }
 }
 
