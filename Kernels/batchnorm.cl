@@ -234,6 +234,38 @@ __kernel void batchnorm_forward_inference(__global const float* x, long xOff, __
     for (int s = 0; s < S; ++s) yr[s] = act_forward(act, actAlpha, BN_INFER(xr[s], g, mu, sd, b));
 }
 
+// Inference-mode batch norm folded into the layer before it (Backend.batchNormFold), weights
+// in C rows of K: w' = s·w with s = gamma/sqrt(var + ε), b' = s·(b − mean) + beta (b = 0
+// without hasBias). CPU family: a row per work-item, s computed once per row.
+#define BN_FOLD_SCALE(c) (gamma[gOff + (c)] / sqrt(runVar[rvOff + (c)] + epsilon))
+#define BN_FOLD_BIAS(c, scale) \
+    (((hasBias ? b[bOff + (c)] : 0.0f) - runMean[rmOff + (c)]) * (scale) + beta[betaOff + (c)])
+#define BN_FOLD_ARGUMENTS                                                                                        \
+    __global const float* w, long wOff, __global const float* b, long bOff, int hasBias,                        \
+    __global const float* gamma, long gOff, __global const float* beta, long betaOff,                           \
+    __global const float* runMean, long rmOff, __global const float* runVar, long rvOff,                        \
+    __global float* wf, long wfOff, __global float* bf, long bfOff, int C, int K, float epsilon
+
+__kernel void batchnorm_fold(BN_FOLD_ARGUMENTS) {
+    const int c = (int)get_global_id(0);
+    if (c >= C) return;
+    const float scale = BN_FOLD_SCALE(c);
+    __global const float* restrict row = w + wOff + (size_t)c * K;
+    __global float* restrict out = wf + wfOff + (size_t)c * K;
+    for (int k = 0; k < K; ++k) out[k] = row[k] * scale;
+    bf[bfOff + c] = BN_FOLD_BIAS(c, scale);
+}
+
+// GPU family: a work-item per weight; the items of column 0 write the bias.
+__kernel void batchnorm_fold_gpu(BN_FOLD_ARGUMENTS) {
+    const int e = (int)get_global_id(0);
+    if (e >= C * K) return;
+    const int c = e / K;
+    const float scale = BN_FOLD_SCALE(c);
+    wf[wfOff + e] = w[wOff + e] * scale;
+    if (e == c * K) bf[bfOff + c] = BN_FOLD_BIAS(c, scale);
+}
+
 // Backward of the training forward, one group per channel. With x̂ = (x − mean)·invStd:
 //     dbeta += Σdy,  dgamma += Σdy·x̂,  dx = gamma·invStd/m · (m·dy − Σdy − x̂·Σ(dy·x̂))
 // where dy is BN_OUTPUT_GRADIENT: through the backward of the forward's activation `act`.

@@ -88,6 +88,30 @@ extension OpCheckSuite {
             })
           }
         }
+        cases += batchNormFoldCases()
         return cases
+    }
+
+    /// The fold is a product and a quotient per weight (the device's sqrt and division within
+    /// a few ulps, the CPU's in Double), and per bias a difference and an FMA: 8 ulps.
+    static func batchNormFoldCases() -> [OpCheckCase] {
+        let p = BatchNormParameters(runningAverageDecay: 0.9, epsilon: 1e-5)
+        let shapes: [(String, channels: Int, rowLength: Int, bias: Bool)] = [
+            ("conv 7 ch of 3x3x5 weights, bias", 7, 45, true),
+            ("conv 3 ch of 1x1x1 (K = 1), no bias", 3, 1, false),
+            ("dense 13 units of 130 inputs, no bias", 13, 130, false),
+        ]
+        return shapes.map { name, c, k, hasBias in
+            OpCheckCase("batchNorm.fold", name, tolerance: .ulps(8)) { ctx in
+                let gamma = try ctx.uniform([c], in: 0.5...1.5), beta = try ctx.uniform([c])
+                let runningMean = try ctx.uniform([c], in: 1...3), runningVar = try ctx.uniform([c], in: 0.01...2)
+                let weight = try ctx.uniform([c, k]), bias = hasBias ? try ctx.uniform([c]) : nil
+                let foldedWeight = try ctx.poisoned([c, k]), foldedBias = try ctx.poisoned([c])
+                try ctx.backend.batchNormFold(p, gamma: gamma, beta: beta, runningMean: runningMean, runningVar: runningVar,
+                                              weight: weight, bias: bias, foldedWeight: foldedWeight, foldedBias: foldedBias)
+                ctx.record("foldedWeight", foldedWeight)
+                ctx.record("foldedBias", foldedBias)
+            }
+        }
     }
 }

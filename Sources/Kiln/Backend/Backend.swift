@@ -110,6 +110,14 @@ public protocol Backend: AnyObject {
                            savedMean: Tensor, savedInvStd: Tensor,
                            inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor,
                            activation: ElementwiseActivation, beta: Tensor?) throws
+    /// Inference-mode batch norm folded into the layer before it, whose `weight` holds one row
+    /// per channel ([C, K]: a convolution's [O, C·KH·KW], a dense layer's [units, in]). With
+    /// s = gamma/sqrt(runningVar + ε), writes
+    ///   foldedWeight[c, k] = s_c·weight[c, k],  foldedBias_c = s_c·(bias_c − runningMean_c) + beta_c
+    /// (bias 0 when nil), so that layer run with these writes what `batchNormForwardInference`
+    /// makes of its output (`BatchNormFolding`).
+    func batchNormFold(_ p: BatchNormParameters, gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVar: Tensor,
+                       weight: Tensor, bias: Tensor?, foldedWeight: Tensor, foldedBias: Tensor) throws
 
     // MARK: Local response normalisation (see `LocalResponseNormGeometry` for the formulas)
 

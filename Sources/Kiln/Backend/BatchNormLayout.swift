@@ -27,3 +27,21 @@ public struct BatchNormParameters: Hashable, Sendable {
         self.runningAverageDecay = runningAverageDecay; self.epsilon = epsilon
     }
 }
+
+/// The shapes of a `Backend.batchNormFold` call: C channels (gamma, beta, the running
+/// statistics, the bias and the folded bias), weights of C rows of K.
+public struct BatchNormFoldShape: Hashable, Sendable {
+    public let channels, rowLength: Int
+
+    /// The shape the tensors give; a mismatch is a programming error (precondition).
+    public init(gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVar: Tensor,
+                weight: Tensor, bias: Tensor?, foldedWeight: Tensor, foldedBias: Tensor) {
+        let c = gamma.count
+        precondition(c > 0 && weight.count % c == 0 && foldedWeight.count == weight.count
+                     && [beta, runningMean, runningVar, foldedBias].allSatisfy { $0.count == c } && (bias?.count ?? c) == c,
+                     "batch-norm fold: weight \(weight.shape) and folded \(foldedWeight.shape) need \(c) rows; "
+                     + "per-channel tensors \(c) values")
+        channels = c
+        rowLength = weight.count / c
+    }
+}

@@ -17,6 +17,9 @@ public final class BatchNorm: Layer, ActivationAbsorber {
     private var lastInput: Tensor?
     var absorbedActivation = ElementwiseActivation.linear
     var absorbsActivationBackward = false
+    /// Set by the layer before for each forward that applied this batch norm itself
+    /// (`BatchNormFolding`): the input already is this layer's output.
+    var inputFoldedByPrevious = false
 
     /// Keras's defaults (decay 0.99, epsilon 1e-3): cannot fail.
     public init() {
@@ -62,6 +65,7 @@ public final class BatchNorm: Layer, ActivationAbsorber {
     }
 
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
+        if inputFoldedByPrevious && !ctx.mode.usesBatchStatistics { return x }
         let y = try cache.tensor(CacheSlot.output, x.shape, on: ctx.backend)
         if ctx.mode.usesBatchStatistics {
             let mean = try cache.tensor(CacheSlot.scratch, [channels], on: ctx.backend)
@@ -77,6 +81,17 @@ public final class BatchNorm: Layer, ActivationAbsorber {
                 runningMean: runningMean, runningVar: runningVar, output: y, activation: absorbedActivation)
         }
         return y
+    }
+
+    /// The weight and bias of the layer before with this batch norm's inference form folded in
+    /// (`BatchNormFolding`), in this layer's buffers; the next forward passes its input on.
+    func fold(weight: Tensor, bias: Tensor?, _ ctx: ForwardContext) throws -> (weight: Tensor, bias: Tensor) {
+        let w = try cache.tensor(CacheSlot.foldedWeight, weight.shape, on: ctx.backend)
+        let b = try cache.tensor(CacheSlot.foldedBias, [channels], on: ctx.backend)
+        try ctx.backend.batchNormFold(parameters, gamma: gamma.value, beta: beta.value, runningMean: runningMean,
+                                      runningVar: runningVar, weight: weight, bias: bias, foldedWeight: w, foldedBias: b)
+        inputFoldedByPrevious = true
+        return (w, b)
     }
 
     public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {

@@ -1,7 +1,7 @@
 /// 2-D convolution on NCHW input [N, C, H, W] → [N, filters, OH, OW], then an optional
 /// fused activation. Weight [filters, C, KH, KW] (PyTorch's OIHW), bias [filters].
 /// Defaults as Keras: stride 1, `valid` padding, Glorot-uniform kernel, zero bias.
-public final class Conv2D: Layer, ActivationProducer {
+public final class Conv2D: Layer, ActivationProducer, BatchNormFolder {
     public let filters: Int
     public let kernelSize: (height: Int, width: Int)
     public let strides: (height: Int, width: Int)
@@ -21,6 +21,7 @@ public final class Conv2D: Layer, ActivationProducer {
     /// The max pool right after this layer, which an inference forward applies too
     /// (`ConvPoolFusion`); nil when there is none to fuse.
     var followingMaxPool: Pool2D?
+    var followingBatchNorm: BatchNorm?
     var producedActivation: ElementwiseActivation? { ElementwiseActivation(activation) }
 
     /// - Throws: `LayerError` unless filters, kernel sizes and strides are positive (and within
@@ -88,20 +89,20 @@ public final class Conv2D: Layer, ActivationProducer {
 
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
         let g = geometry.withBatch(x.shape[0])
-        let f = FusedActivation(function: activation)
+        let (w, b, f) = try forwardParameters(weight: weight.value, bias: bias?.value, outputs: g.outputShape.count, ctx)
         if let pool = followingMaxPool {
             pool.inputPooledByPrevious = false
-            if ctx.mode != .training {
+            // A pool after a batch norm pairs through the fold only (`ConvPoolFusion`).
+            if ctx.mode != .training, followingBatchNorm?.inputFoldedByPrevious ?? true {
                 let pooled = try cache.tensor(CacheSlot.output, g.maxPool2x2.outputShape, on: ctx.backend)
-                if try ctx.backend.conv2dForwardMaxPool2x2(g, input: x, weight: weight.value, bias: bias?.value,
-                                                           activation: f.inOp, output: pooled) {
+                if try ctx.backend.conv2dForwardMaxPool2x2(g, input: x, weight: w, bias: b, activation: f.inOp, output: pooled) {
                     pool.inputPooledByPrevious = true
                     return pooled
                 }
             }
         }
         let y = try cache.tensor(CacheSlot.output, g.outputShape, on: ctx.backend)
-        try ctx.backend.conv2dForward(g, input: x, weight: weight.value, bias: bias?.value, activation: f.inOp, output: y)
+        try ctx.backend.conv2dForward(g, input: x, weight: w, bias: b, activation: f.inOp, output: y)
         try f.finish(y, ctx)
         lastInput = x
         lastOutput = y

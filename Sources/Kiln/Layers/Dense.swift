@@ -1,7 +1,7 @@
 /// Fully connected: y = activation(x · Wᵀ + b) on input [N, in], output [N, units].
 /// W is stored [units, in] (PyTorch's `Linear.weight` layout), so checkpoints map 1:1.
 /// Defaults as Keras: Glorot-uniform kernel, zero bias, linear activation.
-public final class Dense: Layer {
+public final class Dense: Layer, BatchNormFolder {
     public let units: Int
     public let activation: ActivationFunction
     public let useBias: Bool
@@ -14,6 +14,7 @@ public final class Dense: Layer {
     private var cache = TensorCache()
     private var lastInput: Tensor?
     private var lastOutput: Tensor?
+    var followingBatchNorm: BatchNorm?
 
     /// - Throws: `LayerError` unless `units` is in 1...`ShapeLimits.maxOutputs` and a leaky ReLU's alpha is positive.
     public init(_ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
@@ -50,9 +51,8 @@ public final class Dense: Layer {
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
         let n = x.shape[0]
         let y = try cache.tensor(CacheSlot.output, [n, units], on: ctx.backend)
-        let f = FusedActivation(function: activation)
-        try ctx.backend.denseForward(input: x.reshaped([n, inFeatures]), weight: weight.value, bias: bias?.value,
-                                     activation: f.inOp, output: y)
+        let (w, b, f) = try forwardParameters(weight: weight.value, bias: bias?.value, outputs: n * units, ctx)
+        try ctx.backend.denseForward(input: x.reshaped([n, inFeatures]), weight: w, bias: b, activation: f.inOp, output: y)
         try f.finish(y, ctx)
         lastInput = x
         lastOutput = y

@@ -30,6 +30,7 @@ public final class LayerStack {
             shapes.append(out)
         }
         ActivationHandOff.plan(layers)
+        BatchNormFolding.plan(layers)
         ConvPoolFusion.plan(layers)
         return shapes.last!
     }

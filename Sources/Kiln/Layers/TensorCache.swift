@@ -21,4 +21,6 @@ enum CacheSlot {
     static let inputGrad = 1
     static let scratch = 2
     static let scratch2 = 3
+    static let foldedWeight = 4
+    static let foldedBias = 5
 }

@@ -109,6 +109,25 @@ extension OpenCLBackend {
         }
     }
 
+    public func batchNormFold(_ p: BatchNormParameters, gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVar: Tensor,
+                              weight: Tensor, bias: Tensor?, foldedWeight: Tensor, foldedBias: Tensor) throws {
+        let shape = BatchNormFoldShape(gamma: gamma, beta: beta, runningMean: runningMean, runningVar: runningVar,
+                                       weight: weight, bias: bias, foldedWeight: foldedWeight, foldedBias: foldedBias)
+        // Without a bias the kernel never reads b: beta stands in.
+        try locked {
+            let arguments = BatchNormFoldKernel(w: arg(weight), b: arg(bias ?? beta), hasBias: bias == nil ? 0 : 1,
+                                                gamma: arg(gamma), beta: arg(beta), runMean: arg(runningMean),
+                                                runVar: arg(runningVar), wf: arg(foldedWeight), bf: arg(foldedBias),
+                                                C: shape.channels, K: shape.rowLength, epsilon: p.epsilon)
+            let bytes = 8 * Double(weight.count)
+            if config.kernelFamily == .gpu {
+                try launch(arguments, kernel: "batchnorm_fold_gpu", count: weight.count, bytes: bytes)
+            } else {
+                try launch(arguments, global: [shape.channels], local: [min(shape.channels, 8)], bytes: bytes)
+            }
+        }
+    }
+
     /// Runs `body(firstElement, elements)` over slices of whole images (`forEachSlice`).
     private func forEachImageSlice(_ l: BatchNormLayout, _ body: (_ from: Int, _ count: Int) throws -> Void) throws {
         let image = l.channels * l.spatial
@@ -220,4 +239,13 @@ struct BatchNormBackwardDxKernel: KernelArguments {
     var beta: KernelTensor
     var act: Int
     var actAlpha: Float
+}
+
+struct BatchNormFoldKernel: KernelArguments {
+    static let kernelName = "batchnorm_fold"
+    var w, b: KernelTensor
+    var hasBias: Int
+    var gamma, beta, runMean, runVar, wf, bf: KernelTensor
+    var C, K: Int
+    var epsilon: Float
 }

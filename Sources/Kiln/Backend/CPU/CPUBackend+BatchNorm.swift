@@ -76,6 +76,20 @@ extension CPUBackend {
         }
     }
 
+    public func batchNormFold(_ p: BatchNormParameters, gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVar: Tensor,
+                              weight: Tensor, bias: Tensor?, foldedWeight: Tensor, foldedBias: Tensor) throws {
+        let shape = BatchNormFoldShape(gamma: gamma, beta: beta, runningMean: runningMean, runningVar: runningVar,
+                                       weight: weight, bias: bias, foldedWeight: foldedWeight, foldedBias: foldedBias)
+        let gm = pointer(gamma), bt = pointer(beta), rm = pointer(runningMean), rv = pointer(runningVar)
+        let w = pointer(weight), wf = pointer(foldedWeight), bf = pointer(foldedBias), b = bias.map(pointer)
+        let k = shape.rowLength
+        for c in 0..<shape.channels {
+            let scale = Double(gm[c]) / (Double(rv[c]) + Double(p.epsilon)).squareRoot()
+            for i in c * k ..< (c + 1) * k { wf[i] = Float(Double(w[i]) * scale) }
+            bf[c] = Float(((b.map { Double($0[c]) } ?? 0) - Double(rm[c])) * scale + Double(bt[c]))
+        }
+    }
+
     /// dy·f'(y) per element, y = f(gamma·x̂ + beta) recomputed from the saved statistics as
     /// the forward computes it, in scratch memory.
     private func activationGradient(_ l: BatchNormLayout, _ f: ElementwiseActivation, input x: UnsafePointer<Float>,
