@@ -113,17 +113,23 @@ extension OpenCLBackend {
                               weight: Tensor, bias: Tensor?, foldedWeight: Tensor, foldedBias: Tensor) throws {
         let shape = BatchNormFoldShape(gamma: gamma, beta: beta, runningMean: runningMean, runningVar: runningVar,
                                        weight: weight, bias: bias, foldedWeight: foldedWeight, foldedBias: foldedBias)
-        // Without a bias the kernel never reads b: beta stands in.
+        let k = shape.rowLength
+        // Slices of whole rows within one launch's index range. Without a bias the kernel never
+        // reads b: beta stands in.
         try locked {
-            let arguments = BatchNormFoldKernel(w: arg(weight), b: arg(bias ?? beta), hasBias: bias == nil ? 0 : 1,
-                                                gamma: arg(gamma), beta: arg(beta), runMean: arg(runningMean),
-                                                runVar: arg(runningVar), wf: arg(foldedWeight), bf: arg(foldedBias),
-                                                C: shape.channels, K: shape.rowLength, epsilon: p.epsilon)
-            let bytes = 8 * Double(weight.count)
-            if config.kernelFamily == .gpu {
-                try launch(arguments, kernel: "batchnorm_fold_gpu", count: weight.count, bytes: bytes)
-            } else {
-                try launch(arguments, global: [shape.channels], local: [min(shape.channels, 8)], bytes: bytes)
+            try forEachSlice(shape.channels, itemSize: k) { c0, rows in
+                let arguments = BatchNormFoldKernel(
+                    w: arg(weight, from: c0 * k, count: rows * k), b: arg(bias ?? beta, from: c0, count: rows),
+                    hasBias: bias == nil ? 0 : 1, gamma: arg(gamma, from: c0, count: rows), beta: arg(beta, from: c0, count: rows),
+                    runMean: arg(runningMean, from: c0, count: rows), runVar: arg(runningVar, from: c0, count: rows),
+                    wf: arg(foldedWeight, from: c0 * k, count: rows * k), bf: arg(foldedBias, from: c0, count: rows),
+                    C: rows, K: k, epsilon: p.epsilon)
+                let bytes = 8 * Double(rows * k)
+                if config.kernelFamily == .gpu {
+                    try launch(arguments, kernel: "batchnorm_fold_gpu", count: rows * k, bytes: bytes)
+                } else {
+                    try launch(arguments, global: [rows], local: [min(rows, 8)], bytes: bytes)
+                }
             }
         }
     }
