@@ -7,8 +7,9 @@
 // output channel (`Backend.batchNormFold`) and applies the activation the batch norm absorbed
 // (`ActivationHandOff`); the batch norm passes its input on. The fold reads and writes the
 // weights where the batch norm would read and write the output, so it runs only where the
-// weights are fewer than the batch's output values: a convolution's almost always, a wide
-// dense layer's rarely (bn-cnn's 3136 → 512 holds 25 weights per output value at batch 128).
+// weights are fewer than the batch's output values, which depends on the batch: resnet-fashion's
+// 3x3 128 → 128 convolution at 4x4 (147 K weights, 2 K outputs per image) folds from batch 73,
+// its 32-channel ones from batch 2; bn-cnn's dense 3136 → 512 would need batch 3,137.
 // Training keeps both ops: the batch statistics are computed from the layer's output, and
 // the backward needs it.
 
