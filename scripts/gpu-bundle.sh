@@ -23,7 +23,7 @@ scratch=$repo/.build-bundle
 data=${KILN_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
 limit_mib=60
 
-scripts/setup.sh
+scripts/setup.sh --bundle
 command -v xz >/dev/null || { echo "error: xz is needed to build the bundle (apt-get install xz-utils)" >&2; exit 1; }
 
 swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product kiln
