@@ -31,8 +31,8 @@
 // read at one offset, d = (p − pT)·W + q − pL, so it is one contiguous copy (which vectorises)
 // however short the image rows, and only two kinds of entry are zeros: whole output rows that
 // read above or below the image (a block at either end) and, in every row, the |q − pL|
-// columns whose source the shift carried across a row edge. A macro for a __global (im2col)
-// and a __local (the packed GEMM's gathered block) destination: OpenCL 1.2 has no generic
+// columns whose source the shift carried across a row edge. A macro for a __global
+// (im2col_shifted) and a __local (the packed GEMM's gathered block) destination: OpenCL 1.2 has no generic
 // address space.
 #define IM2COL_DEFINE_SHIFTED(NAME, SPACE)                                                        \
 void NAME(SPACE float* restrict out, __global const float* restrict plane, int s0, int s1,        \
@@ -64,10 +64,6 @@ bool im2col_is_shifted(int sH, int sW, int W, int OW) { return sH == 1 && sW == 
 __kernel void im2col(__global const float* x, long xOff, __global float* col, long colOff,
                      IM2COL_PARAMETERS) {
     IM2COL_ITEM
-    if (im2col_is_shifted(sH, sW, W, OW)) {
-        im2col_shifted_global(out, plane, 0, OH * OW, p, q, H, W, OH, pT, pL);
-        return;
-    }
     // Columns j0 ..< j1 read inside the image row (stride 1: a plain copy that vectorises).
     const int j0 = sW == 1 ? clamp(pL - q, 0, OW) : 0, j1 = sW == 1 ? clamp(W + pL - q, j0, OW) : OW;
     for (int i = 0; i < OH; ++i, out += OW) {
@@ -89,6 +85,22 @@ __kernel void im2col(__global const float* x, long xOff, __global float* col, lo
             }
         }
     }
+}
+
+// im2col of a layer whose column rows are shifted copies of its input planes
+// (im2col_is_shifted, which the host tests): one work-item per plane (c, n) of image n < nb,
+// writing its KH·KW column rows; global = (C, nb), or (nb, C) when images lie closer together
+// than rows, as im2col. In the 7x7 and 4x4 stages a row is 49 or 16 values, and an item per
+// row spent more on finding its row than on copying it.
+__kernel void im2col_shifted(__global const float* x, long xOff, __global float* col, long colOff,
+                             IM2COL_PARAMETERS) {
+    const bool byImage = imageStride < rowStride;
+    const int c = (int)get_global_id(byImage ? 1 : 0), n = (int)get_global_id(byImage ? 0 : 1);
+    if (c >= C || n >= nb) return;
+    __global const float* plane = x + xOff + (n * C + c) * H * W;
+    __global float* out = col + colOff + c * KH * KW * rowStride + n * imageStride;
+    for (int t = 0; t < KH * KW; ++t, out += rowStride)
+        im2col_shifted_global(out, plane, 0, OH * OW, t / KW, t % KW, H, W, OH, pT, pL);
 }
 
 // Window j of an im2col_pool2x2 row, cell by cell (columns that reach into the padding, or

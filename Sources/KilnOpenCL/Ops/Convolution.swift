@@ -193,11 +193,14 @@ extension OpenCLBackend {
             return try launch(arguments, kernel: "im2col_gpu", global: [columns], local: [config.elementwiseGroupSize],
                               bytes: bytes)
         }
-        // im2col and im2col_pool2x2 (IM2COL_ITEM): dimension 0 is the one that steps col less,
-        // images in the filter gradient's [r][n][s], rows in the forward's [n][r][s].
-        let (first, second) = imageStride < rowStride ? (images, g.reductionLength) : (g.reductionLength, images)
-        try launch(arguments, kernel: pooled ? "im2col_pool2x2" : Im2ColKernel.kernelName, global: [first, second],
-                   local: Array(rowGroup(first, planes: second).prefix(2)), bytes: bytes)
+        // im2col and im2col_pool2x2 (IM2COL_ITEM) take a column row per item, im2col_shifted an
+        // input plane's KH·KW rows; dimension 0 is the one that steps col less, images in the
+        // filter gradient's [r][n][s], rows (planes) in the forward's [n][r][s].
+        let shifted = !pooled && g.isShifted
+        let rows = shifted ? g.inChannels : g.reductionLength
+        let (first, second) = imageStride < rowStride ? (images, rows) : (rows, images)
+        try launch(arguments, kernel: pooled ? "im2col_pool2x2" : shifted ? "im2col_shifted" : Im2ColKernel.kernelName,
+                   global: [first, second], local: Array(rowGroup(first, planes: second).prefix(2)), bytes: bytes)
     }
 }
 
