@@ -32,8 +32,8 @@
 // however short the image rows, and only two kinds of entry are zeros: whole output rows that
 // read above or below the image (a block at either end) and, in every row, the |q − pL|
 // columns whose source the shift carried across a row edge. A macro for a __global
-// (im2col_shifted) and a __local (the packed GEMM's gathered block) destination: OpenCL 1.2 has no generic
-// address space.
+// (im2col_shifted) and a __local (the packed GEMM's gathered block) destination: OpenCL 1.2
+// has no generic address space.
 #define IM2COL_DEFINE_SHIFTED(NAME, SPACE)                                                        \
 void NAME(SPACE float* restrict out, __global const float* restrict plane, int s0, int s1,        \
           int p, int q, int H, int W, int OH, int pT, int pL) {                                   \

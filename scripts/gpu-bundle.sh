@@ -24,7 +24,6 @@ data=${KILN_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
 limit_mib=60
 
 scripts/setup.sh --bundle
-command -v xz >/dev/null || { echo "error: xz is needed to build the bundle (apt-get install xz-utils)" >&2; exit 1; }
 
 swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product kiln
 kiln=$scratch/release/kiln

@@ -119,13 +119,13 @@ struct ConvolutionGatheredTests {
         return t
     }
 
-    /// y = relu(conv(x) + b) on `backend`, with the kernels it launched.
     /// Whether a column matrix was written: im2col, or im2col_shifted for a layer whose column
     /// rows are shifted copies of its input planes.
     static func wroteColumns(_ kernels: Set<String>) -> Bool {
         kernels.contains("im2col") || kernels.contains("im2col_shifted")
     }
 
+    /// y = relu(conv(x) + b) on `backend`, with the kernels it launched.
     static func forward(_ g: Conv2DGeometry, on backend: OpenCLBackend) throws -> (values: [Float], kernels: Set<String>) {
         let x = try tensor(g.inputShape, 1, on: backend), w = try tensor(g.weightShape, 2, on: backend)
         let b = try tensor([g.outChannels], 3, on: backend), y = try tensor(g.outputShape, 4, on: backend)
