@@ -19,6 +19,9 @@ struct Eval: ParsableCommand {
     @Flag(name: .customLong("tta-flip"), help: "Score each image by the mean of its and its mirror image's logits (test-time flip averaging).")
     var ttaFlip = false
 
+    @Option(name: .customLong("tta-shift"), help: "Also score each image moved this many pixels right, left, down and up (and their mirror images with --tta-flip), averaging the logits of all views (default 0: none).")
+    var ttaShift = 0
+
     @Flag(name: .customLong("allow-non-finite"), help: "Load a checkpoint even if its weights hold NaN or infinity (refused otherwise).")
     var allowNonFinite = false
 
@@ -58,11 +61,11 @@ struct Eval: ParsableCommand {
             guard test.sampleShape == model.inputShape else {
                 throw CheckpointError("\(checkpoint): the model takes samples of \(model.inputShape) but \(data.dataset) has \(test.sampleShape)")
             }
-            let r = try model.evaluate(test, batchSize: batchSize, testTimeFlip: ttaFlip)
+            let r = try model.evaluate(test, batchSize: batchSize, testTimeFlip: ttaFlip, testTimeShift: ttaShift)
             let name = model.name ?? "from its model file"
             print(String(format: "test: loss %.4f  accuracy %.4f  (%d images, model %@%@)", r.loss, r.accuracy, test.count, name,
-                         ttaFlip ? ", logits averaged with the mirror images'" : ""))
-            let matrix = try model.confusionMatrix(test, batchSize: batchSize, testTimeFlip: ttaFlip)
+                         TestTimeViews(flip: ttaFlip, shift: ttaShift).summary))
+            let matrix = try model.confusionMatrix(test, batchSize: batchSize, testTimeFlip: ttaFlip, testTimeShift: ttaShift)
             print(matrix.text, terminator: "")
             if let confusionSVG {
                 try ConfusionMatrixSVG.write(matrix, title: "\(name) on \(data.dataset) (\(test.count) test images)",

@@ -125,10 +125,10 @@ struct Train: ParsableCommand {
             }
             // The test set is read only now: a second start reaches its first step sooner.
             let test = try data.load(.test)
-            let evaluation = try model.evaluate(test, testTimeFlip: options.testTimeFlip)
+            let evaluation = try model.evaluate(test, testTimeFlip: options.testTimeFlip, testTimeShift: options.testTimeShift)
             job.log(String(format: "test: loss %.4f  accuracy %.4f  (%d images%@; training took %.1f s)",
                             evaluation.loss, evaluation.accuracy, test.count,
-                            options.testTimeFlip ? ", logits averaged with the mirror images'" : "", trainSeconds))
+                            TestTimeViews(flip: options.testTimeFlip, shift: options.testTimeShift).summary, trainSeconds))
             if let report, job.isRoot {
                 let r = TrainReport(device: backend.name, model: options.model, dataset: data.dataset,
                                     epochs: options.epochs, batchSize: options.batchSize,

@@ -63,6 +63,9 @@ struct TrainOptions: ParsableArguments {
     @Option(name: .customLong("tta-flip"), help: "Score the test set by the mean of each image's and its mirror image's logits: true or false (default false).")
     var ttaFlipFlag: Bool?
 
+    @Option(name: .customLong("tta-shift"), help: "Also score the test set's images moved this many pixels right, left, down and up (and their mirror images with --tta-flip), averaging the logits of all views (default 0: none).")
+    var ttaShiftFlag: Int?
+
     // Each setting: the explicit flag, else the recipe's value, else the default.
     var recipeValues: TrainingRecipe? { recipe.flatMap(TrainingRecipe.named) }
     var model: String { modelFlag ?? recipeValues?.model ?? "simple-cnn" }
@@ -77,13 +80,14 @@ struct TrainOptions: ParsableArguments {
     var erasingProbability: Float { eraseFlag ?? recipeValues?.erasingProbability ?? 0 }
     var labelSmoothing: Float { labelSmoothingFlag ?? recipeValues?.labelSmoothing ?? 0 }
     var testTimeFlip: Bool { ttaFlipFlag ?? recipeValues?.testTimeFlip ?? false }
+    var testTimeShift: Int { ttaShiftFlag ?? recipeValues?.testTimeShift ?? 0 }
 
     /// The settings in force, as the flags that spell them out.
     var resolvedCommandLine: String {
         (modelFile.map { "--model-file \($0)" } ?? "--model \(model)") + " --optimizer \(optimizer) --lr \(lr.map { "\($0)" } ?? "default") --l2 \(l2) "
             + "--batch-size \(batchSize) --epochs \(epochs) --schedule \(schedule) --augment-flip \(flipProbability) "
             + "--augment-shift \(maxShift) --augment-erase \(erasingProbability) --label-smoothing \(labelSmoothing) "
-            + "--tta-flip \(testTimeFlip)"
+            + "--tta-flip \(testTimeFlip) --tta-shift \(testTimeShift)"
     }
 
     func validate() throws {
@@ -120,6 +124,7 @@ struct TrainOptions: ParsableArguments {
             throw ValidationError("--label-smoothing must be in [0, 1), got \(labelSmoothing)")
         }
         guard maxShift >= 0 else { throw ValidationError("--augment-shift must be at least 0, got \(maxShift)") }
+        guard testTimeShift >= 0 else { throw ValidationError("--tta-shift must be at least 0, got \(testTimeShift)") }
         guard maxShift <= Self.maxShiftLimit else {
             throw ValidationError("--augment-shift must be at most \(Self.maxShiftLimit) pixels, got \(maxShift)")
         }
@@ -129,12 +134,13 @@ struct TrainOptions: ParsableArguments {
     /// Augmentation's own bound on the translation (`Augmentation.problem`).
     static let maxShiftLimit = 1 << 20
 
-    /// The checks that need the data: a shift smaller than the images, a validation split
-    /// that leaves samples to train on.
+    /// The checks that need the data: shifts smaller than the images (the test-time one too,
+    /// before hours of training), a validation split that leaves samples to train on.
     func check(against data: Dataset) throws {
         let dims = data.sampleShape.dims
-        if maxShift > 0, dims.count == 3, maxShift >= min(dims[1], dims[2]) {
-            throw ValidationError("--augment-shift \(maxShift) must be smaller than the \(dims[1])×\(dims[2]) images")
+        for (flag, shift) in [("--augment-shift", maxShift), ("--tta-shift", testTimeShift)]
+            where shift > 0 && dims.count == 3 && shift >= min(dims[1], dims[2]) {
+            throw ValidationError("\(flag) \(shift) must be smaller than the \(dims[1])×\(dims[2]) images")
         }
         if validationSplit > 0 {
             let kept = Int((Double(data.count) * (1 - validationSplit)).rounded(.down))

@@ -15,9 +15,10 @@ struct TrainingRecipeTests {
         #expect(["constant", "cosine"].contains(r.schedule))
         #expect(r.commandLine.contains("--model \(r.model) ") && r.commandLine.contains("--epochs \(r.epochs) "))
         #expect(r.commandLine.hasSuffix("--augment-flip \(r.flipProbability) --augment-shift \(r.maxShift) --augment-erase \(r.erasingProbability) "
-                                        + "--label-smoothing \(r.labelSmoothing) --tta-flip \(r.testTimeFlip)"))
+                                        + "--label-smoothing \(r.labelSmoothing) --tta-flip \(r.testTimeFlip) --tta-shift \(r.testTimeShift)"))
         #expect((0...1).contains(r.erasingProbability))
         #expect(r.labelSmoothing >= 0 && r.labelSmoothing < 1)
+        #expect(r.testTimeShift >= 0 && r.testTimeShift < 28)
     }
 
     @Test func namesAreUniqueAndFound() {

@@ -32,6 +32,8 @@ struct BadInputTests {
         (["train", "--device", "cpu", "--label-smoothing", "1"], "--label-smoothing must be in [0, 1), got 1.0"),
         (["train", "--device", "cpu", "--label-smoothing", "nan"], "--label-smoothing must be in [0, 1), got nan"),
         (["train", "--device", "cpu", "--tta-flip", "maybe"], "--tta-flip"),
+        (["train", "--device", "cpu", "--tta-shift=-1"], "--tta-shift must be at least 0, got -1"),
+        (["train", "--device", "cpu", "--limit", "8", "--tta-shift", "28"], "--tta-shift 28 must be smaller than the 28×28 images"),
         (["summary", "--classes", "2000000000"], "--classes must be in 2...1048576, got 2000000000"),
         (["bench", "--device", "cpu", "--quick", "--batch-sizes", "1", "--json", "/nonexistent/dir/b.json"],
          "--json /nonexistent/dir/b.json: cannot write: directory /nonexistent/dir does not exist"),

@@ -107,18 +107,39 @@ public struct Augmentation: Codable, Sendable, Equatable {
             && erasingProbability == 0
     }
 
-    /// Flips every image of `batch` (N samples of `sampleShape` = [C, H, W], NCHW) left to
-    /// right in place: the images that test-time flip averaging adds.
-    public static func mirror(_ batch: inout [Float], sampleShape: Shape) {
-        precondition(sampleShape.rank == 3, "mirroring needs [C, H, W] samples, got \(sampleShape)")
-        let width = sampleShape[2]
-        precondition(width > 0 && batch.count % width == 0, "batch is not whole rows of \(sampleShape)")
-        batch.withUnsafeMutableBufferPointer { all in
-            for start in stride(from: 0, to: all.count, by: width) {
-                var row = UnsafeMutableBufferPointer(rebasing: all[start ..< start + width])
-                row.reverse()
+    /// Step 1 with given choices for every image of `batch` (N samples of `sampleShape` =
+    /// [C, H, W], NCHW), in place: mirrored when `flip`, then shifted by (dx, dy) with zero
+    /// fill. The views that test-time averaging adds (`Sequential.evaluate`'s `testTimeShift`).
+    public static func move(_ batch: inout [Float], sampleShape: Shape, flip: Bool, dx: Int, dy: Int) {
+        precondition(sampleShape.rank == 3, "moving images needs [C, H, W] samples, got \(sampleShape)")
+        let size = sampleShape.count
+        precondition(size > 0 && batch.count % size == 0, "batch is not whole samples of \(sampleShape)")
+        var scratch = [Float](repeating: 0, count: size)
+        for start in stride(from: 0, to: batch.count, by: size) {
+            batch.withUnsafeMutableBufferPointer { all in
+                move(UnsafeMutableBufferPointer(rebasing: all[start ..< start + size]), shape: sampleShape,
+                     flip: flip, dx: dx, dy: dy, scratch: &scratch)
             }
         }
+    }
+
+    /// Step 1 on one image, through `scratch` (at least the image's size); nothing to do for
+    /// the identity.
+    private static func move(_ image: UnsafeMutableBufferPointer<Float>, shape: Shape, flip: Bool, dx: Int, dy: Int,
+                             scratch: inout [Float]) {
+        guard flip || dx != 0 || dy != 0 else { return }
+        let (channels, height, width) = (shape[0], shape[1], shape[2])
+        for c in 0..<channels {
+            for y in 0..<height {
+                for x in 0..<width {
+                    let sy = y - dy, sx0 = x - dx
+                    let sx = flip ? width - 1 - sx0 : sx0
+                    let inside = (0..<height).contains(sy) && (0..<width).contains(sx)
+                    scratch[(c * height + y) * width + x] = inside ? image[(c * height + sy) * width + sx] : 0
+                }
+            }
+        }
+        for i in 0..<image.count { image[i] = scratch[i] }
     }
 
     /// Augments `batch` (N samples of `sampleShape` = [C, H, W], NCHW) in place.
@@ -142,19 +163,7 @@ public struct Augmentation: Codable, Sendable, Equatable {
         let flip = horizontalFlipProbability > 0 && rng.nextUniform() < horizontalFlipProbability
         let dx = maxTranslation > 0 ? rng.nextInt(below: 2 * maxTranslation + 1) - maxTranslation : 0
         let dy = maxTranslation > 0 ? rng.nextInt(below: 2 * maxTranslation + 1) - maxTranslation : 0
-        if flip || dx != 0 || dy != 0 {
-            for c in 0..<channels {
-                for y in 0..<height {
-                    for x in 0..<width {
-                        let sy = y - dy, sx0 = x - dx
-                        let sx = flip ? width - 1 - sx0 : sx0
-                        let inside = (0..<height).contains(sy) && (0..<width).contains(sx)
-                        scratch[(c * height + y) * width + x] = inside ? image[(c * height + sy) * width + sx] : 0
-                    }
-                }
-            }
-            for i in 0..<image.count { image[i] = scratch[i] }
-        }
+        Self.move(image, shape: shape, flip: flip, dx: dx, dy: dy, scratch: &scratch)
         let delta: Float = brightness > 0 ? (2 * rng.nextUniform() - 1) * brightness : 0
         let factor: Float = contrast > 0 ? 1 + (2 * rng.nextUniform() - 1) * contrast : 1
         let plane = height * width

@@ -66,10 +66,11 @@ struct BatchFeeder {
     /// Uploads only the images of `indices` (prediction needs no labels), or of the positions
     /// `share` of them. Training augmentation runs over the whole of `indices` first, so the
     /// generator makes the same choices for every sample whatever share a process uploads.
-    /// `mirrored` (inference only) uploads each image flipped left to right.
+    /// `view` (inference only) uploads each image mirrored and moved so (`Augmentation.move`).
     mutating func uploadImages(_ indices: ArraySlice<Int>, share: Range<Int>? = nil, model: Sequential,
-                               state: Sequential.CompiledState, training: Bool, mirrored: Bool = false) throws -> Tensor {
-        precondition(!(training && mirrored), "mirrored images are for inference; training flips through augmentation")
+                               state: Sequential.CompiledState, training: Bool,
+                               view: (flip: Bool, dx: Int, dy: Int)? = nil) throws -> Tensor {
+        precondition(!(training && view != nil), "test-time views are for inference; training moves images through augmentation")
         let share = share ?? 0..<indices.count
         let n = share.count
         var images: [Float]
@@ -82,7 +83,7 @@ struct BatchFeeder {
             }
         } else {
             images = samples.batch(Array(indices.dropFirst(share.lowerBound).prefix(n)))
-            if mirrored { Augmentation.mirror(&images, sampleShape: samples.sampleShape) }
+            if let view { Augmentation.move(&images, sampleShape: samples.sampleShape, flip: view.flip, dx: view.dx, dy: view.dy) }
         }
         normalizer?.apply(toBatch: &images)
         let input = try state.cache.tensor(ModelSlot.input, Shape([n] + model.inputShape.dims), on: state.backend)
@@ -111,6 +112,6 @@ enum ModelSlot {
     static let probabilities = 5
     /// [loss sum, correct count] of the samples since the last read.
     static let metricTotals = 6
-    /// Test-time flip averaging's mean outputs (`Sequential.flipAveraged`).
-    static let flipAveragedOutput = 7
+    /// Test-time averaging's mean outputs (`Sequential.viewAveraged`).
+    static let viewAveragedOutput = 7
 }

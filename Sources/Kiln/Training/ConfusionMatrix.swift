@@ -54,12 +54,13 @@ public struct ConfusionMatrix: Codable, Sendable, Equatable {
 
 extension Sequential {
     /// The confusion matrix of the model's predictions (arg-max of the outputs) on `data`.
-    /// Class names: the model's, else the data's, else the class numbers. `testTimeFlip` as
-    /// for `predict`.
-    public func confusionMatrix(_ data: Dataset, batchSize: Int = 256, testTimeFlip: Bool = false) throws -> ConfusionMatrix {
+    /// Class names: the model's, else the data's, else the class numbers. `testTimeFlip` and
+    /// `testTimeShift` as for `predict`.
+    public func confusionMatrix(_ data: Dataset, batchSize: Int = 256, testTimeFlip: Bool = false,
+                                testTimeShift: Int = 0) throws -> ConfusionMatrix {
         let k = outputShape.count
         guard k >= 2 else { throw TrainingError.invalidArgument("a confusion matrix needs at least 2 classes, the model gives \(k) output") }
-        let outputs = try predict(data, batchSize: batchSize, testTimeFlip: testTimeFlip)
+        let outputs = try predict(data, batchSize: batchSize, testTimeFlip: testTimeFlip, testTimeShift: testTimeShift)
         let predictions = (0..<outputs.count).map { row in (0..<k).max { outputs[row, $0] < outputs[row, $1] }! }
         let names = classNames ?? (data.classNames?.count == k ? data.classNames : nil) ?? (0..<k).map(String.init)
         return ConfusionMatrix(labels: data.labels, predictions: predictions, classNames: names)

@@ -3,12 +3,16 @@ extension Sequential {
     /// With several ranks (`communicator`), each evaluates its share of `data` and the sums
     /// are reduced, so every rank returns the figures over the whole set, each sample once.
     /// `testTimeFlip` scores each sample by the mean of its outputs for the image and its
-    /// mirror image (`flipAveraged`).
-    public func evaluate(_ data: Dataset, batchSize: Int = 256, testTimeFlip: Bool = false) throws -> (loss: Double, accuracy: Double) {
+    /// mirror image; `testTimeShift` s > 0 adds each of those moved s pixels right, left, down
+    /// and up (`TestTimeViews`: 5 or, with the flip, 10 views).
+    public func evaluate(_ data: Dataset, batchSize: Int = 256, testTimeFlip: Bool = false,
+                         testTimeShift: Int = 0) throws -> (loss: Double, accuracy: Double) {
         let state = try requireCompiled()
         guard batchSize >= 1 else { throw TrainingError.invalidArgument("batch size must be at least 1, got \(batchSize)") }
         guard data.count > 0 else { throw TrainingError.invalidArgument("no samples to evaluate") }
         try BatchFeeder.validate(data, for: self, role: "evaluation")
+        try TestTimeViews.validate(shift: testTimeShift, sampleShape: data.sampleShape)
+        let views = TestTimeViews(flip: testTimeFlip, shift: testTimeShift)
         let b = state.backend
         let n = data.count
         let losses = try state.cache.tensor(ModelSlot.sampleLosses, [n], on: b)
@@ -21,7 +25,7 @@ extension Sequential {
             let rows = order[first..<min(first + batchSize, mine.upperBound)]
             let (input, target) = try feeder.upload(rows, model: self, state: state, training: false)
             var output = try stack.forward(input, context(.inference))
-            if testTimeFlip { output = try flipAveraged(output, rows, feeder: &feeder, state: state) }
+            if views.views.count > 1 { output = try viewAveraged(output, rows, views: views, feeder: &feeder, state: state) }
             let gradient = try state.cache.tensor(ModelSlot.lossGradient, output.shape, on: b)
             try b.loss(state.loss, prediction: output, target: target,
                        perSampleLoss: losses.view(at: first, shape: [rows.count]), gradient: gradient)

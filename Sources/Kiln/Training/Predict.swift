@@ -3,29 +3,34 @@ import Foundation
 extension Sequential {
     /// The model's outputs [N, K] for every sample, in inference mode. For a softmax
     /// cross-entropy model these are logits; `predictProbabilities` applies softmax.
-    /// `testTimeFlip`: the mean of the outputs for each image and its mirror image.
-    public func predict(_ samples: Samples, batchSize: Int = 256, testTimeFlip: Bool = false) throws -> Predictions {
+    /// `testTimeFlip`, `testTimeShift`: the mean of the outputs for each image's test-time
+    /// views, as `evaluate` takes them.
+    public func predict(_ samples: Samples, batchSize: Int = 256, testTimeFlip: Bool = false,
+                        testTimeShift: Int = 0) throws -> Predictions {
         Predictions(values: try run(samples, batchSize: batchSize, mode: .inference, step: nil, probabilities: false,
-                                    testTimeFlip: testTimeFlip),
+                                    views: try views(flip: testTimeFlip, shift: testTimeShift, samples)),
                     columns: outputShape.count)
     }
 
     /// `predict` on a dataset's images; its labels are not used.
-    public func predict(_ data: Dataset, batchSize: Int = 256, testTimeFlip: Bool = false) throws -> Predictions {
-        try predict(data.samples, batchSize: batchSize, testTimeFlip: testTimeFlip)
+    public func predict(_ data: Dataset, batchSize: Int = 256, testTimeFlip: Bool = false,
+                        testTimeShift: Int = 0) throws -> Predictions {
+        try predict(data.samples, batchSize: batchSize, testTimeFlip: testTimeFlip, testTimeShift: testTimeShift)
     }
 
     /// Class probabilities [N, K]: softmax of the logits (sigmoid for one output); with
-    /// `testTimeFlip`, of the mean logits of each image and its mirror image.
-    public func predictProbabilities(_ samples: Samples, batchSize: Int = 256, testTimeFlip: Bool = false) throws -> Predictions {
+    /// `testTimeFlip` or `testTimeShift`, of the mean logits of each image's views.
+    public func predictProbabilities(_ samples: Samples, batchSize: Int = 256, testTimeFlip: Bool = false,
+                                     testTimeShift: Int = 0) throws -> Predictions {
         Predictions(values: try run(samples, batchSize: batchSize, mode: .inference, step: nil, probabilities: true,
-                                    testTimeFlip: testTimeFlip),
+                                    views: try views(flip: testTimeFlip, shift: testTimeShift, samples)),
                     columns: outputShape.count)
     }
 
     /// `predictProbabilities` on a dataset's images; its labels are not used.
-    public func predictProbabilities(_ data: Dataset, batchSize: Int = 256, testTimeFlip: Bool = false) throws -> Predictions {
-        try predictProbabilities(data.samples, batchSize: batchSize, testTimeFlip: testTimeFlip)
+    public func predictProbabilities(_ data: Dataset, batchSize: Int = 256, testTimeFlip: Bool = false,
+                                     testTimeShift: Int = 0) throws -> Predictions {
+        try predictProbabilities(data.samples, batchSize: batchSize, testTimeFlip: testTimeFlip, testTimeShift: testTimeShift)
     }
 
     /// Monte-Carlo dropout: `samples` forward passes with dropout active (batch norm still in
@@ -55,10 +60,16 @@ extension Sequential {
         try predictMonteCarlo(data.samples, samples: samples, batchSize: batchSize)
     }
 
+    /// The test-time views for `samples`, checked.
+    private func views(flip: Bool, shift: Int, _ samples: Samples) throws -> TestTimeViews {
+        try TestTimeViews.validate(shift: shift, sampleShape: samples.sampleShape)
+        return TestTimeViews(flip: flip, shift: shift)
+    }
+
     /// The outputs of every sample, or with `probabilities` the backend's softmax of them
     /// (sigmoid for one output).
     private func run(_ samples: Samples, batchSize: Int, mode: ForwardMode, step: UInt64?,
-                     probabilities: Bool, testTimeFlip: Bool = false) throws -> [Float] {
+                     probabilities: Bool, views: TestTimeViews = TestTimeViews(flip: false, shift: 0)) throws -> [Float] {
         let state = try requireCompiled()
         guard batchSize >= 1 else { throw TrainingError.invalidArgument("batch size must be at least 1, got \(batchSize)") }
         guard samples.sampleShape == inputShape else {
@@ -73,7 +84,7 @@ extension Sequential {
             let input = try feeder.uploadImages(rows, model: self, state: state, training: false)
             let ctx = context(mode, step: step)
             var output = try stack.forward(input, ctx)
-            if testTimeFlip { output = try flipAveraged(output, rows, feeder: &feeder, state: state) }
+            if views.views.count > 1 { output = try viewAveraged(output, rows, views: views, feeder: &feeder, state: state) }
             guard probabilities else {
                 out += try state.backend.download(output)
                 continue
