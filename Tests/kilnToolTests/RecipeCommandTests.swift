@@ -20,13 +20,13 @@ struct RecipeCommandTests {
         try #require(FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist"), "apt-get install dataset-fashion-mnist")
         let recipe = try KilnBinary.run(["train", "--device", "cpu", "--recipe", "fashion-resnet", "--model", "mlp", "--epochs", "1",
                                          "--limit", "8"])
-        #expect(recipe.stdout.contains("--label-smoothing 0.1 --tta-flip true --tta-shift 0 (recipe fashion-resnet)"), "\(recipe.stdout)")
-        #expect(recipe.stdout.contains("logits averaged with the mirror images'"), "\(recipe.stdout)")
+        #expect(recipe.stdout.contains("--label-smoothing 0.1 --tta-flip true --tta-shift 1 (recipe fashion-resnet)"), "\(recipe.stdout)")
+        #expect(recipe.stdout.contains("logits averaged over 10 views (mirror images, shifts of 1 pixel)"), "\(recipe.stdout)")
         #expect(recipe.status == 0, "\(recipe.stderr)")
         let off = try KilnBinary.run(["train", "--device", "cpu", "--recipe", "fashion-resnet", "--model", "mlp", "--epochs", "1",
                                       "--limit", "8", "--label-smoothing", "0", "--tta-flip", "false"])
-        #expect(off.stdout.contains("--label-smoothing 0.0 --tta-flip false --tta-shift 0 (recipe fashion-resnet)"), "\(off.stdout)")
-        #expect(!off.stdout.contains("averaged"), "\(off.stdout)")
+        #expect(off.stdout.contains("--label-smoothing 0.0 --tta-flip false --tta-shift 1 (recipe fashion-resnet)"), "\(off.stdout)")
+        #expect(off.stdout.contains("logits averaged over 5 views (shifts of 1 pixel)") && !off.stdout.contains("mirror"), "\(off.stdout)")
         #expect(off.status == 0, "\(off.stderr)")
     }
 
