@@ -111,14 +111,24 @@ public struct Augmentation: Codable, Sendable, Equatable {
     /// [C, H, W], NCHW), in place: mirrored when `flip`, then shifted by (dx, dy) with zero
     /// fill. The views that test-time averaging adds (`Sequential.evaluate`'s `testTimeShift`).
     public static func move(_ batch: inout [Float], sampleShape: Shape, flip: Bool, dx: Int, dy: Int) {
-        precondition(sampleShape.rank == 3, "moving images needs [C, H, W] samples, got \(sampleShape)")
+        forEachImage(of: &batch, sampleShape: sampleShape) { image, scratch in
+            move(image, shape: sampleShape, flip: flip, dx: dx, dy: dy, scratch: &scratch)
+        }
+    }
+
+    /// Runs `body` on each image of `batch` (N samples of `sampleShape` = [C, H, W], NCHW) in
+    /// turn, with one scratch array of an image's size for all of them; with `skip`, checks the
+    /// shapes only.
+    private static func forEachImage(of batch: inout [Float], sampleShape: Shape, skip: Bool = false,
+                                     _ body: (UnsafeMutableBufferPointer<Float>, inout [Float]) -> Void) {
+        precondition(sampleShape.rank == 3, "augmentation needs [C, H, W] samples, got \(sampleShape)")
         let size = sampleShape.count
         precondition(size > 0 && batch.count % size == 0, "batch is not whole samples of \(sampleShape)")
+        guard !skip else { return }
         var scratch = [Float](repeating: 0, count: size)
         for start in stride(from: 0, to: batch.count, by: size) {
             batch.withUnsafeMutableBufferPointer { all in
-                move(UnsafeMutableBufferPointer(rebasing: all[start ..< start + size]), shape: sampleShape,
-                     flip: flip, dx: dx, dy: dy, scratch: &scratch)
+                body(UnsafeMutableBufferPointer(rebasing: all[start ..< start + size]), &scratch)
             }
         }
     }
@@ -144,16 +154,8 @@ public struct Augmentation: Codable, Sendable, Equatable {
 
     /// Augments `batch` (N samples of `sampleShape` = [C, H, W], NCHW) in place.
     public func apply(to batch: inout [Float], sampleShape: Shape, using rng: inout SplitMix64) {
-        precondition(sampleShape.rank == 3, "augmentation needs [C, H, W] samples, got \(sampleShape)")
-        let size = sampleShape.count
-        precondition(size > 0 && batch.count % size == 0, "batch is not whole samples of \(sampleShape)")
-        guard !isIdentity else { return }
-        var scratch = [Float](repeating: 0, count: size)
-        for start in stride(from: 0, to: batch.count, by: size) {
-            batch.withUnsafeMutableBufferPointer { all in
-                let image = UnsafeMutableBufferPointer(rebasing: all[start ..< start + size])
-                augmentOne(image, shape: sampleShape, scratch: &scratch, rng: &rng)
-            }
+        Self.forEachImage(of: &batch, sampleShape: sampleShape, skip: isIdentity) { image, scratch in
+            augmentOne(image, shape: sampleShape, scratch: &scratch, rng: &rng)
         }
     }
 

@@ -25,7 +25,7 @@ extension Sequential {
             let rows = order[first..<min(first + batchSize, mine.upperBound)]
             let (input, target) = try feeder.upload(rows, model: self, state: state, training: false)
             var output = try stack.forward(input, context(.inference))
-            if views.views.count > 1 { output = try viewAveraged(output, rows, views: views, feeder: &feeder, state: state) }
+            if !views.isIdentity { output = try viewAveraged(output, rows, views: views, feeder: &feeder, state: state) }
             let gradient = try state.cache.tensor(ModelSlot.lossGradient, output.shape, on: b)
             try b.loss(state.loss, prediction: output, target: target,
                        perSampleLoss: losses.view(at: first, shape: [rows.count]), gradient: gradient)

@@ -84,7 +84,7 @@ extension Sequential {
             let input = try feeder.uploadImages(rows, model: self, state: state, training: false)
             let ctx = context(mode, step: step)
             var output = try stack.forward(input, ctx)
-            if views.views.count > 1 { output = try viewAveraged(output, rows, views: views, feeder: &feeder, state: state) }
+            if !views.isIdentity { output = try viewAveraged(output, rows, views: views, feeder: &feeder, state: state) }
             guard probabilities else {
                 out += try state.backend.download(output)
                 continue

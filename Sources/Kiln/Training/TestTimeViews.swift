@@ -3,20 +3,29 @@
 /// and up as well (zero fill, as the training shifts fill). 1, 2, 5 or 10 views, in that
 /// order: for each flip (off, then on), the unmoved view first.
 public struct TestTimeViews: Sendable {
-    public let views: [(flip: Bool, dx: Int, dy: Int)]
+    public let flip: Bool
+    public let shift: Int
 
     public init(flip: Bool, shift: Int) {
-        let moves = shift > 0 ? [(0, 0), (shift, 0), (-shift, 0), (0, shift), (0, -shift)] : [(0, 0)]
-        views = (flip ? [false, true] : [false]).flatMap { f in moves.map { (f, $0.0, $0.1) } }
+        self.flip = flip
+        self.shift = shift
     }
+
+    /// The views in the order above.
+    public var views: [(flip: Bool, dx: Int, dy: Int)] {
+        let moves = shift > 0 ? [(0, 0), (shift, 0), (-shift, 0), (0, shift), (0, -shift)] : [(0, 0)]
+        return (flip ? [false, true] : [false]).flatMap { f in moves.map { (f, $0.0, $0.1) } }
+    }
+
+    /// True when the image alone is scored (no flip, no shift above 0).
+    public var isIdentity: Bool { !flip && shift <= 0 }
 
     /// How a score was taken, for a report line: "" for the image alone, else ", logits
     /// averaged with the mirror images'" or ", logits averaged over N views (…)".
     public var summary: String {
-        guard let shift = views.map({ max(abs($0.dx), abs($0.dy)) }).max(), views.count > 1 else { return "" }
-        let mirrored = views.contains { $0.flip }
-        if shift == 0 { return ", logits averaged with the mirror images'" }
-        return ", logits averaged over \(views.count) views (\(mirrored ? "mirror images, " : "")shifts of \(shift) pixel\(shift == 1 ? "" : "s"))"
+        if isIdentity { return "" }
+        if shift <= 0 { return ", logits averaged with the mirror images'" }
+        return ", logits averaged over \(views.count) views (\(flip ? "mirror images, " : "")shifts of \(shift) pixel\(shift == 1 ? "" : "s"))"
     }
 
     /// Throws unless `shift` is ≥ 0 and leaves some of an image of `sampleShape` in view.
@@ -41,13 +50,14 @@ extension Sequential {
         let b = state.backend
         // Read before the next pass, which reuses the layers' output tensors.
         var sum = try b.download(output)
-        for view in views.views.dropFirst() {
+        let all = views.views
+        for view in all.dropFirst() {
             let input = try feeder.uploadImages(rows, model: self, state: state, training: false, view: view)
             let moved = try b.download(try stack.forward(input, context(.inference)))
             for i in sum.indices { sum[i] += moved[i] }
         }
         let mean = try state.cache.tensor(ModelSlot.viewAveragedOutput, output.shape, on: b)
-        let count = Float(views.views.count)
+        let count = Float(all.count)
         try b.upload(sum.map { $0 / count }, to: mean)
         return mean
     }
