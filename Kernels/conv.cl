@@ -52,6 +52,21 @@ void NAME(SPACE float* restrict out, __global const float* restrict plane, int s
 IM2COL_DEFINE_SHIFTED(im2col_shifted_global, __global)
 IM2COL_DEFINE_SHIFTED(im2col_shifted_local, __local)
 
+// One output row of a stride-1 column row of tap column q: out[j] = xr[j + q − pL] for
+// j < OW, zero where that falls outside the input row xr (W wide). Columns j0 ..< j1 read
+// inside it: a plain copy that vectorises. For a __global (im2col) and a __local (the filter
+// gradient's staged rows, conv_filter_grad.cl) destination.
+#define IM2COL_DEFINE_ROW(NAME, SPACE)                                                             \
+void NAME(SPACE float* restrict out, __global const float* restrict xr, int q, int W, int pL, int OW) { \
+    const int j0 = clamp(pL - q, 0, OW), j1 = clamp(W + pL - q, j0, OW);                           \
+    __global const float* src = xr + q - pL;                                                       \
+    for (int j = 0; j < j0; ++j) out[j] = 0.0f;                                                    \
+    for (int j = j0; j < j1; ++j) out[j] = src[j];                                                 \
+    for (int j = j1; j < OW; ++j) out[j] = 0.0f;                                                   \
+}
+IM2COL_DEFINE_ROW(im2col_row_global, __global)
+IM2COL_DEFINE_ROW(im2col_row_local, __local)
+
 // Whether im2col_shifted_* applies.
 bool im2col_is_shifted(int sH, int sW, int W, int OW) { return sH == 1 && sW == 1 && OW == W; }
 
@@ -64,8 +79,6 @@ bool im2col_is_shifted(int sH, int sW, int W, int OW) { return sH == 1 && sW == 
 __kernel void im2col(__global const float* x, long xOff, __global float* col, long colOff,
                      IM2COL_PARAMETERS) {
     IM2COL_ITEM
-    // Columns j0 ..< j1 read inside the image row (stride 1: a plain copy that vectorises).
-    const int j0 = sW == 1 ? clamp(pL - q, 0, OW) : 0, j1 = sW == 1 ? clamp(W + pL - q, j0, OW) : OW;
     for (int i = 0; i < OH; ++i, out += OW) {
         const int h = i * sH + p - pT;
         if (h < 0 || h >= H) {
@@ -74,10 +87,7 @@ __kernel void im2col(__global const float* x, long xOff, __global float* col, lo
         }
         __global const float* xr = plane + h * W;
         if (sW == 1) {
-            __global const float* src = xr + q - pL;
-            for (int j = 0; j < j0; ++j) out[j] = 0.0f;
-            for (int j = j0; j < j1; ++j) out[j] = src[j];
-            for (int j = j1; j < OW; ++j) out[j] = 0.0f;
+            im2col_row_global(out, xr, q, W, pL, OW);
         } else {
             for (int j = 0; j < OW; ++j) {
                 const int w = j * sW + q - pL;

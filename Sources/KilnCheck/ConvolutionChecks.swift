@@ -97,6 +97,13 @@ extension OpCheckSuite {
             ("batch 19, 11x10, 1→4 ch, 3x3, pad 1 (K = 9)",
              Conv2DGeometry(batch: 19, inChannels: 1, inHeight: 11, inWidth: 10, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
                             padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)),
+            // Stride 1, as wide as the image, a 3-wide kernel taller than it and the width
+            // padding all on the right: the filter gradient's staged shifted copies (CPU
+            // devices) with shifts 0, 1, 2, ten channels (a partial block of eight) and rows
+            // of 66 (not whole vectors); 990 column entries per image.
+            ("batch 3, 6x11, 1→10 ch, 5x3 kernel, pads (2,0,2,2)",
+             Conv2DGeometry(batch: 3, inChannels: 1, inHeight: 6, inWidth: 11, outChannels: 10, kernelHeight: 5, kernelWidth: 3,
+                            padTop: 2, padLeft: 0, padBottom: 2, padRight: 2)),
         ]
         if large {
             geometries.append(("batch 4, 12x12, 16→20 ch, 3x3, pad 1",

@@ -36,6 +36,9 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     /// Convolutions gather their column blocks inside the packed GEMM where it runs them
     /// (`enqueueGatheredConvolution`); off, they take im2col + GEMM (tests compare the two).
     var gathersConvolutionColumns = true
+    /// Filter gradients of stride-1, 3-wide layers come straight from x and dy where they can
+    /// (`enqueueStagedFilterGradient`); off, they take im2col + GEMM (tests compare the two).
+    var stagesConvolutionFilterGradient = true
 
     let context: CLContext
     let queue: CLQueue

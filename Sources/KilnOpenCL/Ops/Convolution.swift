@@ -102,6 +102,8 @@ extension OpenCLBackend {
                                      weightGrad: Tensor, biasGrad: Tensor?) throws {
         g.check(input: input, weight: weightGrad, output: outputGrad, bias: biasGrad)
         try locked {
+            if try enqueueStagedFilterGradient(g, input: input, outputGrad: outputGrad, weightGrad: weightGrad,
+                                                biasGrad: biasGrad) { return }
             // dW [O, K] += dyᵀ-permuted [O, nb·S] · colᵀ [nb·S, K]: laying the chunk out as
             // [K][nb][S] and dy as [O][nb][S] makes the sum over images part of one GEMM's K.
             let k = g.reductionLength, s = g.outHeight * g.outWidth, o = g.outChannels

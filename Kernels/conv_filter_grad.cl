@@ -1,0 +1,95 @@
+// The filter gradient of a stride-1 convolution with 3-wide kernels on CPU devices, without a
+// column matrix:
+//
+//     dW[o][c][p][q] = Σ_n Σ_s dy[n][o][s] · x[n][c][i + p − pT][j + q − pL]   (s = i·OW + j, 0 outside)
+//
+// The GEMM path lays dy out as [O][nb][S] and the column matrix as [K][nb][S] and multiplies
+// them with M = O: for 16 or 32 output channels that is two to four rows of the packed GEMM's
+// register tile, and the two layout passes and the packing cost as much as the product. Here
+// a work-item takes a run of images and, plane by plane, stages three copies of the input plane in
+// __local memory, one per kernel column q: rows r = 0 ..< OH + KH − 1 of OW entries,
+// stage_q[r·OW + j] = x[c][r − pT][j + q − pL] (im2col's rows of tap (0, q) run KH − 1 rows
+// further). Tap (p, q) over every s is then the one contiguous run stage_q[p·OW + s], and
+// FG_OB output channels × three taps are float8 accumulators over runs of eight s, fed by
+// three staged loads and FG_OB loads of dy per run. The image's dy rows stay in cache across
+// planes.
+
+#ifdef GEMM_PACKED
+
+// Output channels per pass: 3·FG_OB accumulators, three staged vectors and a dy vector within
+// the 32 vector registers of AVX-512 (8), the 16 of AVX2 (4) or of SSE (2; float8 is two
+// registers there).
+#define FG_OB (GEMM_VW == 16 ? 8 : GEMM_VW == 8 ? 4 : 2)
+
+// Work-item g takes images n0 ..< n1 = [g·per, min(nb, (g + 1)·per)) and adds their terms into
+// its part, parts[partsOff + (g·O + o)·K + (c·KH + p)·3 + q] with K = C·KH·3, image by image
+// in order; gemm_sum_parts adds the parts. (A part per image made that sum read nb parts, and
+// it cost as much as the gradient.) With sumStride > 0 it also writes Σ_s dy[n][o][s] to
+// sums[sumsOff + o·sumStride + n] for bias_grad_from_rows. The staging area is the packed
+// GEMM's block, known to fit the device's local memory; the host checks that
+// 3·(OH + KH − 1)·OW floats fit it. Launch: global = (ceil(nb / per)), local = (1).
+__kernel __attribute__((reqd_work_group_size(1, 1, 1)))
+void conv_filter_grad_staged(__global const float* restrict x, long xOff, __global const float* restrict dy, long dyOff,
+                             __global float* restrict parts, long partsOff,
+                             __global float* restrict sums, long sumsOff, int sumStride,
+                             int C, int H, int W, int KH, int pT, int pL, int OH, int OW, int O, int nb, int per) {
+    const int g = (int)get_global_id(0), n0 = g * per, n1 = min(nb, n0 + per);
+    if (n0 >= nb) return;
+    __local float stage[GEMM_KC * GEMM_NCB * GEMM_VW * GEMM_NV];
+    const int S = OH * OW, rows = OH + KH - 1, span = rows * OW, K = C * KH * 3, S8 = S & ~7;
+    __global float* out = parts + partsOff + (long)g * O * K;
+    for (int n = n0; n < n1; ++n) {
+        __global const float* dyn = dy + dyOff + (long)n * O * S;
+        for (int c = 0; c < C; ++c) {
+            __global const float* plane = x + xOff + ((long)n * C + c) * H * W;
+            for (int q = 0; q < 3; ++q) {
+                for (int r = 0; r < rows; ++r) {
+                    __local float* row = stage + q * span + r * OW;
+                    const int h = r - pT;
+                    if (h >= 0 && h < H) im2col_row_local(row, plane + h * W, q, W, pL, OW);
+                    else for (int j = 0; j < OW; ++j) row[j] = 0.0f;
+                }
+            }
+            for (int o0 = 0; o0 < O; o0 += FG_OB) {
+                // Channels past O repeat the last one; their sums are not stored.
+                __global const float* d[FG_OB];
+                for (int i = 0; i < FG_OB; ++i) d[i] = dyn + min(o0 + i, O - 1) * S;
+                for (int p = 0; p < KH; ++p) {
+                    __local const float* a = stage + p * OW;
+                    float8 acc[FG_OB][3];
+                    for (int i = 0; i < FG_OB; ++i) acc[i][0] = acc[i][1] = acc[i][2] = (float8)(0.0f);
+                    for (int s = 0; s < S8; s += 8) {
+                        const float8 a0 = vload8(0, a + s), a1 = vload8(0, a + span + s), a2 = vload8(0, a + 2 * span + s);
+#pragma unroll
+                        for (int i = 0; i < FG_OB; ++i) {
+                            const float8 v = vload8(0, d[i] + s);
+                            acc[i][0] = fma(v, a0, acc[i][0]);
+                            acc[i][1] = fma(v, a1, acc[i][1]);
+                            acc[i][2] = fma(v, a2, acc[i][2]);
+                        }
+                    }
+                    for (int i = 0; i < FG_OB && o0 + i < O; ++i) {
+                        for (int q = 0; q < 3; ++q) {
+                            float t = lane_sum(acc[i][q]);
+                            for (int s = S8; s < S; ++s) t = fma(d[i][s], a[q * span + s], t);
+                            __global float* e = out + (o0 + i) * K + (c * KH + p) * 3 + q;
+                            *e = n == n0 ? t : *e + t;
+                        }
+                    }
+                }
+            }
+        }
+        if (sumStride > 0) {
+            for (int o = 0; o < O; ++o) {
+                __global const float* row = dyn + o * S;
+                float8 acc = (float8)(0.0f);
+                for (int s = 0; s < S8; s += 8) acc += vload8(0, row + s);
+                float t = lane_sum(acc);
+                for (int s = S8; s < S; ++s) t += row[s];
+                sums[sumsOff + o * sumStride + n] = t;
+            }
+        }
+    }
+}
+
+#endif  // GEMM_PACKED

@@ -1,0 +1,64 @@
+import Kiln
+
+// conv_filter_grad.cl: on CPU devices the filter gradient of a 3-wide, stride-1 layer
+// straight from x and dy (conv_filter_grad_staged): no column matrix, no [O][nb][S] copy of
+// dy, no packing; the per-image terms added by gemm_sum_parts.
+extension OpenCLBackend {
+    /// dW += Σ_n dy[n] · col(x[n])ᵀ, and db += Σ dy per channel, through
+    /// conv_filter_grad_staged; false, with nothing enqueued, where it does not apply
+    /// (`stagesFilterGradient`).
+    func enqueueStagedFilterGradient(_ g: Conv2DGeometry, input: Tensor, outputGrad: Tensor,
+                                      weightGrad: Tensor, biasGrad: Tensor?) throws -> Bool {
+        guard stagesFilterGradient(g) else { return false }
+        let k = g.reductionLength, o = g.outChannels, s = g.outHeight * g.outWidth
+        let perImage = g.inChannels * g.inHeight * g.inWidth
+        // Images per launch: every operand within one launch's index range. Each work-item
+        // adds a run of images into its own part: four runs per compute unit (or an image
+        // each), so the parts gemm_sum_parts adds are few.
+        let chunk = max(1, min(g.batch, limits.maxLaunchElements / max(perImage, o * s)))
+        let runs = min(chunk, 4 * max(device.computeUnits, 1)), per = ceilDiv(chunk, runs)
+        let parts = try workspace(ceilDiv(chunk, per) * o * k)
+        let rowSums = try biasGrad.map { _ in try workspace(o * g.batch) }
+        for n0 in stride(from: 0, to: g.batch, by: chunk) {
+            let nb = min(chunk, g.batch - n0), items = ceilDiv(nb, per)
+            try launch(ConvFilterGradStagedKernel(
+                x: arg(input, from: n0 * perImage, count: nb * perImage),
+                dy: arg(outputGrad, from: n0 * o * s, count: nb * o * s),
+                parts: KernelTensor(memory: parts.memory, offset: 0, extent: items * o * k),
+                sums: KernelTensor(memory: rowSums?.memory ?? parts.memory, offset: n0, extent: rowSums == nil ? 0 : o * g.batch),
+                sumStride: rowSums == nil ? 0 : g.batch,
+                C: g.inChannels, H: g.inHeight, W: g.inWidth, KH: g.kernelHeight, pT: g.padTop, pL: g.padLeft,
+                OH: g.outHeight, OW: g.outWidth, O: o, nb: nb, per: per),
+                global: [items], local: [1], flops: 2 * Double(nb * o * k * s))
+            try launch(GemmSumPartsKernel(M: o, N: k, P: items, alpha: 1, beta: 1, parts: parts.memory,
+                                          C: arg(weightGrad), ldc: k,
+                                          epilogue: GemmEpilogue().arguments(unused: parts.memory)),
+                       global: [k, o], local: [min(k, config.elementwiseGroupSize), 1])
+        }
+        if let biasGrad, let rowSums {
+            try launch(BiasGradFromRowsKernel(sums: rowSums.memory, N: g.batch, db: arg(biasGrad), O: o),
+                       global: [o], local: [1])
+        }
+        return true
+    }
+
+    /// Where conv_filter_grad_staged runs `g`: where the packed GEMM does (its `__local` block
+    /// is the staging area, and its presence says the device runs long work-items), for a
+    /// stride-1 layer 3 wide whose three staged planes fit that block; and where it pays: at
+    /// most four register tiles of output channels. The GEMM path's product has M = O, and
+    /// its efficiency grows with M: at 16 and 32 channels the staged rows won 2–4x per layer,
+    /// at 64 they lost (Benchmarks/NOTES.md, item 37).
+    func stagesFilterGradient(_ g: Conv2DGeometry) -> Bool {
+        guard stagesConvolutionFilterGradient, let capacity = config.packedGemm,
+              g.strideH == 1, g.strideW == 1, g.kernelWidth == 3,
+              ceilDiv(g.outChannels, capacity.tile.rows) <= 4 else { return false }
+        return 3 * (g.outHeight + g.kernelHeight - 1) * g.outWidth <= capacity.bytes / 4
+    }
+}
+
+struct ConvFilterGradStagedKernel: KernelArguments {
+    static let kernelName = "conv_filter_grad_staged"
+    var x, dy, parts, sums: KernelTensor
+    var sumStride: Int
+    var C, H, W, KH, pT, pL, OH, OW, O, nb, per: Int
+}
