@@ -52,6 +52,15 @@
 #define GEMM_VEC GEMM_CAT(float, GEMM_VW)
 #define GEMM_VLOAD GEMM_CAT(vload, GEMM_VW)
 #define GEMM_VSTORE GEMM_CAT(vstore, GEMM_VW)
+// An int vector as wide as GEMM_VEC, and its lane numbers.
+#define GEMM_IVEC GEMM_CAT(int, GEMM_VW)
+#if GEMM_VW == 16
+#define GEMM_IOTA ((int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
+#elif GEMM_VW == 8
+#define GEMM_IOTA ((int8)(0, 1, 2, 3, 4, 5, 6, 7))
+#else
+#define GEMM_IOTA ((int4)(0, 1, 2, 3))
+#endif
 
 // Stores lanes 0 ..< GEMM_MR of a float16 (one k of a packed A micro-panel), for the tile
 // heights with a vector store; pack_panels' transposing path exists only for those.

@@ -7,59 +7,101 @@
 
 #ifdef GEMM_PACKED
 
+// The shifted layer's block (im2col_is_shifted), strip by strip so that each strip's kc rows
+// are written one after another (the block is strip-major): a whole strip whose source rows
+// all lie in the image is the plane read at offset rows + shift, vector by vector, with the
+// lanes whose column the shift carries across a row edge zeroed; other strips (the image's
+// top and bottom rows, the last strip) take im2col's contiguous copy (conv.cl). Lanes past N
+// are zeros.
+void conv_gather_block_shifted(__local float* restrict Bl, __global const float* restrict plane0,
+                               int pc, int kc, int first, int end, int N,
+                               int H, int W, int KH, int KW, int pT, int pL, int OH) {
+    const int area = H * W, wraps = (W + GEMM_NR - 2) / W;
+    for (int lo = first; lo < end; lo += GEMM_NR) {
+        const int hi = min(lo + GEMM_NR, N);
+        __local float* d = Bl + (lo - first) / GEMM_NR * kc * GEMM_NR;
+        // Each lane's output column: lo + lane mod W, by subtracting W while it is past W.
+        GEMM_IVEC column[GEMM_NV];
+        #pragma unroll
+        for (int v = 0; v < GEMM_NV; ++v) {
+            column[v] = lo % W + v * GEMM_VW + GEMM_IOTA;
+            for (int t = 0; t < wraps; ++t) column[v] = select(column[v], column[v] - W, column[v] >= W);
+        }
+        int q = pc % KW, p = (pc / KW) % KH, c = pc / (KW * KH);
+        for (int kk = 0; kk < kc; ++kk, d += GEMM_NR) {
+            __global const float* plane = plane0 + (size_t)c * area;
+            const int rows = (p - pT) * W, shift = q - pL;
+            if (hi - lo == GEMM_NR && lo + rows >= 0 && hi + rows <= area && lo + rows + shift >= 0
+                && hi + rows + shift <= area) {
+                __global const float* src = plane + lo + rows + shift;
+                #pragma unroll
+                for (int v = 0; v < GEMM_NV; ++v) {
+                    GEMM_VEC x = GEMM_VLOAD(v, src);
+                    if (shift != 0) {
+                        const GEMM_IVEC from = column[v] + shift;
+                        x = select((GEMM_VEC)(0.0f), x, from >= 0 && from < W);
+                    }
+                    GEMM_VSTORE(x, v, d);
+                }
+            } else {
+                im2col_shifted_local(d, plane, lo, hi, p, q, H, W, OH, pT, pL);
+                for (int lane = hi - lo; lane < GEMM_NR; ++lane) d[lane] = 0.0f;
+            }
+            if (++q == KW) {
+                q = 0;
+                if (++p == KH) { p = 0; ++c; }
+            }
+        }
+    }
+}
+
 // Bl[(strip − s0)·kc·NR + kk·NR + lane] = col[pc + kk][s0·NR + (strip − s0)·NR + lane] of image
 // `plane0` (its channel 0), 0 past column N. Column s = i·OW + j: output row i, column j.
 // Where the column rows are shifted copies of the input plane (im2col_is_shifted, conv.cl)
-// each strip is one such copy; otherwise the block's columns are walked in runs that stay
-// inside one output row and one strip, where source and destination are both contiguous
-// (stride 1) or the source is strided.
+// conv_gather_block_shifted copies each strip from one such copy; otherwise the block's
+// columns are walked in runs that stay inside one output row and one strip, where source
+// and destination are both contiguous (stride 1) or the source is strided.
 void conv_gather_block(__local float* restrict Bl, __global const float* restrict plane0,
                        int pc, int kc, int s0, int s1, int N,
                        int H, int W, int KH, int KW, int sH, int sW, int pT, int pL, int OW) {
     const int first = s0 * GEMM_NR, end = min(s1 * GEMM_NR, N);
-    const bool shifted = im2col_is_shifted(sH, sW, W, OW);
+    if (im2col_is_shifted(sH, sW, W, OW)) {
+        conv_gather_block_shifted(Bl, plane0, pc, kc, first, end, N, H, W, KH, KW, pT, pL, N / OW);
+        return;
+    }
     int q = pc % KW, p = (pc / KW) % KH, c = pc / (KW * KH);
     for (int kk = 0; kk < kc; ++kk) {
         __global const float* plane = plane0 + (size_t)c * H * W;
         __local float* d = Bl + kk * GEMM_NR;
-        if (shifted) {
-            // Strip by strip, each one contiguous copy (conv.cl); lanes past N are zeros.
-            for (int lo = first; lo < end; lo += GEMM_NR, d += kc * GEMM_NR) {
-                const int hi = min(lo + GEMM_NR, N);
-                im2col_shifted_local(d, plane, lo, hi, p, q, H, W, N / OW, pT, pL);
-                for (int lane = hi - lo; lane < GEMM_NR; ++lane) d[lane] = 0.0f;
-            }
-        } else {
-            int i = first / OW, j = first % OW, lane = 0;
-            for (int s = first; s < end;) {
-                const int len = min(min(OW - j, GEMM_NR - lane), end - s);
-                __local float* out = d + lane;
-                const int h = i * sH + p - pT;
-                if (h < 0 || h >= H) {
-                    for (int t = 0; t < len; ++t) out[t] = 0.0f;
-                } else if (sW == 1) {
-                    // Input column j + t + q − pL: inside the row for t in [t0, t1).
-                    __global const float* src = plane + h * W + j + q - pL;
-                    const int t0 = clamp(pL - q - j, 0, len), t1 = clamp(W + pL - q - j, t0, len);
-                    for (int t = 0; t < t0; ++t) out[t] = 0.0f;
-                    for (int t = t0; t < t1; ++t) out[t] = src[t];
-                    for (int t = t1; t < len; ++t) out[t] = 0.0f;
-                } else {
-                    __global const float* xr = plane + h * W;
-                    for (int t = 0; t < len; ++t) {
-                        const int w = (j + t) * sW + q - pL;
-                        out[t] = (w >= 0 && w < W) ? xr[w] : 0.0f;
-                    }
+        int i = first / OW, j = first % OW, lane = 0;
+        for (int s = first; s < end;) {
+            const int len = min(min(OW - j, GEMM_NR - lane), end - s);
+            __local float* out = d + lane;
+            const int h = i * sH + p - pT;
+            if (h < 0 || h >= H) {
+                for (int t = 0; t < len; ++t) out[t] = 0.0f;
+            } else if (sW == 1) {
+                // Input column j + t + q − pL: inside the row for t in [t0, t1).
+                __global const float* src = plane + h * W + j + q - pL;
+                const int t0 = clamp(pL - q - j, 0, len), t1 = clamp(W + pL - q - j, t0, len);
+                for (int t = 0; t < t0; ++t) out[t] = 0.0f;
+                for (int t = t0; t < t1; ++t) out[t] = src[t];
+                for (int t = t1; t < len; ++t) out[t] = 0.0f;
+            } else {
+                __global const float* xr = plane + h * W;
+                for (int t = 0; t < len; ++t) {
+                    const int w = (j + t) * sW + q - pL;
+                    out[t] = (w >= 0 && w < W) ? xr[w] : 0.0f;
                 }
-                s += len;
-                j += len;
-                lane += len;
-                if (j == OW) { j = 0; ++i; }
-                if (lane == GEMM_NR) { lane = 0; d += kc * GEMM_NR; }
             }
-            // The last strip's lanes past N (the micro-kernel reads all NR; none is stored).
-            for (; lane > 0 && lane < GEMM_NR; ++lane) d[lane] = 0.0f;
+            s += len;
+            j += len;
+            lane += len;
+            if (j == OW) { j = 0; ++i; }
+            if (lane == GEMM_NR) { lane = 0; d += kc * GEMM_NR; }
         }
+        // The last strip's lanes past N (the micro-kernel reads all NR; none is stored).
+        for (; lane > 0 && lane < GEMM_NR; ++lane) d[lane] = 0.0f;
         if (++q == KW) {
             q = 0;
             if (++p == KH) { p = 0; ++c; }
