@@ -11,7 +11,7 @@
 // stage_q[r·OW + j] = x[c][r − pT][j + q − pL] (im2col's rows of tap (0, q) run KH − 1 rows
 // further). Tap (p, q) over every s is then the one contiguous run stage_q[p·OW + s], and
 // FG_OB output channels × three taps are float8 accumulators over runs of eight s, fed by
-// three staged loads and FG_OB loads of dy per run. The image's dy rows stay in cache across
+// three staged loads and FG_OB loads of dy per run. The images' dy rows stay in cache across
 // planes.
 
 #ifdef GEMM_PACKED
@@ -21,67 +21,85 @@
 // registers there).
 #define FG_OB (GEMM_VW == 16 ? 8 : GEMM_VW == 8 ? 4 : 2)
 
-// Work-item g takes images n0 ..< n1 = [g·per, min(nb, (g + 1)·per)) and adds their terms into
-// its part, parts[partsOff + (g·O + o)·K + (c·KH + p)·3 + q] with K = C·KH·3, image by image
-// in order; gemm_sum_parts adds the parts. (A part per image made that sum read nb parts, and
-// it cost as much as the gradient.) With sumStride > 0 it also writes Σ_s dy[n][o][s] to
-// sums[sumsOff + o·sumStride + n] for bias_grad_from_rows. The staging area is the packed
-// GEMM's block, known to fit the device's local memory; the host checks that
-// 3·(OH + KH − 1)·OW floats fit it. Launch: global = (ceil(nb / per)), local = (1).
+// Work-item g takes images n0 ..< n1 = [g·per, min(nb, (g + 1)·per)) in groups of `group`
+// (as many images as the staging area holds three copies of a plane of: the host checks
+// 3·group·(OH + KH − 1)·OW floats fit the packed GEMM's block, known to fit the device's local
+// memory). For each input channel it stages the plane of every image of the group, then for
+// each block of output channels and kernel row p sums over the group's images before it adds
+// the lanes: with short rows (an 11x11 output is 15 runs of eight) a lane sum and a store per
+// image, channel block and row cost a third of the products. The item adds its groups into its
+// part, parts[partsOff + (g·O + o)·K + (c·KH + p)·3 + q] with K = C·KH·3, in order;
+// gemm_sum_parts adds the parts (a part per image made that sum read nb parts, and it cost as
+// much as the gradient). With sumStride > 0 it also writes Σ_s dy[n][o][s] to
+// sums[sumsOff + o·sumStride + n] for bias_grad_from_rows. Launch: global = (ceil(nb / per)),
+// local = (1).
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))
 void conv_filter_grad_staged(__global const float* restrict x, long xOff, __global const float* restrict dy, long dyOff,
                              __global float* restrict parts, long partsOff,
                              __global float* restrict sums, long sumsOff, int sumStride,
-                             int C, int H, int W, int KH, int pT, int pL, int OH, int OW, int O, int nb, int per) {
+                             int C, int H, int W, int KH, int pT, int pL, int OH, int OW, int O, int nb, int per,
+                             int group) {
     const int g = (int)get_global_id(0), n0 = g * per, n1 = min(nb, n0 + per);
     if (n0 >= nb) return;
     __local float stage[GEMM_KC * GEMM_NCB * GEMM_VW * GEMM_NV];
     const int S = OH * OW, rows = OH + KH - 1, span = rows * OW, K = C * KH * 3, S8 = S & ~7;
     __global float* out = parts + partsOff + (long)g * O * K;
-    for (int n = n0; n < n1; ++n) {
-        __global const float* dyn = dy + dyOff + (long)n * O * S;
+    for (int b0 = n0; b0 < n1; b0 += group) {
+        const int b1 = min(n1, b0 + group);
         for (int c = 0; c < C; ++c) {
-            __global const float* plane = x + xOff + ((long)n * C + c) * H * W;
-            for (int q = 0; q < 3; ++q) {
-                for (int r = 0; r < rows; ++r) {
-                    __local float* row = stage + q * span + r * OW;
-                    const int h = r - pT;
-                    if (h >= 0 && h < H) im2col_row_local(row, plane + h * W, q, W, pL, OW);
-                    else for (int j = 0; j < OW; ++j) row[j] = 0.0f;
+            // stage[(n − b0)·3·span + q·span + r·OW + j] = x[n][c][r − pT][j + q − pL]
+            for (int n = b0; n < b1; ++n) {
+                __global const float* plane = x + xOff + ((long)n * C + c) * H * W;
+                for (int q = 0; q < 3; ++q) {
+                    for (int r = 0; r < rows; ++r) {
+                        __local float* row = stage + ((n - b0) * 3 + q) * span + r * OW;
+                        const int h = r - pT;
+                        if (h >= 0 && h < H) im2col_row_local(row, plane + h * W, q, W, pL, OW);
+                        else for (int j = 0; j < OW; ++j) row[j] = 0.0f;
+                    }
                 }
             }
             for (int o0 = 0; o0 < O; o0 += FG_OB) {
-                // Channels past O repeat the last one; their sums are not stored.
-                __global const float* d[FG_OB];
-                for (int i = 0; i < FG_OB; ++i) d[i] = dyn + min(o0 + i, O - 1) * S;
                 for (int p = 0; p < KH; ++p) {
-                    __local const float* a = stage + p * OW;
                     float8 acc[FG_OB][3];
-                    for (int i = 0; i < FG_OB; ++i) acc[i][0] = acc[i][1] = acc[i][2] = (float8)(0.0f);
-                    for (int s = 0; s < S8; s += 8) {
-                        const float8 a0 = vload8(0, a + s), a1 = vload8(0, a + span + s), a2 = vload8(0, a + 2 * span + s);
-#pragma unroll
-                        for (int i = 0; i < FG_OB; ++i) {
-                            const float8 v = vload8(0, d[i] + s);
-                            acc[i][0] = fma(v, a0, acc[i][0]);
-                            acc[i][1] = fma(v, a1, acc[i][1]);
-                            acc[i][2] = fma(v, a2, acc[i][2]);
+                    float tail[FG_OB][3];
+                    for (int i = 0; i < FG_OB; ++i)
+                        for (int q = 0; q < 3; ++q) {
+                            acc[i][q] = (float8)(0.0f);
+                            tail[i][q] = 0.0f;
                         }
+                    for (int n = b0; n < b1; ++n) {
+                        // Channels past O repeat the last one; their sums are not stored.
+                        __global const float* d[FG_OB];
+                        for (int i = 0; i < FG_OB; ++i) d[i] = dy + dyOff + ((long)n * O + min(o0 + i, O - 1)) * S;
+                        __local const float* a = stage + (n - b0) * 3 * span + p * OW;
+                        for (int s = 0; s < S8; s += 8) {
+                            const float8 a0 = vload8(0, a + s), a1 = vload8(0, a + span + s), a2 = vload8(0, a + 2 * span + s);
+#pragma unroll
+                            for (int i = 0; i < FG_OB; ++i) {
+                                const float8 v = vload8(0, d[i] + s);
+                                acc[i][0] = fma(v, a0, acc[i][0]);
+                                acc[i][1] = fma(v, a1, acc[i][1]);
+                                acc[i][2] = fma(v, a2, acc[i][2]);
+                            }
+                        }
+                        for (int s = S8; s < S; ++s)
+                            for (int i = 0; i < FG_OB; ++i)
+                                for (int q = 0; q < 3; ++q) tail[i][q] = fma(d[i][s], a[q * span + s], tail[i][q]);
                     }
                     for (int i = 0; i < FG_OB && o0 + i < O; ++i) {
                         for (int q = 0; q < 3; ++q) {
-                            float t = lane_sum(acc[i][q]);
-                            for (int s = S8; s < S; ++s) t = fma(d[i][s], a[q * span + s], t);
+                            const float t = lane_sum(acc[i][q]) + tail[i][q];
                             __global float* e = out + (o0 + i) * K + (c * KH + p) * 3 + q;
-                            *e = n == n0 ? t : *e + t;
+                            *e = b0 == n0 ? t : *e + t;
                         }
                     }
                 }
             }
         }
-        if (sumStride > 0) {
+        for (int n = b0; n < b1 && sumStride > 0; ++n) {
             for (int o = 0; o < O; ++o) {
-                __global const float* row = dyn + o * S;
+                __global const float* row = dy + dyOff + ((long)n * O + o) * S;
                 float8 acc = (float8)(0.0f);
                 for (int s = 0; s < S8; s += 8) acc += vload8(0, row + s);
                 float t = lane_sum(acc);

@@ -22,12 +22,31 @@ struct ConvolutionFilterGradientTests {
 
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"), arguments: layers)
     func stagedMatchesIm2colAndGemm(_ g: Conv2DGeometry) throws {
-        let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
-        let staged = try Self.filterGradient(g, on: backend)
+        try Self.expectStagedMatchesGemm(g, on: OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true))
+    }
+
+    /// With the staging area of a device with 16 KiB of local memory, the first layer's 28x24
+    /// staged planes fit two images at a time, fewer than a work-item's run (five images on
+    /// two compute units): the groups add into the item's part in turn.
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
+    func smallStagingAreaMatchesIm2colAndGemm() throws {
+        var config = try TestDevice.backend.config
+        config.packedGemm = try #require(PackedGemmCapacity(localMemoryBytes: 16 << 10, tile: PackedGemmTests.deviceTile))
+        let g = Self.layers[0], staged = 3 * (g.outHeight + 2) * g.outWidth
+        let capacity = try #require(config.packedGemm).bytes / 4
+        #expect(staged <= capacity && 2 * staged <= capacity && 3 * staged > capacity)
+        try Self.expectStagedMatchesGemm(g, on: OpenCLBackend(spec: "opencl", profiling: true, config: config,
+                                                              poisonWorkspaces: true))
+    }
+
+    /// The staged kernel runs for `g` on `backend` (and im2col and the dy copy do not), and its
+    /// dW and db agree with the GEMM path's within the sums' rounding.
+    static func expectStagedMatchesGemm(_ g: Conv2DGeometry, on backend: OpenCLBackend) throws {
+        let staged = try filterGradient(g, on: backend)
         #expect(staged.kernels.contains("conv_filter_grad_staged"), "\(staged.kernels)")
         #expect(!staged.kernels.contains { $0.hasPrefix("im2col") || $0 == "nchw_to_cnhw" }, "\(staged.kernels)")
         backend.stagesConvolutionFilterGradient = false
-        let explicit = try Self.filterGradient(g, on: backend)
+        let explicit = try filterGradient(g, on: backend)
         #expect(!explicit.kernels.contains("conv_filter_grad_staged") && explicit.kernels.contains("nchw_to_cnhw"))
         for (a, b) in [(staged.dw, explicit.dw), (staged.db, explicit.db)] {
             let scale = b.map(abs).max() ?? 0
@@ -38,7 +57,7 @@ struct ConvolutionFilterGradientTests {
     }
 
     /// Strides other than 1, kernels other than 3 wide and layers with more output channels
-    /// than four register tiles keep im2col + GEMM; so does a layer whose three staged planes
+    /// than eight register tiles keep im2col + GEMM; so does a layer whose three staged planes
     /// do not fit the packed GEMM's block.
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
     func declinesWhereItDoesNotApplyOrPay() throws {
@@ -49,11 +68,11 @@ struct ConvolutionFilterGradientTests {
             Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
                            strideH: 2, strideW: 2),
             Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 4, kernelHeight: 3, kernelWidth: 5),
-            Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 4 * rows + 1, kernelHeight: 3, kernelWidth: 3),
+            Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 8 * rows + 1, kernelHeight: 3, kernelWidth: 3),
         ]
         for g in declined { #expect(!backend.stagesFilterGradient(g), "\(g)") }
         #expect(backend.stagesFilterGradient(Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9,
-                                                           outChannels: 4 * rows, kernelHeight: 3, kernelWidth: 3)))
+                                                           outChannels: 8 * rows, kernelHeight: 3, kernelWidth: 3)))
         // A square image whose three staged planes (side rows of side − 2) just fit; a plane
         // too tall for them.
         let side = Int(Double(capacity.bytes / 12).squareRoot()) - 1

@@ -17,6 +17,8 @@ extension OpenCLBackend {
         // each), so the parts gemm_sum_parts adds are few.
         let chunk = max(1, min(g.batch, limits.maxLaunchElements / max(perImage, o * s)))
         let runs = min(chunk, 4 * max(device.computeUnits, 1)), per = ceilDiv(chunk, runs)
+        // Images staged at once: as many as the staging area holds (at least one: checked).
+        let group = max(1, min(per, stagingFloats / (3 * (g.outHeight + g.kernelHeight - 1) * g.outWidth)))
         let parts = try workspace(ceilDiv(chunk, per) * o * k)
         let rowSums = try biasGrad.map { _ in try workspace(o * g.batch) }
         for n0 in stride(from: 0, to: g.batch, by: chunk) {
@@ -28,7 +30,7 @@ extension OpenCLBackend {
                 sums: KernelTensor(memory: rowSums?.memory ?? parts.memory, offset: n0, extent: rowSums == nil ? 0 : o * g.batch),
                 sumStride: rowSums == nil ? 0 : g.batch,
                 C: g.inChannels, H: g.inHeight, W: g.inWidth, KH: g.kernelHeight, pT: g.padTop, pL: g.padLeft,
-                OH: g.outHeight, OW: g.outWidth, O: o, nb: nb, per: per),
+                OH: g.outHeight, OW: g.outWidth, O: o, nb: nb, per: per, group: group),
                 global: [items], local: [1], flops: 2 * Double(nb * o * k * s))
             try launch(GemmSumPartsKernel(M: o, N: k, P: items, alpha: 1, beta: 1, parts: parts.memory,
                                           C: arg(weightGrad), ldc: k,
@@ -45,20 +47,24 @@ extension OpenCLBackend {
     /// Where conv_filter_grad_staged runs `g`: where the packed GEMM does (its `__local` block
     /// is the staging area, and its presence says the device runs long work-items), for a
     /// stride-1 layer 3 wide whose three staged planes fit that block; and where it pays: at
-    /// most four register tiles of output channels. The GEMM path's product has M = O, and
-    /// its efficiency grows with M: at 16 and 32 channels the staged rows won 2–4x per layer,
-    /// at 64 they lost (Benchmarks/NOTES.md, item 37).
+    /// most eight register tiles of output channels. The GEMM path's product has M = O, and
+    /// its efficiency grows with M: the staged rows won 2–4x per layer at 16 and 32 channels,
+    /// ~1.2x at 64 (once images were summed in groups), nothing at 128 (Benchmarks/NOTES.md,
+    /// items 37 and 39).
     func stagesFilterGradient(_ g: Conv2DGeometry) -> Bool {
         guard stagesConvolutionFilterGradient, let capacity = config.packedGemm,
               g.strideH == 1, g.strideW == 1, g.kernelWidth == 3,
-              ceilDiv(g.outChannels, capacity.tile.rows) <= 4 else { return false }
-        return 3 * (g.outHeight + g.kernelHeight - 1) * g.outWidth <= capacity.bytes / 4
+              ceilDiv(g.outChannels, capacity.tile.rows) <= 8 else { return false }
+        return 3 * (g.outHeight + g.kernelHeight - 1) * g.outWidth <= stagingFloats
     }
+
+    /// Floats of conv_filter_grad_staged's staging area: the packed GEMM's `__local` block.
+    private var stagingFloats: Int { (config.packedGemm?.bytes ?? 0) / 4 }
 }
 
 struct ConvFilterGradStagedKernel: KernelArguments {
     static let kernelName = "conv_filter_grad_staged"
     var x, dy, parts, sums: KernelTensor
     var sumStride: Int
-    var C, H, W, KH, pT, pL, OH, OW, O, nb, per: Int
+    var C, H, W, KH, pT, pL, OH, OW, O, nb, per, group: Int
 }
