@@ -104,6 +104,11 @@ extension OpCheckSuite {
             ("batch 3, 6x11, 1→10 ch, 5x3 kernel, pads (2,0,2,2)",
              Conv2DGeometry(batch: 3, inChannels: 1, inHeight: 6, inWidth: 11, outChannels: 10, kernelHeight: 5, kernelWidth: 3,
                             padTop: 2, padLeft: 0, padBottom: 2, padRight: 2)),
+            // Stride 2 on rows of 29 (runs of 8 and 4 with a single-entry tail where a kernel
+            // works in vectors along the row); 945 column entries per image.
+            ("batch 2, 13x29, 1→3 ch, 3x3, stride 2, pad 1",
+             Conv2DGeometry(batch: 2, inChannels: 1, inHeight: 13, inWidth: 29, outChannels: 3, kernelHeight: 3, kernelWidth: 3,
+                            strideH: 2, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)),
         ]
         if large {
             geometries.append(("batch 4, 12x12, 16→20 ch, 3x3, pad 1",
