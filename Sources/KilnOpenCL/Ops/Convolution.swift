@@ -165,7 +165,7 @@ extension OpenCLBackend {
 
     /// Images per chunk so one chunk's workspace stays within the budget and no operand of a
     /// chunk (input, output, workspace) passes one launch's index range (at least one image).
-    private func chunkSize(_ g: Conv2DGeometry, floatsPerImage: Int) -> Int {
+    func chunkSize(_ g: Conv2DGeometry, floatsPerImage: Int) -> Int {
         let largest = max(floatsPerImage, g.inChannels * g.inHeight * g.inWidth, g.outChannels * g.outHeight * g.outWidth, 1)
         return max(1, min(g.batch, config.workspaceBytes / max(4 * floatsPerImage, 1), limits.maxLaunchElements / largest))
     }

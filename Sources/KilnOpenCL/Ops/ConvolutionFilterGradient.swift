@@ -12,13 +12,14 @@ extension OpenCLBackend {
         guard stagesFilterGradient(g) else { return false }
         let k = g.reductionLength, o = g.outChannels, s = g.outHeight * g.outWidth
         let perImage = g.inChannels * g.inHeight * g.inWidth
-        // Images per launch: every operand within one launch's index range. Each work-item
-        // adds a run of images into its own part: four runs per compute unit (or an image
-        // each), so the parts gemm_sum_parts adds are few.
-        let chunk = max(1, min(g.batch, limits.maxLaunchElements / max(perImage, o * s)))
+        // Images per launch: every operand within one launch's index range (no workspace per
+        // image: the parts are per work-item). Each work-item adds a run of images into its
+        // own part: four runs per compute unit (or an image each), so the parts
+        // gemm_sum_parts adds are few.
+        let chunk = chunkSize(g, floatsPerImage: 0)
         let runs = min(chunk, 4 * max(device.computeUnits, 1)), per = ceilDiv(chunk, runs)
         // Images staged at once: as many as the staging area holds (at least one: checked).
-        let group = max(1, min(per, stagingFloats / (3 * (g.outHeight + g.kernelHeight - 1) * g.outWidth)))
+        let group = max(1, min(per, stagingFloats / Self.stagedFloats(g)))
         let parts = try workspace(ceilDiv(chunk, per) * o * k)
         let rowSums = try biasGrad.map { _ in try workspace(o * g.batch) }
         for n0 in stride(from: 0, to: g.batch, by: chunk) {
@@ -32,10 +33,8 @@ extension OpenCLBackend {
                 C: g.inChannels, H: g.inHeight, W: g.inWidth, KH: g.kernelHeight, pT: g.padTop, pL: g.padLeft,
                 OH: g.outHeight, OW: g.outWidth, O: o, nb: nb, per: per, group: group),
                 global: [items], local: [1], flops: 2 * Double(nb * o * k * s))
-            try launch(GemmSumPartsKernel(M: o, N: k, P: items, alpha: 1, beta: 1, parts: parts.memory,
-                                          C: arg(weightGrad), ldc: k,
-                                          epilogue: GemmEpilogue().arguments(unused: parts.memory)),
-                       global: [k, o], local: [min(k, config.elementwiseGroupSize), 1])
+            try enqueueSumParts(m: o, n: k, parts: items, from: parts.memory, alpha: 1, beta: 1, into: arg(weightGrad),
+                                ldc: k, epilogue: GemmEpilogue())
         }
         if let biasGrad, let rowSums {
             try launch(BiasGradFromRowsKernel(sums: rowSums.memory, N: g.batch, db: arg(biasGrad), O: o),
@@ -55,8 +54,11 @@ extension OpenCLBackend {
         guard stagesConvolutionFilterGradient, let capacity = config.packedGemm,
               g.strideH == 1, g.strideW == 1, g.kernelWidth == 3,
               ceilDiv(g.outChannels, capacity.tile.rows) <= 8 else { return false }
-        return 3 * (g.outHeight + g.kernelHeight - 1) * g.outWidth <= stagingFloats
+        return Self.stagedFloats(g) <= stagingFloats
     }
+
+    /// Floats one image's plane takes staged: three copies of OH + KH − 1 rows of OW.
+    private static func stagedFloats(_ g: Conv2DGeometry) -> Int { 3 * (g.outHeight + g.kernelHeight - 1) * g.outWidth }
 
     /// Floats of conv_filter_grad_staged's staging area: the packed GEMM's `__local` block.
     private var stagingFloats: Int { (config.packedGemm?.bytes ?? 0) / 4 }

@@ -169,10 +169,17 @@ extension OpenCLBackend {
             r.k = rest; r.batch = 1; r.strideA = 0; r.strideB = 0; r.strideC = 0
             try product(r, aOffset + full * length * aStep, bOffset + full * length * bStep, scratch.memory, full * d.m * d.n)
         }
-        try launch(GemmSumPartsKernel(M: d.m, N: d.n, P: used, alpha: d.alpha, beta: d.beta, parts: scratch.memory,
-                                      C: KernelTensor(memory: c, offset: cOffset, extent: d.extentC), ldc: d.ldc,
-                                      epilogue: epilogue.arguments(unused: c)),
-                   global: [d.n, d.m], local: [min(d.n, config.elementwiseGroupSize), 1])
+        try enqueueSumParts(m: d.m, n: d.n, parts: used, from: scratch.memory, alpha: d.alpha, beta: d.beta,
+                            into: KernelTensor(memory: c, offset: cOffset, extent: d.extentC), ldc: d.ldc, epilogue: epilogue)
+    }
+
+    /// C = alpha·Σ_p parts[p] + beta·C, then `epilogue` (gemm_sum_parts): `parts` [parts][m][n]
+    /// contiguous, summed in order p = 0, 1, ... (deterministic; no atomics).
+    func enqueueSumParts(m: Int, n: Int, parts: Int, from scratch: CLMemory, alpha: Float, beta: Float,
+                         into c: KernelTensor, ldc: Int, epilogue: GemmEpilogue) throws {
+        try launch(GemmSumPartsKernel(M: m, N: n, P: parts, alpha: alpha, beta: beta, parts: scratch, C: c, ldc: ldc,
+                                      epilogue: epilogue.arguments(unused: c.memory)),
+                   global: [n, m], local: [min(n, config.elementwiseGroupSize), 1])
     }
 }
 
