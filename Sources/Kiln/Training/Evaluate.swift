@@ -11,8 +11,7 @@ extension Sequential {
         guard batchSize >= 1 else { throw TrainingError.invalidArgument("batch size must be at least 1, got \(batchSize)") }
         guard data.count > 0 else { throw TrainingError.invalidArgument("no samples to evaluate") }
         try BatchFeeder.validate(data, for: self, role: "evaluation")
-        try TestTimeViews.validate(shift: testTimeShift, sampleShape: data.sampleShape)
-        let views = TestTimeViews(flip: testTimeFlip, shift: testTimeShift)
+        let views = try TestTimeViews(flip: testTimeFlip, shift: testTimeShift, sampleShape: data.sampleShape)
         let b = state.backend
         let n = data.count
         let losses = try state.cache.tensor(ModelSlot.sampleLosses, [n], on: b)

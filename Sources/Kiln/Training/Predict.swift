@@ -8,7 +8,8 @@ extension Sequential {
     public func predict(_ samples: Samples, batchSize: Int = 256, testTimeFlip: Bool = false,
                         testTimeShift: Int = 0) throws -> Predictions {
         Predictions(values: try run(samples, batchSize: batchSize, mode: .inference, step: nil, probabilities: false,
-                                    views: try views(flip: testTimeFlip, shift: testTimeShift, samples)),
+                                    views: try TestTimeViews(flip: testTimeFlip, shift: testTimeShift,
+                                                             sampleShape: samples.sampleShape)),
                     columns: outputShape.count)
     }
 
@@ -23,7 +24,8 @@ extension Sequential {
     public func predictProbabilities(_ samples: Samples, batchSize: Int = 256, testTimeFlip: Bool = false,
                                      testTimeShift: Int = 0) throws -> Predictions {
         Predictions(values: try run(samples, batchSize: batchSize, mode: .inference, step: nil, probabilities: true,
-                                    views: try views(flip: testTimeFlip, shift: testTimeShift, samples)),
+                                    views: try TestTimeViews(flip: testTimeFlip, shift: testTimeShift,
+                                                             sampleShape: samples.sampleShape)),
                     columns: outputShape.count)
     }
 
@@ -58,12 +60,6 @@ extension Sequential {
     public func predictMonteCarlo(_ data: Dataset, samples: Int, batchSize: Int = 256) throws
         -> (mean: Predictions, std: Predictions) {
         try predictMonteCarlo(data.samples, samples: samples, batchSize: batchSize)
-    }
-
-    /// The test-time views for `samples`, checked.
-    private func views(flip: Bool, shift: Int, _ samples: Samples) throws -> TestTimeViews {
-        try TestTimeViews.validate(shift: shift, sampleShape: samples.sampleShape)
-        return TestTimeViews(flip: flip, shift: shift)
     }
 
     /// The outputs of every sample, or with `probabilities` the backend's softmax of them

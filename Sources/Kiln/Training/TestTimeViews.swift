@@ -28,14 +28,16 @@ public struct TestTimeViews: Sendable {
         return ", logits averaged over \(views.count) views (\(flip ? "mirror images, " : "")shifts of \(shift) pixel\(shift == 1 ? "" : "s"))"
     }
 
-    /// Throws unless `shift` is ≥ 0 and leaves some of an image of `sampleShape` in view.
-    public static func validate(shift: Int, sampleShape: Shape) throws {
+    /// The views for images of `sampleShape`; throws unless `shift` is ≥ 0 and leaves some of
+    /// such an image in view.
+    public init(flip: Bool, shift: Int, sampleShape: Shape) throws {
         guard shift >= 0 else { throw TrainingError.invalidArgument("test-time shift must be ≥ 0 pixels, got \(shift)") }
         guard shift == 0 || (sampleShape.rank == 3 && shift < min(sampleShape[1], sampleShape[2])) else {
             throw TrainingError.invalidArgument(sampleShape.rank == 3
                 ? "a test-time shift of \(shift) pixels moves a \(sampleShape[1])x\(sampleShape[2]) image out of view"
                 : "test-time shifts need [C, H, W] samples, got \(sampleShape)")
         }
+        self.init(flip: flip, shift: shift)
     }
 }
 
