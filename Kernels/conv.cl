@@ -297,6 +297,34 @@ __kernel void col2im_shifted(__global float* col, long colOff, __global float* d
         }
 }
 
+// col2im of any other stride-1 layer (a valid convolution, say): a work-item per input plane
+// (c, n), global = (C, nb), as col2im_shifted. Tap (p, q) adds entries [j0, j1) of column row i
+// to input row i + p − pT from column j0 + q − pL, for the rows i that land in the plane: the
+// bounds once per tap, where col2im's item per input row works them out per row and tap for runs
+// only OW long. Each cell gets its terms in (p, q) order, as in col2im.
+__kernel void col2im_stride1(__global const float* restrict col, long colOff, __global float* restrict dx, long dxOff,
+                             int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
+                             int OH, int OW) {
+    const int c = (int)get_global_id(0), n = (int)get_global_id(1);
+    if (c >= C) return;
+    const int S = OH * OW;
+    __global const float* taps = col + colOff + (size_t)(n * C + c) * KH * KW * S;
+    __global float* out = dx + dxOff + (size_t)(n * C + c) * H * W;
+    for (int t = 0; t < H * W; ++t) out[t] = 0.0f;
+    for (int p = 0; p < KH; ++p) {
+        const int i0 = max(0, pT - p), i1 = min(OH, H + pT - p);
+        for (int q = 0; q < KW; ++q) {
+            const int a = q - pL, j0 = max(0, -a), j1 = min(OW, W - a);
+            __global const float* row = taps + (p * KW + q) * S;
+            for (int i = i0; i < i1; ++i) {
+                __global float* o = out + (i + p - pT) * W + a;
+                __global const float* r = row + i * OW;
+                for (int j = j0; j < j1; ++j) o[j] += r[j];
+            }
+        }
+    }
+}
+
 // ---- GPU family (KernelConfig.kernelFamily == .gpu): one work-item per element written,
 // consecutive items on consecutive addresses (coalesced), and launches of elements / group
 // size groups (thousands at batch 32, enough for 100+ compute units). The index decoding

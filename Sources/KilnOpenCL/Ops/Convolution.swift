@@ -85,9 +85,12 @@ extension OpenCLBackend {
                 if config.kernelFamily == .gpu {
                     try launch(Col2ImGPUKernel(col: columns, dx: dx, geometry: ConvKernelGeometry(g), nb: nb),
                                count: nb * perImage, bytes: bytes)
-                } else if g.isShifted {
-                    // A work-item per plane: one contiguous add per tap (col2im_shifted).
-                    try launch(Col2ImKernel(col: columns, dx: dx, geometry: ConvKernelGeometry(g)), kernel: "col2im_shifted",
+                } else if g.strideH == 1 && g.strideW == 1 {
+                    // A work-item per plane: one contiguous add per tap where the column rows are
+                    // shifted copies of the plane (col2im_shifted), else a run per row whose
+                    // bounds are worked out once per tap (col2im_stride1).
+                    try launch(Col2ImKernel(col: columns, dx: dx, geometry: ConvKernelGeometry(g)),
+                               kernel: g.isShifted ? "col2im_shifted" : "col2im_stride1",
                                global: [g.inChannels, nb], local: [min(g.inChannels, 8), 1], bytes: bytes)
                 } else {
                     try launch(Col2ImKernel(col: columns, dx: dx, geometry: ConvKernelGeometry(g)),
