@@ -228,38 +228,39 @@ float col2im_cell(__global const float* base, int h, int w, int KH, int KW, int 
     return sum;
 }
 
-// One work-item per input row (n, c, h) of the chunk: global = (H, C, nb); writes W cells of dx.
-// Each cell sums, in (p, q) order, the column entries that read it. col (the op's workspace)
-// never overlaps dx, and saying so (restrict) spares the tap loops' adds the compiler's
-// overlap handling.
+// One work-item per input plane (c, n) of the chunk: global = (C, nb). Tap (p, q) adds entries
+// [j0, j1) of column row i to input row i·sH + p − pT from column j0·sW + q − pL on, for the
+// rows i that land in the plane, with the bounds worked out once per tap: with an item per
+// input row, working them out per row and tap cost more than adding runs only OW long. A cell
+// gets at most one term per tap, in (p, q) order, so the sums equal col2im_cell's gather (the
+// GPU family's) bit for bit. col (the op's workspace) never overlaps dx, and saying so
+// (restrict) spares the tap loops' adds the compiler's overlap handling.
 __kernel void col2im(__global const float* restrict col, long colOff, __global float* restrict dx, long dxOff,
                      int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
                      int OH, int OW) {
-    const int h = (int)get_global_id(0), c = (int)get_global_id(1), n = (int)get_global_id(2);
-    if (h >= H || c >= C) return;
-    const int spatial = OH * OW;
-    __global const float* base = col + colOff + (n * C + c) * KH * KW * spatial;
-    __global float* out = dx + dxOff + ((n * C + c) * H + h) * W;
-    // Accumulate tap by tap into the row: tap (p, q) adds its column row's entries j (output
-    // row i = (h + pT − p) / sH, where that divides) to cells w = j·sW + q − pL, one contiguous
-    // run of column entries per tap. A cell gets at most one term per tap, in (p, q) order, so
-    // the sums equal col2im_cell's gather (the GPU family's) bit for bit, without its
-    // divisions per cell and tap.
-    for (int w = 0; w < W; ++w) out[w] = 0.0f;
+    const int c = (int)get_global_id(0), n = (int)get_global_id(1);
+    if (c >= C) return;
+    const int S = OH * OW;
+    __global const float* taps = col + colOff + (size_t)(n * C + c) * KH * KW * S;
+    __global float* out = dx + dxOff + (size_t)(n * C + c) * H * W;
+    for (int t = 0; t < H * W; ++t) out[t] = 0.0f;
     for (int p = 0; p < KH; ++p) {
-        const int hp = h + pT - p;
-        if (hp < 0 || hp % sH != 0 || hp / sH >= OH) continue;
-        __global const float* row = base + p * KW * spatial + (hp / sH) * OW;
+        // Rows i with 0 <= i·sH + p − pT < H.
+        const int i0 = p < pT ? (pT - p + sH - 1) / sH : 0;
+        const int i1 = H - 1 + pT - p >= 0 ? min(OH, (H - 1 + pT - p) / sH + 1) : 0;
         for (int q = 0; q < KW; ++q) {
-            // Entries j in [j0, j1) land inside the row: 0 <= j·sW − a < W, a = pL − q.
-            const int a = pL - q;
-            const int j0 = a > 0 ? (a + sW - 1) / sW : 0;
-            const int j1 = min(OW, W - 1 + a >= 0 ? (W - 1 + a) / sW + 1 : 0);
-            __global const float* src = row + q * spatial;
-            if (sW == 1) {
-                for (int j = j0; j < j1; ++j) out[j - a] += src[j];   // vectorises
-            } else {
-                for (int j = j0; j < j1; ++j) out[j * sW - a] += src[j];
+            // Entries j with 0 <= j·sW + a < W.
+            const int a = q - pL, j0 = a < 0 ? (sW - 1 - a) / sW : 0;
+            const int j1 = W - 1 - a >= 0 ? min(OW, (W - 1 - a) / sW + 1) : 0;
+            __global const float* row = taps + (p * KW + q) * S;
+            for (int i = i0; i < i1; ++i) {
+                __global float* o = out + (i * sH + p - pT) * W;
+                __global const float* r = row + i * OW;
+                if (sW == 1) {
+                    for (int j = j0; j < j1; ++j) o[j + a] += r[j];   // vectorises
+                } else {
+                    for (int j = j0; j < j1; ++j) o[j * sW + a] += r[j];
+                }
             }
         }
     }
@@ -295,34 +296,6 @@ __kernel void col2im_shifted(__global float* col, long colOff, __global float* d
             const int t0 = max(max(0, p - pT) * W, -e), t1 = min(min(H, OH + p - pT) * W, S - e);
             for (int t = t0; t < t1; ++t) out[t] += row[t + e];
         }
-}
-
-// col2im of any other stride-1 layer (a valid convolution, say): a work-item per input plane
-// (c, n), global = (C, nb), as col2im_shifted. Tap (p, q) adds entries [j0, j1) of column row i
-// to input row i + p − pT from column j0 + q − pL, for the rows i that land in the plane: the
-// bounds once per tap, where col2im's item per input row works them out per row and tap for runs
-// only OW long. Each cell gets its terms in (p, q) order, as in col2im.
-__kernel void col2im_stride1(__global const float* restrict col, long colOff, __global float* restrict dx, long dxOff,
-                             int C, int H, int W, int KH, int KW, int sH, int sW, int pT, int pL,
-                             int OH, int OW) {
-    const int c = (int)get_global_id(0), n = (int)get_global_id(1);
-    if (c >= C) return;
-    const int S = OH * OW;
-    __global const float* taps = col + colOff + (size_t)(n * C + c) * KH * KW * S;
-    __global float* out = dx + dxOff + (size_t)(n * C + c) * H * W;
-    for (int t = 0; t < H * W; ++t) out[t] = 0.0f;
-    for (int p = 0; p < KH; ++p) {
-        const int i0 = max(0, pT - p), i1 = min(OH, H + pT - p);
-        for (int q = 0; q < KW; ++q) {
-            const int a = q - pL, j0 = max(0, -a), j1 = min(OW, W - a);
-            __global const float* row = taps + (p * KW + q) * S;
-            for (int i = i0; i < i1; ++i) {
-                __global float* o = out + (i + p - pT) * W + a;
-                __global const float* r = row + i * OW;
-                for (int j = j0; j < j1; ++j) o[j] += r[j];
-            }
-        }
-    }
 }
 
 // ---- GPU family (KernelConfig.kernelFamily == .gpu): one work-item per element written,

@@ -85,17 +85,13 @@ extension OpenCLBackend {
                 if config.kernelFamily == .gpu {
                     try launch(Col2ImGPUKernel(col: columns, dx: dx, geometry: ConvKernelGeometry(g), nb: nb),
                                count: nb * perImage, bytes: bytes)
-                } else if g.strideH == 1 && g.strideW == 1 {
+                } else {
                     // A work-item per plane: one contiguous add per tap where the column rows are
                     // shifted copies of the plane (col2im_shifted), else a run per row whose
-                    // bounds are worked out once per tap (col2im_stride1).
+                    // bounds are worked out once per tap (col2im).
                     try launch(Col2ImKernel(col: columns, dx: dx, geometry: ConvKernelGeometry(g)),
-                               kernel: g.isShifted ? "col2im_shifted" : "col2im_stride1",
+                               kernel: g.isShifted ? "col2im_shifted" : Col2ImKernel.kernelName,
                                global: [g.inChannels, nb], local: [min(g.inChannels, 8), 1], bytes: bytes)
-                } else {
-                    try launch(Col2ImKernel(col: columns, dx: dx, geometry: ConvKernelGeometry(g)),
-                               global: [g.inHeight, g.inChannels, nb], local: rowGroup(g.inHeight, planes: g.inChannels),
-                               bytes: bytes)
                 }
             }
         }
