@@ -22,9 +22,8 @@
 #define FG_OB (GEMM_VW == 16 ? 8 : GEMM_VW == 8 ? 4 : 2)
 
 // Work-item g takes images n0 ..< n1 = [g·per, min(nb, (g + 1)·per)) in groups of `group`
-// (as many images as the staging area holds three copies of a plane of: the host checks
-// 3·group·(OH + KH − 1)·OW floats fit the packed GEMM's block, known to fit the device's local
-// memory). For each input channel it stages the plane of every image of the group, then for
+// (chosen by the host so that three copies of a plane of each fit the packed GEMM's block,
+// known to fit the device's local memory, with room to keep the group's dy rows in cache). For each input channel it stages the plane of every image of the group, then for
 // each block of output channels and kernel row p sums over the group's images before it adds
 // the lanes: with short rows (an 11x11 output is 15 runs of eight) a lane sum and a store per
 // image, channel block and row cost a third of the products. The item adds its groups into its

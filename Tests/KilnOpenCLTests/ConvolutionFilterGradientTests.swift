@@ -26,8 +26,9 @@ struct ConvolutionFilterGradientTests {
     }
 
     /// With the staging area of a device with 16 KiB of local memory, the first layer's 28x24
-    /// staged planes fit two images at a time, fewer than a work-item's run (five images on
-    /// two compute units): the groups add into the item's part in turn.
+    /// staged planes fit two images at a time, and half the area not even one image's planes
+    /// with its dy rows: a work-item's run (five images on two compute units) goes in groups of
+    /// one, which add into the item's part in turn.
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
     func smallStagingAreaMatchesIm2colAndGemm() throws {
         var config = try TestDevice.backend.config

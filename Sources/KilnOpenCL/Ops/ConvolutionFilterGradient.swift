@@ -18,8 +18,13 @@ extension OpenCLBackend {
         // gemm_sum_parts adds are few.
         let chunk = chunkSize(g, floatsPerImage: 0)
         let runs = min(chunk, 4 * max(device.computeUnits, 1)), per = ceilDiv(chunk, runs)
-        // Images staged at once: as many as the staging area holds (at least one: checked).
-        let group = max(1, min(per, stagingFloats / Self.stagedFloats(g)))
+        // Images staged at once: as many as half the staging area holds with their dy rows (at
+        // least one: checked). Each (channel block, kernel row) pass reads the group's staged
+        // planes and dy rows again; on a CPU driver __local memory is cached memory sized like
+        // a core's cache (PoCL: 1 MiB here, the L2), and a group as large as the staged planes
+        // alone allowed (32 images of simple-cnn's first layer at batch 256, 2.8 MB of dy)
+        // read those passes from further out.
+        let group = max(1, min(per, stagingFloats / 2 / (Self.stagedFloats(g) + o * s)))
         let parts = try workspace(ceilDiv(chunk, per) * o * k)
         let rowSums = try biasGrad.map { _ in try workspace(o * g.batch) }
         for n0 in stride(from: 0, to: g.batch, by: chunk) {
