@@ -46,7 +46,7 @@ public struct KernelBreakdown: Codable, Sendable {
     /// layout transposes, max pooling, bias add, dropout) report their exact bytes at launch
     /// instead; reductions and per-row losses have no byte count.
     static let elementwise: Set<String> = Set(["relu", "leaky_relu", "sigmoid", "tanh"].flatMap {
-        ["activation_forward_" + $0, "activation_backward_" + $0]
+        ["activation_forward_" + $0, "activation_backward_" + $0, "add_tensors_" + $0]
     }).union([
         "add_tensors", "avgpool_forward", "avgpool_backward",
         "optimizer_step_sgd", "optimizer_step_adagrad", "optimizer_step_rmsprop", "optimizer_step_adam",

@@ -74,8 +74,8 @@ extension OpenCLBackend {
         try locked {
             try forEachSlice(out.count, itemSize: 1) { e0, n in
                 try launch(AddTensorsKernel(a: arg(a, from: e0, count: n), b: arg(b, from: e0, count: n),
-                                            out: arg(out, from: e0, count: n), count: n,
-                                            act: activation.kernelCode, actAlpha: activation.kernelAlpha), count: n)
+                                            out: arg(out, from: e0, count: n), count: n, actAlpha: activation.kernelAlpha),
+                           kernel: AddTensorsKernel.name(activation), count: n)
             }
         }
     }
@@ -151,13 +151,16 @@ struct BiasGradKernel: KernelArguments {
     var N, C, S: Int
 }
 
+/// `add_tensors` (the plain sum) or `add_tensors_<suffix>`, one kernel per function.
 struct AddTensorsKernel: KernelArguments {
     static let kernelName = "add_tensors"
     var a, b, out: KernelTensor
     var count: Int
-    /// The ACT_* code applied to the sum.
-    var act: Int
     var actAlpha: Float
+
+    static func name(_ activation: ElementwiseActivation) -> String {
+        activation.kernelSuffix.map { kernelName + "_" + $0 } ?? kernelName
+    }
 }
 
 struct BiasGradPartialKernel: KernelArguments {
