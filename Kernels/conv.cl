@@ -52,17 +52,18 @@ void NAME(SPACE float* restrict out, __global const float* restrict plane, int s
 IM2COL_DEFINE_SHIFTED(im2col_shifted_global, __global)
 IM2COL_DEFINE_SHIFTED(im2col_shifted_local, __local)
 
-// One output row of a stride-1 column row of tap column q: out[j] = xr[j + q − pL] for
-// j < OW, zero where that falls outside the input row xr (W wide). Columns j0 ..< j1 read
-// inside it: a plain copy that vectorises. For a __global (im2col) and a __local (the filter
+// Output columns j ..< j + len of one output row of a stride-1 column row of tap column q:
+// out[t] = xr[j + t + q − pL], zero where that falls outside the input row xr (W wide).
+// Entries t0 ..< t1 read inside it: a plain copy that vectorises. For a __global (im2col, a
+// whole row) and a __local (the packed GEMM's gathered block, runs within a strip; the filter
 // gradient's staged rows, conv_filter_grad.cl) destination.
 #define IM2COL_DEFINE_ROW(NAME, SPACE)                                                             \
-void NAME(SPACE float* restrict out, __global const float* restrict xr, int q, int W, int pL, int OW) { \
-    const int j0 = clamp(pL - q, 0, OW), j1 = clamp(W + pL - q, j0, OW);                           \
-    __global const float* src = xr + q - pL;                                                       \
-    for (int j = 0; j < j0; ++j) out[j] = 0.0f;                                                    \
-    for (int j = j0; j < j1; ++j) out[j] = src[j];                                                 \
-    for (int j = j1; j < OW; ++j) out[j] = 0.0f;                                                   \
+void NAME(SPACE float* restrict out, __global const float* restrict xr, int j, int len, int q, int W, int pL) { \
+    const int t0 = clamp(pL - q - j, 0, len), t1 = clamp(W + pL - q - j, t0, len);                 \
+    __global const float* src = xr + j + q - pL;                                                   \
+    for (int t = 0; t < t0; ++t) out[t] = 0.0f;                                                    \
+    for (int t = t0; t < t1; ++t) out[t] = src[t];                                                 \
+    for (int t = t1; t < len; ++t) out[t] = 0.0f;                                                  \
 }
 IM2COL_DEFINE_ROW(im2col_row_global, __global)
 IM2COL_DEFINE_ROW(im2col_row_local, __local)
@@ -87,7 +88,7 @@ __kernel void im2col(__global const float* x, long xOff, __global float* col, lo
         }
         __global const float* xr = plane + h * W;
         if (sW == 1) {
-            im2col_row_global(out, xr, q, W, pL, OW);
+            im2col_row_global(out, xr, 0, OW, q, W, pL);
         } else {
             for (int j = 0; j < OW; ++j) {
                 const int w = j * sW + q - pL;

@@ -23,8 +23,9 @@
 
 // Work-item g takes images n0 ..< n1 = [g·per, min(nb, (g + 1)·per)) in groups of `group`
 // (chosen by the host so that three copies of a plane of each fit the packed GEMM's block,
-// known to fit the device's local memory, with room to keep the group's dy rows in cache). For each input channel it stages the plane of every image of the group, then for
-// each block of output channels and kernel row p sums over the group's images before it adds
+// known to fit the device's local memory, with room to keep the group's dy rows in cache).
+// For each input channel it stages the plane of every image of the group, then for each
+// block of output channels and kernel row p sums over the group's images before it adds
 // the lanes: with short rows (an 11x11 output is 15 runs of eight) a lane sum and a store per
 // image, channel block and row cost a third of the products. The item adds its groups into its
 // part, parts[partsOff + (g·O + o)·K + (c·KH + p)·3 + q] with K = C·KH·3, in order;
@@ -53,7 +54,7 @@ void conv_filter_grad_staged(__global const float* restrict x, long xOff, __glob
                     for (int r = 0; r < rows; ++r) {
                         __local float* row = stage + ((n - b0) * 3 + q) * span + r * OW;
                         const int h = r - pT;
-                        if (h >= 0 && h < H) im2col_row_local(row, plane + h * W, q, W, pL, OW);
+                        if (h >= 0 && h < H) im2col_row_local(row, plane + h * W, 0, OW, q, W, pL);
                         else for (int j = 0; j < OW; ++j) row[j] = 0.0f;
                     }
                 }

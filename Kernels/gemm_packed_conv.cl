@@ -81,12 +81,7 @@ void conv_gather_block(__local float* restrict Bl, __global const float* restric
             if (h < 0 || h >= H) {
                 for (int t = 0; t < len; ++t) out[t] = 0.0f;
             } else if (sW == 1) {
-                // Input column j + t + q − pL: inside the row for t in [t0, t1).
-                __global const float* src = plane + h * W + j + q - pL;
-                const int t0 = clamp(pL - q - j, 0, len), t1 = clamp(W + pL - q - j, t0, len);
-                for (int t = 0; t < t0; ++t) out[t] = 0.0f;
-                for (int t = t0; t < t1; ++t) out[t] = src[t];
-                for (int t = t1; t < len; ++t) out[t] = 0.0f;
+                im2col_row_local(out, plane + h * W, j, len, q, W, pL);
             } else {
                 __global const float* xr = plane + h * W;
                 for (int t = 0; t < len; ++t) {

@@ -135,8 +135,8 @@ extension OpCheckSuite {
                                               kernelHeight: 5, kernelWidth: 5)))
             // Stride 1, narrower than the image on both axes, with padding on three sides and
             // 30 input channels (more register tiles than the input gradient's gathered
-            // convolution takes on CPU devices): col2im_stride1, with runs that start past the
-            // left edge and rows that begin below the top.
+            // convolution takes on CPU devices): the CPU family's col2im, with runs that start
+            // past the left edge and rows that begin below the top.
             geometries.append(("batch 3, 9x7, 30→5 ch, 3x3, pads (1,1,2,0)",
                                Conv2DGeometry(batch: 3, inChannels: 30, inHeight: 9, inWidth: 7, outChannels: 5,
                                               kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 2, padRight: 0)))
