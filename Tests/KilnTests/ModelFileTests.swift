@@ -69,7 +69,19 @@ struct ModelFileTests {
         (#"{"input": [4], "layers": {"type": "Dense"}}"#, "layers: expected a list of layers"),
         (#"{"input": [4], "layers": [{"type": "Dense", "units": 3, "units": 5}]}"#, #"key "units" appears twice in one object (line 1)"#),
         ("{\"input\": [4],\n\"layers\": [{\"type\": \"Dense\", \"units\": 3}],\n\"\\u0069nput\": [5]}", #"key "input" appears twice in one object (line 3)"#),
+        // Leading NULs make the decoders read UTF-32 (00 00 00 32 is "2"): found by the fuzzer,
+        // it used to trap in the duplicate-key scan, which reads the text as UTF-8.
+        ("\u{0}\u{0}\u{0}2\u{0}}", "not valid JSON: a NUL character on line 1"),
+        ("{\"input\": [4],\n\"layers\": [{\"type\": \"Dense\", \"units\": 3}]}\u{0}", "not valid JSON: a NUL character on line 2"),
     ]
+
+    /// The duplicate-key scan is meant for text the parser has accepted, but on any other
+    /// text it answers rather than traps: unbalanced closers, an unterminated string, an
+    /// escape at the very end.
+    @Test(arguments: ["}", "]]", "{\"a\": 1}}", "{\"a", "{\"a\\", "[\"", "{\"a\": 1, \"a"])
+    func duplicateKeyScanTakesAnyText(_ text: String) {
+        #expect(JSONDuplicateKeys.first(in: text) == nil)
+    }
 
     @Test(arguments: malformed)
     func malformedFilesNameTheFault(_ c: (String, String)) throws {

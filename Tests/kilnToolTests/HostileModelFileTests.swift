@@ -31,6 +31,7 @@ struct HostileModelFileTests {
         ("model-unknown-setting.json", "layers[0].kernalSize: unknown setting for Conv2D"),
         ("model-duplicate-key.json", "model-duplicate-key.json: key \"filters\" appears twice in one object (line 2); each key may be given once"),
         ("model-control-characters.json", "layers[0].type: unknown layer type \"Dense\\u{0}\\u{1b}[2J\""),
+        ("model-nul-utf32.json", "model-nul-utf32.json: not valid JSON: a NUL character on line 1 (JSON text has none outside escapes)"),
         ("model-not-utf8.json", "model-not-utf8.json: not UTF-8 text (a model file is JSON in UTF-8)"),
         ("model-empty.json", "model-empty.json: not valid JSON: Unexpected end of file"),
         ("model-number-too-large.json", "not valid JSON: Number 1e999 is not representable in Swift."),

@@ -5,8 +5,8 @@ import Foundation
 /// than the one its author may have read; a model file with a repeated key is refused instead.
 enum JSONDuplicateKeys {
     /// The first key that appears a second time in the same object, and the line of that
-    /// second appearance. `text` must be valid JSON (parse it first): the scan only tracks
-    /// nesting and strings.
+    /// second appearance. `text` should be valid JSON (parse it first): the scan only tracks
+    /// nesting and strings. On other text it returns nil or some key, and never traps.
     static func first(in text: String) -> (key: String, line: Int)? {
         let bytes = Array(text.utf8)
         // One frame per open object (its keys so far) or array (nil).
@@ -16,13 +16,16 @@ enum JSONDuplicateKeys {
             switch bytes[i] {
             case UInt8(ascii: "{"): frames.append([]); expectingKey = true
             case UInt8(ascii: "["): frames.append(nil); expectingKey = false
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): frames.removeLast(); expectingKey = false
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                guard frames.popLast() != nil else { return nil }
+                expectingKey = false
             case UInt8(ascii: ","): expectingKey = frames.last.map { $0 != nil } ?? false
             case UInt8(ascii: "\n"): line += 1
             case UInt8(ascii: "\""):
                 let start = i
                 i += 1
-                while bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                while i < bytes.count, bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                guard i < bytes.count else { return nil }
                 if expectingKey {
                     expectingKey = false
                     let key = decodedString(bytes[start...i])

@@ -58,6 +58,13 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
     /// nested arrays or dictionaries around character 517", so it is asked on failure.)
     /// A key given twice in one object is refused too (`JSONDuplicateKeys`).
     public static func parse(_ text: String) throws -> JSONValue {
+        // JSON has no raw NUL, but the decoders guess the encoding from where the first bytes
+        // hold NULs (00 00 00 32 reads as UTF-32 "2"), so the UTF-8 text the rest of the
+        // parse sees would not be the text they judged.
+        if let nul = text.utf8.firstIndex(of: 0) {
+            let line = text.utf8[..<nul].count { $0 == UInt8(ascii: "\n") } + 1
+            throw ModelFileError(path: "", message: "not valid JSON: a NUL character on line \(line) (JSON text has none outside escapes)")
+        }
         let data = Data(text.utf8)
         do {
             let value = try JSONDecoder().decode(JSONValue.self, from: data)
