@@ -6,7 +6,9 @@ import Testing
 /// `conv2dForwardMaxPool2x2` on the packed GEMM: when it fuses (and when it must decline), and
 /// that the fused values are the composition's bit for bit (each output is the same dot product
 /// in the same order, and the window maximum is chosen as the pool kernel chooses it). The op
-/// checks (`conv2d.forwardMaxPool2x2`) compare either with the CPU reference.
+/// checks (`conv2d.forwardMaxPool2x2`) compare either with the CPU reference. Layers that
+/// conv_direct runs (stride 1, 3 wide) are not fused, so the tests that fuse such layers use a
+/// backend with it switched off (`fusingBackend`).
 @Suite("Convolution and max pooling fused", .serialized)
 struct ConvPoolFusionTests {
     /// simple-cnn's two layers at batch 5 (the second's 11x11 output drops its last row and column).
@@ -19,21 +21,24 @@ struct ConvPoolFusionTests {
 
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"), arguments: layers)
     func fusedEqualsComposition(_ g: Conv2DGeometry) throws {
-        let backend = try TestDevice.backend
+        let backend = try Self.fusingBackend()
         let (fused, composed) = try Self.run(g, on: backend)
         #expect(fused.ran)
         #expect(fused.values.elementsEqual(composed) { $0.bitPattern == $1.bitPattern })
     }
 
-    /// A reduction deeper than one K slice (the pooled C cannot be read back for the next) and
-    /// a device without the packed GEMM (gemm_tiled has no pooled epilogue) decline, writing
-    /// nothing.
+    /// A reduction deeper than one K slice (the pooled C cannot be read back for the next), a
+    /// device without the packed GEMM (gemm_tiled has no pooled epilogue) and a layer that
+    /// conv_direct runs decline, writing nothing.
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
     func declinesWhereItCannotFuse() throws {
         let deep = Conv2DGeometry(batch: 2, inChannels: 64, inHeight: 6, inWidth: 6, outChannels: 4, kernelHeight: 3, kernelWidth: 3)
-        let backend = try TestDevice.backend
+        let backend = try Self.fusingBackend()
         #expect(deep.reductionLength > backend.gemmBlocking.fitted(to: backend.config.packedGemm!).maxKC)
         #expect(try !Self.run(deep, on: backend).fused.ran)
+        for g in Self.layers {
+            #expect(try TestDevice.backend.directConvolutionBand(g) != nil && !Self.run(g, on: TestDevice.backend).fused.ran)
+        }
         var config = backend.config
         config.packedGemm = nil
         let tiled = try OpenCLBackend(spec: "opencl", config: config, poisonWorkspaces: true)
@@ -54,7 +59,7 @@ struct ConvPoolFusionTests {
         }
         #expect(conv1.followingMaxPool === pool1)
         #expect(conv2.followingMaxPool == nil && conv3.followingMaxPool == nil)
-        let backend = try TestDevice.backend
+        let backend = try Self.fusingBackend()
         try model.compile(backend: backend, optimizer: SGD(), loss: .softmaxCrossEntropy, seed: 7)
         let x = try backend.allocate(4 * 2 * 17 * 15)
         try backend.upload((0 ..< x.count).map { Float(($0 * 37) % 101) / 50 - 1 }, to: Tensor(buffer: x, shape: [4, 2, 17, 15]))
@@ -64,6 +69,13 @@ struct ConvPoolFusionTests {
         let inference = try backend.download(model.forward(input, mode: .inference))
         #expect(pool1.inputPooledByPrevious)
         #expect(inference.elementsEqual(training) { $0.bitPattern == $1.bitPattern }, "\(inference) vs \(training)")
+    }
+
+    /// A backend of the test device whose stride-1, 3-wide layers are not taken by conv_direct.
+    static func fusingBackend() throws -> OpenCLBackend {
+        let backend = try OpenCLBackend(spec: "opencl", poisonWorkspaces: true)
+        backend.convolvesDirectly = false
+        return backend
     }
 
     /// The fused op's output (nil values when it declined) and the composition's, on one input.

@@ -7,7 +7,10 @@ import Testing
 /// (`conv_gemm_local`): it runs in place of im2col + GEMM, and its values are theirs bit for
 /// bit (the same packed weights, the same slices, the same micro-kernel: only where B's block
 /// comes from differs). The op checks (`conv2d.forward`) compare it with the CPU reference.
-/// A stride-1 layer's input gradient runs through it too, as a convolution of dy.
+/// A stride-1 layer's input gradient runs through it too, as a convolution of dy. A stride-1,
+/// 3-wide layer's forward (and its input gradient where it keeps its size) takes conv_direct
+/// where it can, so the tests switch that off (`convolvesDirectly`) to reach the gathered GEMM
+/// with such layers.
 @Suite("Convolution with gathered columns", .serialized)
 struct ConvolutionGatheredTests {
     /// Rows of output that cross 32-column strips, padding on every side and on one, strides
@@ -28,6 +31,7 @@ struct ConvolutionGatheredTests {
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"), arguments: layers)
     func gatheredEqualsIm2colAndGemm(_ g: Conv2DGeometry) throws {
         let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
+        backend.convolvesDirectly = false
         let gathered = try Self.forward(g, on: backend)
         #expect(gathered.kernels.contains("conv_gemm_local") && !Self.wroteColumns(gathered.kernels), "\(gathered.kernels)")
         backend.gathersConvolutionColumns = false
@@ -43,6 +47,7 @@ struct ConvolutionGatheredTests {
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
     func declinesWhereItDoesNotApplyOrPay() throws {
         let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
+        backend.convolvesDirectly = false
         let long = Conv2DGeometry(batch: 1, inChannels: 320, inHeight: 6, inWidth: 6, outChannels: 3, kernelHeight: 3, kernelWidth: 3)
         #expect(Self.wroteColumns(try Self.forward(long, on: backend).kernels))
         let rows = try #require(backend.config.packedGemm).tile.rows
@@ -74,6 +79,7 @@ struct ConvolutionGatheredTests {
     func gatheredInputGradientMatchesCol2im(_ g: Conv2DGeometry) throws {
         #expect(g.inputGradientGeometry?.outputShape == g.inputShape)
         let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
+        backend.convolvesDirectly = false
         let gathered = try Self.inputGradient(g, on: backend)
         #expect(gathered.kernels.isSuperset(of: ["conv_weights_flipped", "conv_gemm_local"]), "\(gathered.kernels)")
         #expect(!gathered.kernels.contains { $0.hasPrefix("col2im") }, "\(gathered.kernels)")
@@ -91,6 +97,7 @@ struct ConvolutionGatheredTests {
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
     func inputGradientDeclinesWhereItDoesNotApplyOrPay() throws {
         let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
+        backend.convolvesDirectly = false
         let strided = Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
                                      strideH: 2, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)
         #expect(strided.inputGradientGeometry == nil)

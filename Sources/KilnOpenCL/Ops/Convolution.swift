@@ -13,6 +13,8 @@ extension OpenCLBackend {
         var epilogue = GemmEpilogue(activation: activation)
         if let bias { epilogue.bias = (memory(bias), bias.offset, .perRow) }
         try locked {
+            if try enqueueDirectConvolution(g, input: input, weight: weight, bias: bias, activation: activation,
+                                            output: output) { return }
             if try enqueueGatheredConvolution(g, input: input, weight: weight, output: output, epilogue: epilogue) { return }
             let k = g.reductionLength, s = g.outHeight * g.outWidth, perImage = g.inChannels * g.inHeight * g.inWidth
             try forEachColumnChunk(g) { n0, nb, col in
@@ -33,11 +35,15 @@ extension OpenCLBackend {
 
     /// Fused where the packed GEMM (CPU devices) finishes each element in one K slice: im2col in
     /// window order (`im2col_pool2x2`), then the GEMM's epilogue stores each window's maximum
-    /// (`GemmEpilogue.poolsColumns`). gemm_tiled (GPUs) has no pooled epilogue yet.
+    /// (`GemmEpilogue.poolsColumns`). gemm_tiled (GPUs) has no pooled epilogue yet. Not where
+    /// conv_direct runs the layer.
     public func conv2dForwardMaxPool2x2(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                                         activation: ElementwiseActivation, output: Tensor) throws -> Bool {
         let pool = g.maxPool2x2
         g.check(pooledOutput: output, input: input, weight: weight, bias: bias)
+        // A layer conv_direct runs is faster unfused: its direct forward and a pooling pass beat
+        // im2col_pool2x2 and the GEMM (Benchmarks/NOTES.md, item 46).
+        if directConvolutionBand(g) != nil { return false }
         let k = g.reductionLength, windows = pool.outHeight * pool.outWidth, columns = 4 * windows
         var d = GemmDescriptor(m: g.outChannels, n: columns, k: k)
         d.ldc = windows; d.strideA = 0; d.strideB = k * columns; d.strideC = g.outChannels * windows
@@ -68,6 +74,7 @@ extension OpenCLBackend {
     public func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws {
         g.check(input: inputGrad, weight: weight, output: outputGrad)
         try locked {
+            if try enqueueDirectInputGradient(g, outputGrad: outputGrad, weight: weight, inputGrad: inputGrad) { return }
             if try enqueueGatheredInputGradient(g, outputGrad: outputGrad, weight: weight, inputGrad: inputGrad) { return }
             let k = g.reductionLength, s = g.outHeight * g.outWidth, perImage = g.inChannels * g.inHeight * g.inWidth
             try forEachColumnChunk(g) { n0, nb, col in

@@ -65,8 +65,9 @@ extension OpenCLBackend {
     /// Floats one image's plane takes staged: three copies of OH + KH − 1 rows of OW.
     private static func stagedFloats(_ g: Conv2DGeometry) -> Int { 3 * (g.outHeight + g.kernelHeight - 1) * g.outWidth }
 
-    /// Floats of conv_filter_grad_staged's staging area: the packed GEMM's `__local` block.
-    private var stagingFloats: Int { (config.packedGemm?.bytes ?? 0) / 4 }
+    /// Floats of the staging area of the kernels that stage input rows in `__local` memory
+    /// (conv_filter_grad_staged, conv_direct): the packed GEMM's block.
+    var stagingFloats: Int { (config.packedGemm?.bytes ?? 0) / 4 }
 }
 
 struct ConvFilterGradStagedKernel: KernelArguments {

@@ -21,14 +21,21 @@ extension OpenCLBackend {
     /// (`gathersColumns` of the mirrored layer: few input channels, say).
     func enqueueGatheredInputGradient(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws -> Bool {
         guard let t = g.inputGradientGeometry, let capacity = gathersColumns(t) else { return false }
+        let flipped = try flippedWeights(g, weight)
+        try enqueueConvGemmLocal(capacity, t, input: outputGrad, weight: (flipped.memory, 0), output: inputGrad,
+                                 epilogue: GemmEpilogue(activation: .linear))
+        return true
+    }
+
+    /// W′[c][o][p][q] = W[o][c][KH−1−p][KW−1−q] in a workspace: the weights of the mirrored
+    /// layer (`inputGradientGeometry`), whose convolution of dy is dx.
+    func flippedWeights(_ g: Conv2DGeometry, _ weight: Tensor) throws -> OpenCLBuffer {
         let flipped = try workspace(g.weightShape.count)
         let (o, c, taps) = (g.outChannels, g.inChannels, g.kernelHeight * g.kernelWidth)
         try launch(ConvWeightsFlippedKernel(w: arg(weight), wt: KernelTensor(memory: flipped.memory, offset: 0, extent: o * c * taps),
                                             O: o, C: c, taps: taps),
                    global: [taps, c, o], local: [taps, 1, 1])
-        try enqueueConvGemmLocal(capacity, t, input: outputGrad, weight: (flipped.memory, 0), output: inputGrad,
-                                 epilogue: GemmEpilogue(activation: .linear))
-        return true
+        return flipped
     }
 
     /// The packed GEMM's capacity where conv_gemm_local runs `g`; nil where it does not apply:

@@ -1,0 +1,112 @@
+// The forward pass of a stride-1 convolution with 3-wide kernels on CPU devices, without a
+// column matrix or a GEMM:
+//
+//     y[n][o][s] = f(b[o] + Σ_c Σ_p Σ_q W[o][c][p][q] · x[n][c][i + p − pT][j + q − pL])   (s = i·OW + j, 0 outside)
+//
+// im2col + GEMM writes the column matrix (C·KH·3 values per output) and reads it back to pack
+// it; here the rows a band of outputs needs are staged once, in cache, and read in place.
+// A work-item takes a band of output rows of one image and stages, per input channel c and
+// kernel column q, the band's input rows as conv_filter_grad_staged does: rows r of OW entries,
+// stage[(c·3 + q)·span + r·OW + j] = x[n][c][i0 + r − pT][j + q − pL], so tap (c, p, q) over
+// the band's outputs is the one contiguous run stage[(c·3 + q)·span + p·OW + s]. For each
+// block of DC_OB output channels and each vector of outputs, DC_OB accumulators start at the
+// bias and take one FMA per tap with the staged vector (the weight broadcast); the activation
+// applies as they are stored. The last vector of a band runs past it into the next staged run
+// (or the zeroed pad after the last) and stores only its live lanes.
+
+#ifdef GEMM_PACKED
+
+// The device's preferred vector width (KernelConfig's GEMM_VW): AVX-512 16, AVX2 8, SSE 4.
+#if GEMM_VW >= 16
+#define DC_VW 16
+#define DC_VEC float16
+#define DC_VLOAD vload16
+#define DC_VSTORE vstore16
+#elif GEMM_VW == 8
+#define DC_VW 8
+#define DC_VEC float8
+#define DC_VLOAD vload8
+#define DC_VSTORE vstore8
+#else
+#define DC_VW 4
+#define DC_VEC float4
+#define DC_VLOAD vload4
+#define DC_VSTORE vstore4
+#endif
+
+// Output channels per block: DC_OB accumulators and a staged vector in registers (16 and
+// two vectors a step were slower: Benchmarks/NOTES.md, item 44).
+#define DC_OB 8
+
+DC_VEC conv_direct_act(int kind, float alpha, DC_VEC v) { ACT_FORWARD_RETURN(kind, alpha, v, (DC_VEC)(0.0f)) }
+
+// Work-item (band b, image n) computes output rows i0 = b·band ..< min(OH, i0 + band) of every
+// channel. The host sizes `band` so that C·3·(band + KH − 1)·OW floats and DC_VW more fit the
+// staging area (the packed GEMM's __local block). hasBias: whether `bias` holds O values.
+// Launch: global = (ceil(OH / band), nb), local = (1, 1).
+__kernel __attribute__((reqd_work_group_size(1, 1, 1)))
+void conv_direct(__global const float* restrict x, long xOff, __global const float* restrict w, long wOff,
+                 __global const float* restrict bias, long biasOff, int hasBias,
+                 __global float* restrict y, long yOff,
+                 int C, int H, int W, int KH, int pT, int pL, int OH, int OW, int O, int band,
+                 int act, float actAlpha) {
+    const int i0 = (int)get_global_id(0) * band, n = (int)get_global_id(1);
+    if (i0 >= OH) return;
+    __local float stage[GEMM_KC * GEMM_NCB * GEMM_VW * GEMM_NV];
+    const int rows = min(band, OH - i0), staged = rows + KH - 1, span = staged * OW;
+    const int S = rows * OW, K = C * KH * 3;
+    for (int c = 0; c < C; ++c) {
+        __global const float* plane = x + xOff + ((long)n * C + c) * H * W;
+        for (int q = 0; q < 3; ++q) {
+            for (int r = 0; r < staged; ++r) {
+                __local float* row = stage + (c * 3 + q) * span + r * OW;
+                const int h = i0 + r - pT;
+                if (h >= 0 && h < H) im2col_row_local(row, plane + h * W, 0, OW, q, W, pL);
+                else for (int j = 0; j < OW; ++j) row[j] = 0.0f;
+            }
+        }
+    }
+    for (int t = 0; t < DC_VW; ++t) stage[C * 3 * span + t] = 0.0f;
+
+    __global float* out = y + yOff + (long)n * O * OH * OW + i0 * OW;
+    for (int o0 = 0; o0 < O; o0 += DC_OB) {
+        // Channels past O repeat the last one; they are not stored.
+        __global const float* wo[DC_OB];
+        float b[DC_OB];
+        for (int i = 0; i < DC_OB; ++i) {
+            const int o = min(o0 + i, O - 1);
+            wo[i] = w + wOff + (long)o * K;
+            b[i] = hasBias ? bias[biasOff + o] : 0.0f;
+        }
+        for (int s = 0; s < S; s += DC_VW) {
+            DC_VEC acc[DC_OB];
+#pragma unroll
+            for (int i = 0; i < DC_OB; ++i) acc[i] = (DC_VEC)(b[i]);
+            for (int c = 0; c < C; ++c) {
+                for (int q = 0; q < 3; ++q) {
+                    __local const float* a = stage + (c * 3 + q) * span + s;
+                    for (int p = 0; p < KH; ++p) {
+                        const DC_VEC v = DC_VLOAD(0, a + p * OW);
+                        const int k = (c * KH + p) * 3 + q;
+#pragma unroll
+                        for (int i = 0; i < DC_OB; ++i) acc[i] = fma((DC_VEC)(wo[i][k]), v, acc[i]);
+                    }
+                }
+            }
+            const int live = S - s;
+            for (int i = 0; i < DC_OB && o0 + i < O; ++i) {
+                const DC_VEC r = conv_direct_act(act, actAlpha, acc[i]);
+                __global float* e = out + (long)(o0 + i) * OH * OW + s;
+                if (live >= DC_VW) {
+                    DC_VSTORE(r, 0, e);
+                } else {
+                    float lanes[DC_VW];
+                    DC_VSTORE(r, 0, lanes);
+                    for (int l = 0; l < live; ++l) e[l] = lanes[l];
+                }
+            }
+        }
+    }
+}
+
+#endif  // GEMM_PACKED

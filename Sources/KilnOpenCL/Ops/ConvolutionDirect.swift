@@ -1,0 +1,72 @@
+import Kiln
+
+// conv_direct.cl: on CPU devices the forward pass of a stride-1, 3-wide layer straight from x
+// and W: no im2col, no column matrix, no packing, no GEMM.
+extension OpenCLBackend {
+    /// y = f(W ⊛ x + b) through conv_direct; false, with nothing enqueued, where it does not
+    /// apply (`directConvolutionBand`).
+    func enqueueDirectConvolution(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                                  activation: ElementwiseActivation, output: Tensor) throws -> Bool {
+        guard let band = directConvolutionBand(g) else { return false }
+        try launchDirectConvolution(g, band: band, x: wide(input), w: arg(weight), bias: bias.map(arg),
+                                    activation: activation, y: wide(output))
+        return true
+    }
+
+    /// The input gradient of a stride-1, 3-wide layer that keeps its size ("same" padding) as
+    /// the direct convolution of dy with the flipped weights (the mirrored layer,
+    /// `inputGradientGeometry`), in place of dcol = Wᵀ·dy and col2im; false, with nothing
+    /// enqueued, where it does not apply. A layer that shrinks its input mirrors into one that
+    /// grows dy by a border of zeros and multiplies them too: simple-cnn's 13x13 → 11x11 layer
+    /// does 40 % more products that way, and the direct kernel lost to dcol and col2im there
+    /// (Benchmarks/NOTES.md, item 45).
+    func enqueueDirectInputGradient(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws -> Bool {
+        guard g.outHeight == g.inHeight, g.outWidth == g.inWidth,
+              let t = g.inputGradientGeometry, let band = directConvolutionBand(t) else { return false }
+        let flipped = try flippedWeights(g, weight)
+        try launchDirectConvolution(t, band: band, x: wide(outputGrad),
+                                    w: KernelTensor(memory: flipped.memory, offset: 0, extent: g.weightShape.count),
+                                    bias: nil, activation: .linear, y: wide(inputGrad))
+        return true
+    }
+
+    private func launchDirectConvolution(_ g: Conv2DGeometry, band: Int, x: KernelTensor, w: KernelTensor, bias: KernelTensor?,
+                                         activation: ElementwiseActivation, y: KernelTensor) throws {
+        try launch(ConvDirectKernel(
+            x: x, w: w, bias: bias ?? w, hasBias: bias == nil ? 0 : 1, y: y,
+            C: g.inChannels, H: g.inHeight, W: g.inWidth, KH: g.kernelHeight, pT: g.padTop, pL: g.padLeft,
+            OH: g.outHeight, OW: g.outWidth, O: g.outChannels, band: band,
+            act: activation.kernelCode, actAlpha: activation.kernelAlpha),
+            global: [ceilDiv(g.outHeight, band), g.batch], local: [1, 1], flops: g.flops)
+    }
+
+    /// Output rows per conv_direct work-item for `g`, nil where it does not run: where the
+    /// packed GEMM does not (its `__local` block is the staging area, and its presence says the
+    /// device runs long work-items), for a layer that is not stride 1 and 3 wide, where the
+    /// staged rows of one output row do not fit that block, or an image past one launch's
+    /// 32-bit index range. As many rows as fit, up to the whole image.
+    ///
+    /// Where it runs, it takes the place of every other forward path: per layer it beat
+    /// im2col + GEMM and the gathered GEMM from 1 to 512 channels (Benchmarks/NOTES.md,
+    /// item 44), the more the shorter the GEMM's rows or the more of its time im2col took.
+    func directConvolutionBand(_ g: Conv2DGeometry) -> Int? {
+        guard convolvesDirectly, config.packedGemm != nil, g.strideH == 1, g.strideW == 1, g.kernelWidth == 3,
+              max(g.inChannels * g.inHeight * g.inWidth, g.outChannels * g.outHeight * g.outWidth) <= limits.maxLaunchElements
+        else { return nil }
+        // Floats staged for `rows` output rows: C·3 runs of (rows + KH − 1) rows of OW, and a
+        // vector's width of pad after them (the last vector of a band reads past its run).
+        let perRow = 3 * g.inChannels * g.outWidth, pad = 16
+        let fit = (stagingFloats - pad) / max(perRow, 1) - (g.kernelHeight - 1)
+        return fit >= 1 ? min(fit, g.outHeight) : nil
+    }
+}
+
+struct ConvDirectKernel: KernelArguments {
+    static let kernelName = "conv_direct"
+    var x, w, bias: KernelTensor
+    var hasBias: Int
+    var y: KernelTensor
+    var C, H, W, KH, pT, pL, OH, OW, O, band: Int
+    var act: Int
+    var actAlpha: Float
+}

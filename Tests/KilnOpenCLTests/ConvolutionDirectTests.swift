@@ -1,0 +1,152 @@
+import Foundation
+@testable import Kiln
+import Testing
+@testable import KilnOpenCL
+
+/// The forward pass of a stride-1, 3-wide layer on CPU devices straight from x and W
+/// (`conv_direct`): it runs in place of im2col + GEMM and agrees with them within the sums'
+/// rounding (it adds the taps in another order). The op checks (`conv2d.forward`) compare it
+/// with the CPU reference.
+@Suite("Direct convolution", .serialized)
+struct ConvolutionDirectTests {
+    /// One input channel and several; valid, same and one-sided padding; a kernel taller than
+    /// wide; output channels in whole and partial blocks of eight; bands whose length is not a
+    /// multiple of the vector width (a tail of 10, 3 and 1 outputs); a 1x1 image under a 3x3
+    /// kernel (only a tail, every staged row but one padding).
+    static let layers = [
+        Conv2DGeometry(batch: 5, inChannels: 1, inHeight: 28, inWidth: 27, outChannels: 10, kernelHeight: 3, kernelWidth: 3),
+        Conv2DGeometry(batch: 3, inChannels: 3, inHeight: 9, inWidth: 11, outChannels: 17, kernelHeight: 5, kernelWidth: 3,
+                       padTop: 2, padLeft: 0, padBottom: 2, padRight: 2),
+        Conv2DGeometry(batch: 2, inChannels: 20, inHeight: 7, inWidth: 7, outChannels: 8, kernelHeight: 3, kernelWidth: 3,
+                       padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
+        Conv2DGeometry(batch: 2, inChannels: 2, inHeight: 1, inWidth: 1, outChannels: 3, kernelHeight: 3, kernelWidth: 3,
+                       padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
+    ]
+
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"), arguments: layers)
+    func directMatchesIm2colAndGemm(_ g: Conv2DGeometry) throws {
+        let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
+        #expect(backend.directConvolutionBand(g) == g.outHeight)
+        try Self.expectDirectMatchesGemm(g, bias: true, activation: .relu, on: backend)
+        try Self.expectDirectMatchesGemm(g, bias: false, activation: .leakyReLU(alpha: 0.2), on: backend)
+    }
+
+    /// With the staging area of a device with 16 KiB of local memory, a 3-channel 40x40 layer
+    /// stages nine of its 38 output rows at a time: five bands per image, the last of two rows.
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
+    func bandsMatchIm2colAndGemm() throws {
+        var config = try TestDevice.backend.config
+        config.packedGemm = try #require(PackedGemmCapacity(localMemoryBytes: 16 << 10, tile: PackedGemmTests.deviceTile))
+        let backend = try OpenCLBackend(spec: "opencl", profiling: true, config: config, poisonWorkspaces: true)
+        let g = Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 40, inWidth: 40, outChannels: 9, kernelHeight: 3, kernelWidth: 3)
+        let band = try #require(backend.directConvolutionBand(g))
+        #expect(band > 1 && band < g.outHeight && g.outHeight % band != 0, "band \(band)")
+        try Self.expectDirectMatchesGemm(g, bias: true, activation: .tanh, on: backend)
+    }
+
+    /// Strides other than 1 and kernels other than 3 wide keep the other paths; so does a layer
+    /// one of whose output rows stages more than the packed GEMM's block, and any layer on a
+    /// device without the packed GEMM (GPUs).
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
+    func declinesWhereItDoesNotApply() throws {
+        let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
+        let declined = [
+            Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
+                           strideH: 2, strideW: 2),
+            Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
+                           strideH: 1, strideW: 2),
+            Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 4, kernelHeight: 3, kernelWidth: 5),
+            Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 4, kernelHeight: 3, kernelWidth: 2),
+        ]
+        for g in declined {
+            #expect(backend.directConvolutionBand(g) == nil, "\(g)")
+            #expect(!(try Self.forward(g, bias: true, activation: .relu, on: backend).kernels.contains("conv_direct")), "\(g)")
+        }
+        // Three rows of a 3-channel plane whose one output row stages just more than the block.
+        let capacity = backend.stagingFloats
+        let wide = Conv2DGeometry(batch: 1, inChannels: 3, inHeight: 3, inWidth: (capacity - 16) / 27 + 3, outChannels: 2,
+                                  kernelHeight: 3, kernelWidth: 3)
+        #expect(backend.directConvolutionBand(wide) == nil)
+        let fits = Conv2DGeometry(batch: 1, inChannels: 3, inHeight: 3, inWidth: (capacity - 16) / 27 + 2, outChannels: 2,
+                                  kernelHeight: 3, kernelWidth: 3)
+        #expect(backend.directConvolutionBand(fits) == 1)
+        var config = backend.config
+        config.packedGemm = nil
+        let tiled = try OpenCLBackend(spec: "opencl", profiling: true, config: config, poisonWorkspaces: true)
+        let onTiled = try Self.forward(Self.layers[0], bias: true, activation: .relu, on: tiled).kernels
+        #expect(onTiled.contains("gemm_tiled") && !onTiled.contains("conv_direct"), "\(onTiled)")
+    }
+
+    /// The input gradient of a layer that keeps its size is conv_direct of dy with the flipped
+    /// weights (`conv_weights_flipped`), not dcol and col2im (nor the gathered GEMM); it adds in
+    /// another order, so it is compared with col2im's within a tolerance. Symmetric and
+    /// asymmetric padding, a 5x3 kernel, more output channels than a block (40 input channels
+    /// of the mirrored layer), a 1x1 image.
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"), arguments: [
+        Conv2DGeometry(batch: 3, inChannels: 5, inHeight: 10, inWidth: 9, outChannels: 7, kernelHeight: 3, kernelWidth: 3,
+                       padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
+        Conv2DGeometry(batch: 2, inChannels: 20, inHeight: 6, inWidth: 19, outChannels: 40, kernelHeight: 5, kernelWidth: 3,
+                       padTop: 1, padLeft: 0, padBottom: 3, padRight: 2),
+        Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 1, inWidth: 1, outChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                       padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
+    ])
+    func directInputGradientMatchesCol2im(_ g: Conv2DGeometry) throws {
+        #expect(g.outputShape.dims.suffix(2) == g.inputShape.dims.suffix(2))
+        let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
+        let direct = try ConvolutionGatheredTests.inputGradient(g, on: backend)
+        #expect(direct.kernels == ["conv_weights_flipped", "conv_direct"], "\(direct.kernels)")
+        backend.convolvesDirectly = false
+        backend.gathersConvolutionColumns = false
+        let explicit = try ConvolutionGatheredTests.inputGradient(g, on: backend)
+        #expect(explicit.kernels.contains { $0.hasPrefix("col2im") } && !explicit.kernels.contains("conv_direct"))
+        #expect(!direct.values.contains { $0.isNaN })
+        let scale = explicit.values.map(abs).max() ?? 0
+        #expect(scale > 0)
+        let worst = zip(direct.values, explicit.values).map { abs($0 - $1) }.max() ?? .nan
+        #expect(worst <= 1e-5 * scale, "max |direct − col2im| \(worst) of \(scale)")
+    }
+
+    /// A layer that shrinks its input (valid padding) keeps dcol + col2im (or the gathered
+    /// GEMM) for its input gradient, and so does a strided one.
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
+    func inputGradientDeclinesWhereTheLayerShrinks() throws {
+        let backend = try OpenCLBackend(spec: "opencl", profiling: true, poisonWorkspaces: true)
+        let valid = Conv2DGeometry(batch: 2, inChannels: 32, inHeight: 13, inWidth: 13, outChannels: 64, kernelHeight: 3, kernelWidth: 3)
+        let strided = Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
+                                     strideH: 2, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)
+        for g in [valid, strided] {
+            #expect(!(try ConvolutionGatheredTests.inputGradient(g, on: backend).kernels.contains("conv_direct")), "\(g)")
+        }
+    }
+
+    /// conv_direct runs for `g` on `backend` (and no column matrix is written), and its y
+    /// agrees with im2col + GEMM's within the sums' rounding.
+    static func expectDirectMatchesGemm(_ g: Conv2DGeometry, bias: Bool, activation: ElementwiseActivation,
+                                        on backend: OpenCLBackend) throws {
+        backend.convolvesDirectly = true
+        let direct = try forward(g, bias: bias, activation: activation, on: backend)
+        #expect(direct.kernels == ["conv_direct"], "\(direct.kernels)")
+        backend.convolvesDirectly = false
+        let explicit = try forward(g, bias: bias, activation: activation, on: backend)
+        backend.convolvesDirectly = true
+        #expect(!explicit.kernels.contains("conv_direct"), "\(explicit.kernels)")
+        #expect(!direct.values.contains { $0.isNaN })
+        let scale = explicit.values.map(abs).max() ?? 0
+        #expect(scale > 0)
+        let worst = zip(direct.values, explicit.values).map { abs($0 - $1) }.max() ?? .nan
+        #expect(worst <= 1e-5 * scale, "max |direct − GEMM| \(worst) of \(scale)")
+    }
+
+    /// y = f(conv(x) (+ b)) on `backend`, y poisoned with NaN first, with the kernels it launched.
+    static func forward(_ g: Conv2DGeometry, bias: Bool, activation: ElementwiseActivation, on backend: OpenCLBackend)
+        throws -> (values: [Float], kernels: Set<String>) {
+        let x = try ConvolutionGatheredTests.tensor(g.inputShape, 1, on: backend)
+        let w = try ConvolutionGatheredTests.tensor(g.weightShape, 2, on: backend)
+        let b = try ConvolutionGatheredTests.tensor([g.outChannels], 3, on: backend)
+        let y = try ConvolutionGatheredTests.tensor(g.outputShape, 4, on: backend)
+        try backend.upload([Float](repeating: .nan, count: g.outputShape.count), to: y)
+        _ = try backend.kernelTimings()
+        try backend.conv2dForward(g, input: x, weight: w, bias: bias ? b : nil, activation: activation, output: y)
+        return (try backend.download(y), Set(try backend.kernelTimings().map(\.kernel)))
+    }
+}
