@@ -39,9 +39,9 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     /// Filter gradients of stride-1, 3-wide layers come straight from x and dy where they can
     /// (`enqueueStagedFilterGradient`); off, they take im2col + GEMM (tests compare the two).
     var stagesConvolutionFilterGradient = true
-    /// Forward passes of stride-1, 3-wide layers with a short reduction run straight from x
-    /// and W where they can (`enqueueDirectConvolution`); off, they take im2col + GEMM (tests
-    /// compare the two).
+    /// Stride-1, 3-wide layers run their forward (and, where they keep their size, their input
+    /// gradient) through conv_direct where they can (`directConvolutionBand`); off, they take
+    /// the GEMM paths (tests compare the two).
     var convolvesDirectly = true
 
     let context: CLContext
