@@ -68,6 +68,18 @@ void NAME(SPACE float* restrict out, __global const float* restrict xr, int j, i
 IM2COL_DEFINE_ROW(im2col_row_global, __global)
 IM2COL_DEFINE_ROW(im2col_row_local, __local)
 
+// The staging of the kernels that read shifted rows of a plane from __local memory
+// (conv_filter_grad_staged, conv_direct): rows h0 ..< h0 + rows of `plane` for kernel column
+// q, row r at out + r·OW holding x[h0 + r][j + q − pL] for j < OW (zero outside the plane).
+void stage_shifted_rows(__local float* restrict out, __global const float* restrict plane, int h0, int rows, int q,
+                        int H, int W, int OW, int pL) {
+    for (int r = 0; r < rows; ++r, out += OW) {
+        const int h = h0 + r;
+        if (h >= 0 && h < H) im2col_row_local(out, plane + h * W, 0, OW, q, W, pL);
+        else for (int j = 0; j < OW; ++j) out[j] = 0.0f;
+    }
+}
+
 // Whether im2col_shifted_* applies.
 bool im2col_is_shifted(int sH, int sW, int W, int OW) { return sH == 1 && sW == 1 && OW == W; }
 

@@ -57,14 +57,8 @@ void conv_direct(__global const float* restrict x, long xOff, __global const flo
     const int S = rows * OW, K = C * KH * 3;
     for (int c = 0; c < C; ++c) {
         __global const float* plane = x + xOff + ((long)n * C + c) * H * W;
-        for (int q = 0; q < 3; ++q) {
-            for (int r = 0; r < staged; ++r) {
-                __local float* row = stage + (c * 3 + q) * span + r * OW;
-                const int h = i0 + r - pT;
-                if (h >= 0 && h < H) im2col_row_local(row, plane + h * W, 0, OW, q, W, pL);
-                else for (int j = 0; j < OW; ++j) row[j] = 0.0f;
-            }
-        }
+        for (int q = 0; q < 3; ++q)
+            stage_shifted_rows(stage + (c * 3 + q) * span, plane, i0 - pT, staged, q, H, W, OW, pL);
     }
     for (int t = 0; t < DC_VW; ++t) stage[C * 3 * span + t] = 0.0f;
 

@@ -50,14 +50,8 @@ void conv_filter_grad_staged(__global const float* restrict x, long xOff, __glob
             // stage[(n − b0)·3·span + q·span + r·OW + j] = x[n][c][r − pT][j + q − pL]
             for (int n = b0; n < b1; ++n) {
                 __global const float* plane = x + xOff + ((long)n * C + c) * H * W;
-                for (int q = 0; q < 3; ++q) {
-                    for (int r = 0; r < rows; ++r) {
-                        __local float* row = stage + ((n - b0) * 3 + q) * span + r * OW;
-                        const int h = r - pT;
-                        if (h >= 0 && h < H) im2col_row_local(row, plane + h * W, 0, OW, q, W, pL);
-                        else for (int j = 0; j < OW; ++j) row[j] = 0.0f;
-                    }
-                }
+                for (int q = 0; q < 3; ++q)
+                    stage_shifted_rows(stage + ((n - b0) * 3 + q) * span, plane, -pT, rows, q, H, W, OW, pL);
             }
             for (int o0 = 0; o0 < O; o0 += FG_OB) {
                 for (int p = 0; p < KH; ++p) {
