@@ -99,11 +99,7 @@ struct ConvolutionDirectTests {
         backend.gathersConvolutionColumns = false
         let explicit = try ConvolutionGatheredTests.inputGradient(g, on: backend)
         #expect(explicit.kernels.contains { $0.hasPrefix("col2im") } && !explicit.kernels.contains("conv_direct"))
-        #expect(!direct.values.contains { $0.isNaN })
-        let scale = explicit.values.map(abs).max() ?? 0
-        #expect(scale > 0)
-        let worst = zip(direct.values, explicit.values).map { abs($0 - $1) }.max() ?? .nan
-        #expect(worst <= 1e-5 * scale, "max |direct − col2im| \(worst) of \(scale)")
+        expectAgreement(direct.values, explicit.values, "direct against col2im")
     }
 
     /// A layer that shrinks its input (valid padding) keeps dcol + col2im (or the gathered
@@ -130,11 +126,7 @@ struct ConvolutionDirectTests {
         let explicit = try forward(g, bias: bias, activation: activation, on: backend)
         backend.convolvesDirectly = true
         #expect(!explicit.kernels.contains("conv_direct"), "\(explicit.kernels)")
-        #expect(!direct.values.contains { $0.isNaN })
-        let scale = explicit.values.map(abs).max() ?? 0
-        #expect(scale > 0)
-        let worst = zip(direct.values, explicit.values).map { abs($0 - $1) }.max() ?? .nan
-        #expect(worst <= 1e-5 * scale, "max |direct − GEMM| \(worst) of \(scale)")
+        expectAgreement(direct.values, explicit.values, "direct against im2col + GEMM")
     }
 
     /// y = f(conv(x) (+ b)) on `backend`, y poisoned with NaN first, with the kernels it launched.

@@ -86,10 +86,7 @@ struct ConvolutionGatheredTests {
         backend.gathersConvolutionColumns = false
         let explicit = try Self.inputGradient(g, on: backend)
         #expect(explicit.kernels.contains { $0.hasPrefix("col2im") } && !explicit.kernels.contains("conv_gemm_local"))
-        let scale = explicit.values.map(abs).max() ?? 0
-        #expect(scale > 0)
-        let worst = zip(gathered.values, explicit.values).map { abs($0 - $1) }.max() ?? .nan
-        #expect(worst <= 1e-5 * scale, "max |gathered − col2im| \(worst) of \(scale)")
+        expectAgreement(gathered.values, explicit.values, "gathered against col2im")
     }
 
     /// Strides other than 1 (no plain convolution gives their input gradient) and layers with
