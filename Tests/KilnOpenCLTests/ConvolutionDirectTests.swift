@@ -12,7 +12,8 @@ struct ConvolutionDirectTests {
     /// One input channel and several; valid, same and one-sided padding; a kernel taller than
     /// wide; output channels in whole and partial blocks of eight; bands whose length is not a
     /// multiple of the vector width (a tail of 10, 3 and 1 outputs); a 1x1 image under a 3x3
-    /// kernel (only a tail, every staged row but one padding).
+    /// kernel (only a tail, every staged row but one padding); a reduction of 4,608 (512
+    /// channels, as resnet18's last stage), summed in one accumulator per output.
     static let layers = [
         Conv2DGeometry(batch: 5, inChannels: 1, inHeight: 28, inWidth: 27, outChannels: 10, kernelHeight: 3, kernelWidth: 3),
         Conv2DGeometry(batch: 3, inChannels: 3, inHeight: 9, inWidth: 11, outChannels: 17, kernelHeight: 5, kernelWidth: 3,
@@ -20,6 +21,8 @@ struct ConvolutionDirectTests {
         Conv2DGeometry(batch: 2, inChannels: 20, inHeight: 7, inWidth: 7, outChannels: 8, kernelHeight: 3, kernelWidth: 3,
                        padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
         Conv2DGeometry(batch: 2, inChannels: 2, inHeight: 1, inWidth: 1, outChannels: 3, kernelHeight: 3, kernelWidth: 3,
+                       padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
+        Conv2DGeometry(batch: 2, inChannels: 512, inHeight: 4, inWidth: 4, outChannels: 9, kernelHeight: 3, kernelWidth: 3,
                        padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
     ]
 
