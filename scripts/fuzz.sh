@@ -91,15 +91,15 @@ run() {
     [[ -f Fuzz/$t.dict ]] && dict=(-dict="Fuzz/$t.dict")
     # SWIFT_BACKTRACE=enable=no: a Swift trap goes straight to libFuzzer's deadly-signal
     # handler, which writes the input and exits. Swift's own crash handler reads the crashed
-    # process's memory, which ASan reports as an overflow of its own, or it stalled (a CI run
-    # hung past its 90 minutes on such a crash). The outer timeout bounds the run whatever
+    # process's memory, which ASan reports as an overflow of its own (Fuzz/README.md: a CI
+    # run that met such a crash never ended). The outer timeout bounds the run whatever
     # happens inside it.
-    local rc=0
-    SWIFT_BACKTRACE=enable=no timeout -k 30 $(( secs + 600 )) "$out/$t" "$out/corpus/$t" "${dict[@]}" \
+    local rc=0 limit=$(( secs + 600 ))
+    SWIFT_BACKTRACE=enable=no timeout -k 30 "$limit" "$out/$t" "$out/corpus/$t" "${dict[@]}" \
         -max_total_time="$secs" -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-120}" -max_len=8192 \
         -artifact_prefix="$out/findings/$t-" -print_final_stats=1 || rc=$?
     if (( rc == 124 || rc == 137 )); then
-        echo "fuzz: $t did not stop within $(( secs + 600 )) s of its $secs; stopped it" >&2
+        echo "fuzz: $t did not stop within $limit s of its $secs; stopped it" >&2
     fi
     return "$rc"
 }
