@@ -66,11 +66,11 @@ struct ConvolutionDirectTests {
             #expect(!(try Self.forward(g, bias: true, activation: .relu, on: backend).kernels.contains("conv_direct")), "\(g)")
         }
         // Three rows of a 3-channel plane whose one output row stages just more than the block.
-        let capacity = backend.stagingFloats
-        let wide = Conv2DGeometry(batch: 1, inChannels: 3, inHeight: 3, inWidth: (capacity - 16) / 27 + 3, outChannels: 2,
+        let columns = (backend.stagingFloats - OpenCLBackend.directConvolutionPad) / 27
+        let wide = Conv2DGeometry(batch: 1, inChannels: 3, inHeight: 3, inWidth: columns + 3, outChannels: 2,
                                   kernelHeight: 3, kernelWidth: 3)
         #expect(backend.directConvolutionBand(wide) == nil)
-        let fits = Conv2DGeometry(batch: 1, inChannels: 3, inHeight: 3, inWidth: (capacity - 16) / 27 + 2, outChannels: 2,
+        let fits = Conv2DGeometry(batch: 1, inChannels: 3, inHeight: 3, inWidth: columns + 2, outChannels: 2,
                                   kernelHeight: 3, kernelWidth: 3)
         #expect(backend.directConvolutionBand(fits) == 1)
         var config = backend.config

@@ -53,12 +53,16 @@ extension OpenCLBackend {
         guard convolvesDirectly, config.packedGemm != nil, g.strideH == 1, g.strideW == 1, g.kernelWidth == 3,
               max(g.inChannels * g.inHeight * g.inWidth, g.outChannels * g.outHeight * g.outWidth) <= limits.maxLaunchElements
         else { return nil }
-        // Floats staged for `rows` output rows: C·3 runs of (rows + KH − 1) rows of OW, and a
-        // vector's width of pad after them (the last vector of a band reads past its run).
-        let perRow = 3 * g.inChannels * g.outWidth, pad = 16
-        let fit = (stagingFloats - pad) / max(perRow, 1) - (g.kernelHeight - 1)
+        // Floats staged for `rows` output rows: C·3 runs of (rows + KH − 1) rows of OW, and the
+        // pad after them.
+        let perRow = 3 * g.inChannels * g.outWidth
+        let fit = (stagingFloats - Self.directConvolutionPad) / max(perRow, 1) - (g.kernelHeight - 1)
         return fit >= 1 ? min(fit, g.outHeight) : nil
     }
+
+    /// Floats conv_direct zeroes after its staged runs: the last vector of a band reads past its
+    /// run, and the kernel's vectors are at most 16 wide (DC_VW).
+    static let directConvolutionPad = 16
 }
 
 struct ConvDirectKernel: KernelArguments {
