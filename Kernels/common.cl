@@ -79,3 +79,64 @@ float softmax_denominator(__global const float* x, int K, float* m) {
     *m = top;
     return sum;
 }
+
+// 2×2 max pooling windows (maxpool2x2_* in pool.cl, the pooled conv_direct), on rows in
+// __global or __local memory (suffix _local). The same choice of cell everywhere, as
+// window_argmax (pool.cl) makes it: the first maximal in row-major order, later cells only when
+// strictly greater, so NaN and signed zeros come out alike. argmax2x2: the window whose top-left
+// cell is p (rows W apart); returns the winner's position (0 to 3, row-major), *max its value.
+// argmax2x2_N: the N windows (N = 8 or 4) whose top-left cells are r0[0], r0[2], ...,
+// r0[2N − 2] (r1 the row below), from two vectors of 2N cells (even lanes the left column, odd
+// the right).
+#define DEFINE_ARGMAX2X2(SUFFIX, SPACE)                                                              \
+int argmax2x2##SUFFIX(SPACE const float* p, int W, float* max) {                                    \
+    float m = p[0];                                                                                  \
+    int best = 0;                                                                                    \
+    if (p[1] > m) { m = p[1]; best = 1; }                                                            \
+    if (p[W] > m) { m = p[W]; best = 2; }                                                            \
+    if (p[W + 1] > m) { m = p[W + 1]; best = 3; }                                                    \
+    *max = m;                                                                                        \
+    return best;                                                                                     \
+}
+#define DEFINE_ARGMAX2X2_N(N, N2, SUFFIX, SPACE)                                                     \
+void argmax2x2_##N##SUFFIX(SPACE const float* r0, SPACE const float* r1, float##N* m, int##N* a) {   \
+    const float##N2 top = vload##N2(0, r0), bottom = vload##N2(0, r1);                             \
+    float##N best = top.even;                                                                        \
+    int##N at = (int##N)(0);                                                                         \
+    int##N c = top.odd > best;  best = select(best, top.odd, c);    at = select(at, (int##N)(1), c); \
+    c = bottom.even > best;     best = select(best, bottom.even, c); at = select(at, (int##N)(2), c); \
+    c = bottom.odd > best;      best = select(best, bottom.odd, c);  at = select(at, (int##N)(3), c); \
+    *m = best;                                                                                       \
+    *a = at;                                                                                         \
+}
+
+// One row of OW windows: out[j] = the maximum of window j (top-left cell r0[2j], the row below
+// W further) and, where `winners` is not 0, winners[j] = its position as a float. In groups of
+// 8 (rows of 8 or more windows) or 4 (4 to 7), the last group moved back to end at the row's
+// end: its windows repeat earlier ones with the same values, so a row of 14 or 7 windows has no
+// scalar tail; shorter rows go cell by cell.
+#define POOL_ROW_GROUPS(N, SUFFIX)                                                                   \
+    for (int v = 0; v < OW; v += N) {                                                                \
+        const int jn = min(v, OW - N);                                                               \
+        float##N m; int##N a;                                                                        \
+        argmax2x2_##N##SUFFIX(r0 + 2 * jn, r0 + W + 2 * jn, &m, &a);                                 \
+        vstore##N(m, 0, out + jn);                                                                   \
+        if (winners) vstore##N(convert_float##N(a), 0, winners + jn);                                \
+    }
+#define DEFINE_POOL2X2_ROW(SUFFIX, SPACE)                                                            \
+DEFINE_ARGMAX2X2(SUFFIX, SPACE)                                                                      \
+DEFINE_ARGMAX2X2_N(8, 16, SUFFIX, SPACE)                                                             \
+DEFINE_ARGMAX2X2_N(4, 8, SUFFIX, SPACE)                                                              \
+void pool2x2_row##SUFFIX(SPACE const float* r0, int W, __global float* out, __global float* winners, int OW) { \
+    int j = OW >= 4 ? OW : 0;                                                                        \
+    if (OW >= 8) POOL_ROW_GROUPS(8, SUFFIX)                                                          \
+    else if (OW >= 4) POOL_ROW_GROUPS(4, SUFFIX)                                                     \
+    for (; j < OW; ++j) {                                                                            \
+        float m;                                                                                     \
+        const int a = argmax2x2##SUFFIX(r0 + 2 * j, W, &m);                                          \
+        out[j] = m;                                                                                  \
+        if (winners) winners[j] = (float)a;                                                          \
+    }                                                                                                \
+}
+DEFINE_POOL2X2_ROW(, __global)
+DEFINE_POOL2X2_ROW(_local, __local)

@@ -13,6 +13,11 @@
 // bias and take one FMA per tap with the staged vector (the weight broadcast); the activation
 // applies as they are stored. The last vector of a band runs past it into the next staged run
 // (or the zeroed pad after the last) and stores only its live lanes.
+//
+// With pooling (a 2x2 max pool after the layer, `pool` set) the block's outputs go to __local
+// rows after the staged runs instead, and only each window's maximum leaves the work-item,
+// with its position where the training forward asks for it (pool = 2): the layer's output,
+// four times the pool's, is never written to memory or read back.
 
 #ifdef GEMM_PACKED
 
@@ -42,14 +47,17 @@ DC_VEC conv_direct_act(int kind, float alpha, DC_VEC v) { ACT_FORWARD_RETURN(kin
 
 // Work-item (band b, image n) computes output rows i0 = b·band ..< min(OH, i0 + band) of every
 // channel. The host sizes `band` so that C·3·(band + KH − 1)·OW floats and DC_VW more fit the
-// staging area (the packed GEMM's __local block). hasBias: whether `bias` holds O values.
-// Launch: global = (ceil(OH / band), nb), local = (1, 1).
+// staging area (the packed GEMM's __local block), with pooling also DC_OB rounded-up runs of
+// band·OW outputs. hasBias: whether `bias` holds O values. pool: 0, y is [n][O][OH][OW]; 1, y is
+// the pooled [n][O][OH / 2][OW / 2] (OH and OW even: the rows and columns no window covers are
+// not passed in, and `band` is even); 2, winners (the same shape) gets each window's winner as
+// argmax2x2 numbers it. Launch: global = (ceil(OH / band), nb), local = (1, 1).
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))
 void conv_direct(__global const float* restrict x, long xOff, __global const float* restrict w, long wOff,
                  __global const float* restrict bias, long biasOff, int hasBias,
-                 __global float* restrict y, long yOff,
+                 __global float* restrict y, long yOff, __global float* restrict winners, long winnersOff,
                  int C, int H, int W, int KH, int pT, int pL, int OH, int OW, int O, int band,
-                 int act, float actAlpha) {
+                 int act, float actAlpha, int pool) {
     const int i0 = (int)get_global_id(0) * band, n = (int)get_global_id(1);
     if (i0 >= OH) return;
     __local float stage[GEMM_KC * GEMM_NCB * GEMM_VW * GEMM_NV];
@@ -61,6 +69,9 @@ void conv_direct(__global const float* restrict x, long xOff, __global const flo
             stage_shifted_rows(stage + (c * 3 + q) * span, plane, i0 - pT, staged, q, H, W, OW, pL);
     }
     for (int t = 0; t < DC_VW; ++t) stage[C * 3 * span + t] = 0.0f;
+    // Pooling: channel i of the block at pooled[i·rowsStride ...], rows whole vectors long.
+    __local float* pooled = stage + C * 3 * span + DC_VW;
+    const int rowsStride = (S + DC_VW - 1) / DC_VW * DC_VW;
 
     __global float* out = y + yOff + (long)n * O * OH * OW + i0 * OW;
     for (int o0 = 0; o0 < O; o0 += DC_OB) {
@@ -91,13 +102,23 @@ void conv_direct(__global const float* restrict x, long xOff, __global const flo
             for (int i = 0; i < DC_OB && o0 + i < O; ++i) {
                 const DC_VEC r = conv_direct_act(act, actAlpha, acc[i]);
                 __global float* e = out + (long)(o0 + i) * OH * OW + s;
-                if (live >= DC_VW) {
+                if (pool) {
+                    DC_VSTORE(r, 0, pooled + i * rowsStride + s);
+                } else if (live >= DC_VW) {
                     DC_VSTORE(r, 0, e);
                 } else {
                     float lanes[DC_VW];
                     DC_VSTORE(r, 0, lanes);
                     for (int l = 0; l < live; ++l) e[l] = lanes[l];
                 }
+            }
+        }
+        for (int i = 0; pool && i < DC_OB && o0 + i < O; ++i) {
+            const long first = ((long)n * O + o0 + i) * (OH / 2) * (OW / 2) + i0 / 2 * (OW / 2);
+            for (int r = 0; r < rows / 2; ++r) {
+                const long at = first + r * (OW / 2);
+                pool2x2_row_local(pooled + i * rowsStride + 2 * r * OW, OW, y + yOff + at,
+                                  pool == 2 ? winners + winnersOff + at : 0, OW / 2);
             }
         }
     }

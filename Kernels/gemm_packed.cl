@@ -158,7 +158,7 @@ GEMM_VEC gemm_epilogue_vec(GEMM_VEC v, __global const float* bias, int rowStep, 
 // A pooled epilogue (a convolution followed by 2x2 max pooling, `pool` set): the columns of C
 // come in runs of four, the cells of one pooling window in row-major order (im2col_pool2x2),
 // and only each run's maximum is stored, at column j / 4 of a C whose rows are a quarter as
-// long. The maximum is taken as argmax2x2 (pool.cl) takes it — the first cell, then each
+// long. The maximum is taken as argmax2x2 (common.cl) takes it — the first cell, then each
 // later one only when strictly greater — so the result is the unfused pooling's, NaN and
 // signed zeros included. GEMM_POOL_SPLIT puts lane 4w + c of a vector into lane w of its c.
 #if GEMM_VW == 16

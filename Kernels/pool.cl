@@ -65,114 +65,82 @@ __kernel void maxpool_backward(__global const float* x, long xOff, __global cons
 }
 
 // 2×2 windows with stride 2 and no top/left padding, every window inside the image (the common
-// case). One work-item per output row (plane, i), written with explicit float16 vectors: two
-// rows of 16 input cells are 8 windows (even lanes the left column, odd the right). PoCL
-// vectorises across work-items only along dimension 0, and a plane's 13 or 5 cells were too
-// short for that (and the per-cell kernels read the input with gathers). Same choice of cell as
-// window_argmax: the first maximal in row-major order, later cells only when strictly greater.
-// Returns the winner's position (0 to 3, row-major) and sets *max to its value.
-int argmax2x2(__global const float* p, int W, float* max) {
-    float m = p[0];
-    int best = 0;
-    if (p[1] > m) { m = p[1]; best = 1; }
-    if (p[W] > m) { m = p[W]; best = 2; }
-    if (p[W + 1] > m) { m = p[W + 1]; best = 3; }
-    *max = m;
-    return best;
-}
-
-// The N windows (N = 8 or 4) whose top-left cells are r0[0], r0[2], ..., r0[2N − 2] (r1 the
-// row below): their maxima and the positions argmax2x2 would give.
-#define DEFINE_ARGMAX2X2_N(N, N2)                                                                   \
-void argmax2x2_##N(__global const float* r0, __global const float* r1, float##N* m, int##N* a) {   \
-    const float##N2 top = vload##N2(0, r0), bottom = vload##N2(0, r1);                             \
-    float##N best = top.even;                                                                      \
-    int##N at = (int##N)(0);                                                                       \
-    int##N c = top.odd > best;  best = select(best, top.odd, c);    at = select(at, (int##N)(1), c); \
-    c = bottom.even > best;     best = select(best, bottom.even, c); at = select(at, (int##N)(2), c); \
-    c = bottom.odd > best;      best = select(best, bottom.odd, c);  at = select(at, (int##N)(3), c); \
-    *m = best;                                                                                     \
-    *a = at;                                                                                       \
-}
-DEFINE_ARGMAX2X2_N(8, 16)
-DEFINE_ARGMAX2X2_N(4, 8)
-
-// The windows of a row of OW in groups of N, the last group moved back to end at the row's
-// end: its windows repeat earlier ones with the same values, so a row of 14 or 7 windows has
-// no scalar tail. BODY(j) handles windows j ..< j + N. Used with N = 8 for rows of 8 or more
-// windows and N = 4 for rows of 4 to 7; shorter rows take the kernels' scalar loops.
-#define POOL_GROUPS(N, BODY) for (int v = 0; v < OW; v += N) { const int jn = min(v, OW - N); BODY(jn) }
-
-// The bodies of POOL_GROUPS in the two kernels below (they read the kernels' r0, W, out; g,
-// d0, d1, act, actAlpha). Backward: windows do not overlap, so each cell gets at most one
-// gradient, whose f' is the winner's; the four positions' gradients are interleaved back into
-// the two input rows.
-#define POOL_FORWARD(N)                                                                             \
-    {                                                                                              \
-        float##N m; int##N a;                                                                      \
-        argmax2x2_##N(r0 + 2 * jn, r0 + W + 2 * jn, &m, &a);                                       \
-        vstore##N(m, 0, out + jn);                                                                 \
-    }
-#define POOL_FORWARD_8(jn) POOL_FORWARD(8)
-#define POOL_FORWARD_4(jn) POOL_FORWARD(4)
-#define POOL_BACKWARD(N, INTERLEAVE)                                                                \
-    {                                                                                              \
-        float##N m; int##N a;                                                                      \
-        argmax2x2_##N(r0 + 2 * jn, r0 + W + 2 * jn, &m, &a);                                       \
-        const float##N gv = act_backward##N(act, actAlpha, m, vload##N(0, g + jn)), zero = (float##N)(0.0f); \
-        const float##N g0 = select(zero, gv, a == 0), g1 = select(zero, gv, a == 1);              \
-        const float##N g2 = select(zero, gv, a == 2), g3 = select(zero, gv, a == 3);               \
-        vstore2x##N(shuffle2(g0, g1, INTERLEAVE), 0, d0 + 2 * jn);                                 \
-        vstore2x##N(shuffle2(g2, g3, INTERLEAVE), 0, d1 + 2 * jn);                                 \
-    }
-#define vstore2x8 vstore16
-#define vstore2x4 vstore8
-#define POOL_BACKWARD_8(jn) POOL_BACKWARD(8, ((uint16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15)))
-#define POOL_BACKWARD_4(jn) POOL_BACKWARD(4, ((uint8)(0, 4, 1, 5, 2, 6, 3, 7)))
-
+// case): one work-item per output row (plane, i), in the vector groups of pool2x2_row
+// (common.cl). PoCL vectorises across work-items only along dimension 0, and a plane's 13 or 5
+// cells were too short for that (and the per-cell kernels read the input with gathers).
 // global = (OH, planes = N·C)
 __kernel void maxpool2x2_forward(__global const float* x, long xOff, __global float* y, long yOff,
                                  int H, int W, int OH, int OW, int planes) {
     const int i = (int)get_global_id(0), plane = (int)get_global_id(1);
     if (i >= OH || plane >= planes) return;
-    __global const float* r0 = x + xOff + (plane * H + 2 * i) * W;
-    __global float* out = y + yOff + (plane * OH + i) * OW;
-    int j = OW >= 4 ? OW : 0;
-    if (OW >= 8) POOL_GROUPS(8, POOL_FORWARD_8)
-    else if (OW >= 4) POOL_GROUPS(4, POOL_FORWARD_4)
-    for (; j < OW; ++j) {
-        float m;
-        argmax2x2(r0 + 2 * j, W, &m);
-        out[j] = m;
+    pool2x2_row(x + xOff + (plane * H + 2 * i) * W, W, y + yOff + (plane * OH + i) * OW, 0, OW);
+}
+
+// Backward of the windows of output row i: input rows d0 and d0 + W get each window's
+// gradient g (times f' of its maximum) at its winner and 0 elsewhere, then 0 in the columns no
+// window covers. Windows do not overlap, so each cell gets at most one gradient. The winners
+// are found in the input rows r0 and r0 + W, or, where r0 is 0, read from the maxima m and
+// positions `win` a pooled forward recorded (maxpool2x2_backward_winners). Vector groups as in
+// pool2x2_row; the four positions' gradients are interleaved back into the two rows.
+#define POOL_BACKWARD_GROUPS(N, INTERLEAVE)                                                           \
+    for (int v = 0; v < OW; v += N) {                                                                \
+        const int jn = min(v, OW - N);                                                               \
+        float##N mx; int##N a;                                                                       \
+        if (r0) argmax2x2_##N(r0 + 2 * jn, r0 + W + 2 * jn, &mx, &a);                                \
+        else { mx = vload##N(0, m + jn); a = convert_int##N(vload##N(0, win + jn)); }                \
+        const float##N gv = act_backward##N(act, actAlpha, mx, vload##N(0, g + jn)), zero = (float##N)(0.0f); \
+        const float##N g0 = select(zero, gv, a == 0), g1 = select(zero, gv, a == 1);                 \
+        const float##N g2 = select(zero, gv, a == 2), g3 = select(zero, gv, a == 3);                 \
+        vstore2x##N(shuffle2(g0, g1, INTERLEAVE), 0, d0 + 2 * jn);                                   \
+        vstore2x##N(shuffle2(g2, g3, INTERLEAVE), 0, d0 + W + 2 * jn);                               \
     }
+#define vstore2x8 vstore16
+#define vstore2x4 vstore8
+void pool2x2_backward_row(__global const float* r0, __global const float* m, __global const float* win,
+                          __global const float* g, __global float* d0, int W, int OW, int act, float actAlpha) {
+    int j = OW >= 4 ? OW : 0;
+    if (OW >= 8) POOL_BACKWARD_GROUPS(8, ((uint16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15)))
+    else if (OW >= 4) POOL_BACKWARD_GROUPS(4, ((uint8)(0, 4, 1, 5, 2, 6, 3, 7)))
+    for (; j < OW; ++j) {
+        float mx;
+        const int a = r0 ? argmax2x2(r0 + 2 * j, W, &mx) : (int)win[j];
+        if (!r0) mx = m[j];
+        const float gj = act_backward(act, actAlpha, mx, g[j]);
+        d0[2 * j] = a == 0 ? gj : 0.0f;
+        d0[2 * j + 1] = a == 1 ? gj : 0.0f;
+        d0[W + 2 * j] = a == 2 ? gj : 0.0f;
+        d0[W + 2 * j + 1] = a == 3 ? gj : 0.0f;
+    }
+    for (int w = 2 * OW; w < W; ++w) d0[w] = d0[W + w] = 0.0f;
 }
 
 // global = (OH, planes = N·C); the item of output row i writes input rows 2i and 2i + 1, and
 // the last one also the rows below every window (cells outside every window get 0).
+#define POOL_BACKWARD_ITEM                                                                            \
+    const int i = (int)get_global_id(0), plane = (int)get_global_id(1);                              \
+    if (i >= OH || plane >= planes) return;                                                          \
+    __global float* d0 = dx + dxOff + (plane * H + 2 * i) * W;                                       \
+    const int row = (plane * OH + i) * OW;
+#define POOL_BACKWARD_BELOW                                                                           \
+    if (i == OH - 1)                                                                                 \
+        for (__global float* d = d0 + 2 * W; d < dx + dxOff + (plane + 1) * H * W; ++d) *d = 0.0f;
 __kernel void maxpool2x2_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
                                   __global float* dx, long dxOff, int H, int W, int OH, int OW, int planes,
                                   int act, float actAlpha) {
-    const int i = (int)get_global_id(0), plane = (int)get_global_id(1);
-    if (i >= OH || plane >= planes) return;
-    __global const float* r0 = x + xOff + (plane * H + 2 * i) * W;
-    __global const float* g = dy + dyOff + (plane * OH + i) * OW;
-    __global float* d0 = dx + dxOff + (plane * H + 2 * i) * W;
-    __global float* d1 = d0 + W;
-    int j = OW >= 4 ? OW : 0;  // groups of 8 or 4 as in maxpool2x2_forward
-    if (OW >= 8) POOL_GROUPS(8, POOL_BACKWARD_8)
-    else if (OW >= 4) POOL_GROUPS(4, POOL_BACKWARD_4)
-    for (; j < OW; ++j) {
-        float m;
-        const int a = argmax2x2(r0 + 2 * j, W, &m);
-        const float gj = act_backward(act, actAlpha, m, g[j]);
-        d0[2 * j] = a == 0 ? gj : 0.0f;
-        d0[2 * j + 1] = a == 1 ? gj : 0.0f;
-        d1[2 * j] = a == 2 ? gj : 0.0f;
-        d1[2 * j + 1] = a == 3 ? gj : 0.0f;
-    }
-    for (int w = 2 * OW; w < W; ++w) d0[w] = d1[w] = 0.0f;
-    if (i == OH - 1)
-        for (__global float* d = d1 + W; d < dx + dxOff + (plane + 1) * H * W; ++d) *d = 0.0f;
+    POOL_BACKWARD_ITEM
+    pool2x2_backward_row(x + xOff + (plane * H + 2 * i) * W, 0, 0, dy + dyOff + row, d0, W, OW, act, actAlpha);
+    POOL_BACKWARD_BELOW
+}
+
+// The same backward from what a pooled forward recorded (conv_direct with pooling, in
+// training): the maxima y and the winners' positions (0 to 3, as floats), [planes][OH][OW]
+// each, instead of the unpooled input, which was never stored.
+__kernel void maxpool2x2_backward_winners(__global const float* y, long yOff, __global const float* winners, long winnersOff,
+                                          __global const float* dy, long dyOff, __global float* dx, long dxOff,
+                                          int H, int W, int OH, int OW, int planes, int act, float actAlpha) {
+    POOL_BACKWARD_ITEM
+    pool2x2_backward_row(0, y + yOff + row, winners + winnersOff + row, dy + dyOff + row, d0, W, OW, act, actAlpha);
+    POOL_BACKWARD_BELOW
 }
 
 // Cells of window (i, j) inside the image.

@@ -8,6 +8,13 @@ extension OpCheckSuite {
     /// not multiples of the GEMM's register tile, more output channels than one tile, and a
     /// reduction too long for one K slice (the device declines and composes). Tolerance as
     /// `conv2d.forward`: the max of values within it is within it.
+    ///
+    /// Each shape also in the training form, which records each window's winner: a backend
+    /// that declines composes, and the winners are checked against the unpooled output the
+    /// backend itself computes (a winner is a comparison of values within rounding of the
+    /// reference's, so two backends may pick different cells of a near tie; each must pick
+    /// the first largest of its own). Recorded is 1 per window whose winner is right, so the
+    /// comparison is exact.
     static func convolutionPoolCases(large: Bool) -> [OpCheckCase] {
         // The shapes of `conv2d.forward` that have a 2x2 window, then an odd 9x9 output with more
         // output channels than one register tile's rows (small enough for the lowered launch
@@ -29,7 +36,7 @@ extension OpCheckSuite {
                                               kernelHeight: 3, kernelWidth: 3)))
         }
         let activations: [ElementwiseActivation] = [.relu, .linear, .leakyReLU(alpha: 0.2), .tanh, .sigmoid]
-        return geometries.enumerated().map { index, entry in
+        return geometries.enumerated().flatMap { index, entry in
             let (shape, g) = entry
             let pool = g.maxPool2x2
             precondition(g.isValid && pool.isValid, "bad check geometry \(shape)")
@@ -38,7 +45,7 @@ extension OpCheckSuite {
             let name = shape + (withBias ? "" : ", no bias") + (activation == .linear ? "" : ", " + activation.name)
             var tolerance = OpTolerance.sum(of: g.reductionLength + 1, multiple: 4)
             tolerance.normalizedRMS += 8 * Comparison.floatEpsilon
-            return OpCheckCase("conv2d.forwardMaxPool2x2", name, tolerance: tolerance) { ctx in
+            let inference = OpCheckCase("conv2d.forwardMaxPool2x2", name, tolerance: tolerance) { ctx in
                 let x = try ctx.uniform(g.inputShape), w = try ctx.uniform(g.weightShape)
                 let b = withBias ? try ctx.uniform([g.outChannels]) : nil
                 let y = try ctx.poisoned(pool.outputShape)
@@ -49,6 +56,24 @@ extension OpCheckSuite {
                 }
                 ctx.record("y", y)
             }
+            let training = OpCheckCase("conv2d.forwardMaxPool2x2", name + ", recording winners", tolerance: tolerance) { ctx in
+                let x = try ctx.uniform(g.inputShape), w = try ctx.uniform(g.weightShape)
+                let b = withBias ? try ctx.uniform([g.outChannels]) : nil
+                let y = try ctx.poisoned(pool.outputShape), winners = try ctx.poisoned(pool.outputShape)
+                let full = try ctx.poisoned(g.outputShape)
+                try ctx.backend.conv2dForward(g, input: x, weight: w, bias: b, activation: activation, output: full)
+                let own = CPUBackend.maxPool2x2Winners(of: try ctx.backend.download(full), pool)
+                if try !ctx.backend.conv2dForwardMaxPool2x2(g, input: x, weight: w, bias: b, activation: activation,
+                                                            output: y, winners: winners) {
+                    try ctx.backend.maxPoolForward(pool, input: full, output: y)
+                    try ctx.backend.upload(own, to: winners)
+                }
+                ctx.record("y", y)
+                let right = zip(try ctx.backend.download(winners), own).map { $0 == $1 ? Float(1) : 0 }
+                ctx.record("winners", try ctx.tensor(pool.outputShape, right), tolerance: .exact)
+            }
+            return [inference, training]
         }
     }
+
 }

@@ -101,6 +101,25 @@ extension OpCheckSuite {
                 ctx.record("dx", dx)
             })
         }
+        // The backward from recorded winners (a convolution that pooled as it stored, in
+        // training): maxima from f's range, winners drawn at random, every plain 2x2 geometry
+        // above (groups of 8 and of 4, rows too short for either, odd rows and columns no window
+        // covers, which must come out 0) and each activation once. One gradient per cell, f'
+        // of the maximum times dy: within a rounding.
+        let recorded = geometries.filter { $0.1.isPlain2x2 }
+        let recordedActivations: [ElementwiseActivation] = [.relu, .sigmoid, .linear, .tanh, .leakyReLU(alpha: 0.1)]
+        for (index, (shape, g)) in recorded.enumerated() {
+            let f = recordedActivations[index % recordedActivations.count]
+            cases.append(OpCheckCase("maxPool.backwardRecorded", shape + (f == .linear ? "" : ", then \(f.name)'s backward"),
+                                     tolerance: .sum(of: 1, multiple: 2)) { ctx in
+                let range: ClosedRange<Float> = f == .sigmoid ? 0.02...0.98 : -1...1
+                let y = try ctx.tensor(g.outputShape, ctx.values(g.outputShape.count, in: range).map { f == .relu ? max($0, 0) : $0 })
+                let winners = try ctx.tensor(g.outputShape, (0..<g.outputShape.count).map { _ in Float(ctx.integer(below: 4)) })
+                let dy = try ctx.uniform(g.outputShape), dx = try ctx.poisoned(g.inputShape)
+                try ctx.backend.maxPool2x2Backward(g, output: y, winners: winners, outputGrad: dy, inputGrad: dx, activation: f)
+                ctx.record("dx", dx)
+            })
+        }
         return cases
     }
 }

@@ -43,6 +43,10 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     /// gradient) through conv_direct where they can (`directConvolutionBand`); off, they take
     /// the GEMM paths (tests compare the two).
     var convolvesDirectly = true
+    /// A convolution that conv_direct runs, with a 2x2 max pool after it, pools as it stores in
+    /// training too, recording each window's winner (`conv2dForwardMaxPool2x2` with winners);
+    /// off, training keeps the convolution and the pool apart (tests compare the two).
+    var recordsPoolWinners = true
 
     let context: CLContext
     let queue: CLQueue

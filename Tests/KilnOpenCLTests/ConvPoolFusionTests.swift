@@ -3,12 +3,13 @@ import Foundation
 import Testing
 @testable import KilnOpenCL
 
-/// `conv2dForwardMaxPool2x2` on the packed GEMM: when it fuses (and when it must decline), and
-/// that the fused values are the composition's bit for bit (each output is the same dot product
-/// in the same order, and the window maximum is chosen as the pool kernel chooses it). The op
-/// checks (`conv2d.forwardMaxPool2x2`) compare either with the CPU reference. Layers that
-/// conv_direct runs (stride 1, 3 wide) are not fused, so the tests that fuse such layers use a
-/// backend with it switched off (`fusingBackend`).
+/// `conv2dForwardMaxPool2x2` on the packed GEMM and through conv_direct: when it fuses (and
+/// when it must decline), and that the fused values are the composition's bit for bit (each
+/// output is the same dot product in the same order, and the window maximum is chosen as the
+/// pool kernel chooses it), the winners it records in training too. The op checks
+/// (`conv2d.forwardMaxPool2x2`, `maxPool.backwardRecorded`) compare with the CPU reference.
+/// Layers that conv_direct runs (stride 1, 3 wide) pool there, so the tests of the GEMM's
+/// pooled epilogue on such layers use a backend with conv_direct switched off (`fusingBackend`).
 @Suite("Convolution and max pooling fused", .serialized)
 struct ConvPoolFusionTests {
     /// simple-cnn's two layers at batch 5 (the second's 11x11 output drops its last row and column).
@@ -27,9 +28,10 @@ struct ConvPoolFusionTests {
         #expect(fused.values.elementsEqual(composed) { $0.bitPattern == $1.bitPattern })
     }
 
-    /// A reduction deeper than one K slice (the pooled C cannot be read back for the next), a
-    /// device without the packed GEMM (gemm_tiled has no pooled epilogue) and a layer that
-    /// conv_direct runs decline, writing nothing.
+    /// A reduction deeper than one K slice (the pooled C cannot be read back for the next) and
+    /// a device without the packed GEMM (gemm_tiled has no pooled epilogue) decline, writing
+    /// nothing; so does the GEMM's pooled epilogue asked for winners. Layers that conv_direct
+    /// runs fuse there.
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
     func declinesWhereItCannotFuse() throws {
         let deep = Conv2DGeometry(batch: 2, inChannels: 64, inHeight: 6, inWidth: 6, outChannels: 4, kernelHeight: 3, kernelWidth: 3)
@@ -37,7 +39,11 @@ struct ConvPoolFusionTests {
         #expect(deep.reductionLength > backend.gemmBlocking.fitted(to: backend.config.packedGemm!).maxKC)
         #expect(try !Self.run(deep, on: backend).fused.ran)
         for g in Self.layers {
-            #expect(try TestDevice.backend.directConvolutionBand(g) != nil && !Self.run(g, on: TestDevice.backend).fused.ran)
+            #expect(try TestDevice.backend.directConvolutionBand(g) != nil && Self.run(g, on: TestDevice.backend).fused.ran)
+            let pooled = try backend.makeTensor(g.maxPool2x2.outputShape), winners = try backend.makeTensor(g.maxPool2x2.outputShape)
+            let x = try backend.makeTensor(g.inputShape), w = try backend.makeTensor(g.weightShape)
+            #expect(try !backend.conv2dForwardMaxPool2x2(g, input: x, weight: w, bias: nil, activation: .relu,
+                                                        output: pooled, winners: winners))
         }
         var config = backend.config
         config.packedGemm = nil
@@ -76,6 +82,82 @@ struct ConvPoolFusionTests {
         let backend = try OpenCLBackend(spec: "opencl", poisonWorkspaces: true)
         backend.convolvesDirectly = false
         return backend
+    }
+
+    /// conv_direct pooling as it stores, with winners: only conv_direct runs, the maxima are
+    /// the composition's bit for bit (conv_direct unpooled, then maxpool2x2_forward) and each
+    /// winner is the composition's first largest cell of its window. ReLU makes ties at 0 (the
+    /// first cell must win); simple-cnn's layers (the second drops its odd last row and column),
+    /// padding with an odd output, 33 channels (a last block of one), and bands: with the
+    /// staging area of a device with 16 KiB of local memory a 3-channel 40x40 layer pools eight
+    /// of its 38 rows at a time (the last band of six).
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"), arguments: [
+        (layers[0], false), (layers[1], false), (layers[2], false),
+        (Conv2DGeometry(batch: 2, inChannels: 16, inHeight: 12, inWidth: 12, outChannels: 33, kernelHeight: 3, kernelWidth: 3,
+                        padTop: 1, padLeft: 1, padBottom: 1, padRight: 1), false),
+        (Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 40, inWidth: 40, outChannels: 9, kernelHeight: 3, kernelWidth: 3), true),
+    ])
+    func directPoolsAsItStores(_ g: Conv2DGeometry, smallStaging: Bool) throws {
+        var config = try TestDevice.backend.config
+        if smallStaging {
+            config.packedGemm = try #require(PackedGemmCapacity(localMemoryBytes: 16 << 10, tile: PackedGemmTests.deviceTile))
+        }
+        let backend = try OpenCLBackend(spec: "opencl", profiling: true, config: config, poisonWorkspaces: true)
+        let band = try #require(backend.directConvolutionBand(g, pooled: true))
+        #expect(band % 2 == 0 && (smallStaging ? band < g.outHeight - 1 : band == g.outHeight / 2 * 2), "band \(band)")
+        let p = g.maxPool2x2
+        let x = try ConvolutionGatheredTests.tensor(g.inputShape, 1, on: backend)
+        let w = try ConvolutionGatheredTests.tensor(g.weightShape, 2, on: backend)
+        let b = try ConvolutionGatheredTests.tensor([g.outChannels], 3, on: backend)
+        let pooled = try backend.makeTensor(p.outputShape), winners = try backend.makeTensor(p.outputShape)
+        for t in [pooled, winners] { try backend.fill(t, with: .nan) }
+        _ = try backend.kernelTimings()
+        #expect(try backend.conv2dForwardMaxPool2x2(g, input: x, weight: w, bias: b, activation: .relu,
+                                                    output: pooled, winners: winners))
+        #expect(Set(try backend.kernelTimings().map(\.kernel)) == ["conv_direct"])
+        let full = try backend.makeTensor(g.outputShape), composed = try backend.makeTensor(p.outputShape)
+        try backend.conv2dForward(g, input: x, weight: w, bias: b, activation: .relu, output: full)
+        try backend.maxPoolForward(p, input: full, output: composed)
+        let got = try backend.download(pooled), want = try backend.download(composed)
+        #expect(got.elementsEqual(want) { $0.bitPattern == $1.bitPattern })
+        let expected = CPUBackend.maxPool2x2Winners(of: try backend.download(full), p)
+        #expect(try backend.download(winners) == expected)
+        // ReLU's zeros tie whole windows at 0: the first cell must have won them.
+        let lost = try backend.download(composed).enumerated().filter { $0.element == 0 }.map { expected[$0.offset] }
+        #expect(lost.contains(0) && lost.allSatisfy { $0 == 0 }, "windows at 0 won by \(Set(lost))")
+    }
+
+    /// Training steps of a model whose convolutions pool as they store (recording winners, the
+    /// pools' backward reading them and applying ReLU's f') leave the weights and losses the
+    /// unfused layers leave, bit for bit: the same products in the same order, the same cell
+    /// of each window. The second layer is linear (no f' to hand on) and its 7x7 output drops a
+    /// row and a column.
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
+    func trainingWithWinnersEqualsUnfused() throws {
+        var runs: [(losses: [[Float]], weights: WeightSnapshot)] = []
+        for records in [true, false] {
+            let conv1 = try Conv2D(6, kernelSize: 3, activation: .relu), pool1 = MaxPool2D()
+            let conv2 = try Conv2D(5, kernelSize: 3, padding: .same), pool2 = MaxPool2D()
+            let model = try Sequential(input: [2, 16, 16]) {
+                conv1; pool1; conv2; pool2; Flatten(); try Dense(3)
+            }
+            let backend = try OpenCLBackend(spec: "opencl", poisonWorkspaces: true)
+            backend.recordsPoolWinners = records
+            try model.compile(backend: backend, optimizer: SGD(learningRate: 0.1, momentum: 0.9), loss: .softmaxCrossEntropy, seed: 3)
+            let input = try backend.makeTensor([4, 2, 16, 16], values: (0 ..< 4 * 2 * 16 * 16).map { Float(($0 * 37) % 101) / 50 - 1 })
+            let target = try backend.makeTensor([4, 3], values: (0 ..< 12).map { $0 % 3 == ($0 / 3) % 3 ? 1 : 0 })
+            let losses = try backend.makeTensor([4]), correct = try backend.makeTensor([4])
+            var stepLosses: [[Float]] = []
+            for _ in 0 ..< 3 {
+                try model.trainStep(input: input, target: target, losses: losses, correct: correct)
+                stepLosses.append(try backend.download(losses))
+                #expect((pool1.recorded != nil) == records && (pool2.recorded != nil) == records)
+            }
+            runs.append((stepLosses, try model.weights()))
+        }
+        #expect(runs[0].losses == runs[1].losses)
+        #expect(runs[0].weights.parameters.elementsEqual(runs[1].weights.parameters) { $0.bitPattern == $1.bitPattern })
+        #expect(runs[0].losses.last! != runs[0].losses.first!, "the weights did not move")
     }
 
     /// The fused op's output (nil values when it declined) and the composition's, on one input.

@@ -62,6 +62,28 @@ import KilnCheck
         expectClose(try f.read(dx), ref.dx, rms: 2 * eps, "max-pool backward \(g)")
     }
 
+    /// The backward from recorded winners equals the backward from the input for 2x2 pools
+    /// (odd sizes: cells in no window get 0), ReLU's f' applied, with the winners
+    /// `maxPool2x2Winners` picks: integer inputs, many of them ≤ 0, so ties (at the top and at
+    /// ReLU's 0) are common. A winner that is not 0 to 3 traps (`check`), not tested here.
+    @Test(arguments: [
+        Pool2DGeometry(batch: 2, channels: 5, inHeight: 8, inWidth: 6, windowH: 2, windowW: 2, strideH: 2, strideW: 2),
+        Pool2DGeometry(batch: 1, channels: 3, inHeight: 7, inWidth: 9, windowH: 2, windowW: 2, strideH: 2, strideW: 2),
+    ])
+    func recordedBackwardMatchesInputs(_ g: Pool2DGeometry) throws {
+        var f = Fixture(seed: 5)
+        let xv = f.values(g.inputShape.count).map { max(($0 * 3).rounded(), 0) }
+        let x = try f.tensor(g.inputShape, xv), (dy, _) = try f.random(g.outputShape)
+        let y = try f.poisoned(g.outputShape), fromInput = try f.poisoned(g.inputShape), recorded = try f.poisoned(g.inputShape)
+        try f.backend.maxPoolForward(g, input: x, output: y)
+        try f.backend.maxPoolBackward(g, input: x, outputGrad: dy, inputGrad: fromInput, activation: .relu)
+        let winners = try f.tensor(g.outputShape, CPUBackend.maxPool2x2Winners(of: xv, g))
+        try f.backend.maxPool2x2Backward(g, output: y, winners: winners, outputGrad: dy, inputGrad: recorded, activation: .relu)
+        let want = try f.read(fromInput), got = try f.read(recorded), picked = Set(try f.read(winners))
+        #expect(got == want)
+        #expect(want.contains { $0 != 0 } && picked.count == 4)
+    }
+
     /// Avg: forward is a Double mean rounded once (2ε); backward adds up to a few Float
     /// shares per cell (4ε).
     @Test(arguments: cases)

@@ -54,10 +54,14 @@ public protocol Backend: AnyObject {
     /// this backend has a fused form for the shapes: writes `output` [N, O, OH / 2, OW / 2] =
     /// maxPool(f(conv(input, weight) + bias)) and returns true, the values those two ops give;
     /// returns false, having written nothing, where it has none (the caller then runs
-    /// `conv2dForward` and `maxPoolForward`). For inference: the unpooled output is never
-    /// stored, and the positions no window covers (an odd last row or column) are not computed.
+    /// `conv2dForward` and `maxPoolForward`). The unpooled output is never stored, and the
+    /// positions no window covers (an odd last row or column) are not computed. With `winners`
+    /// (training: the pool's backward needs them) it also writes there, in the pooled shape,
+    /// each window's winner as `maxPoolBackward` finds it: 0 top left, 1 top right, 2 bottom
+    /// left, 3 bottom right (read by `maxPool2x2Backward`); a backend that cannot record them
+    /// returns false.
     func conv2dForwardMaxPool2x2(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                                 activation: ElementwiseActivation, output: Tensor) throws -> Bool
+                                 activation: ElementwiseActivation, output: Tensor, winners: Tensor?) throws -> Bool
     /// Writes `inputGrad`[n,c,h,w] = Σ_{o,p,q} w[o,c,p,q] · dy[n,o,i,j] over the (i,j,p,q)
     /// with i·strideH + p − padTop = h and j·strideW + q − padLeft = w.
     func conv2dBackwardData(_ g: Conv2DGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws
@@ -76,6 +80,12 @@ public protocol Backend: AnyObject {
     /// f'(input): the activation's backward as well (see `ActivationHandOff`).
     func maxPoolBackward(_ g: Pool2DGeometry, input: Tensor, outputGrad: Tensor, inputGrad: Tensor,
                          activation: ElementwiseActivation) throws
+    /// `maxPoolBackward` of a 2x2, stride-2 pool (`Conv2DGeometry.maxPool2x2`) from what
+    /// `conv2dForwardMaxPool2x2` recorded instead of the pool's input, which it never stored:
+    /// `output` the pooled maxima (f's outputs), `winners` their positions. Writes every cell of
+    /// `inputGrad` (the unpooled shape): f'(max)·dy at each window's winner, 0 elsewhere.
+    func maxPool2x2Backward(_ g: Pool2DGeometry, output: Tensor, winners: Tensor, outputGrad: Tensor, inputGrad: Tensor,
+                            activation: ElementwiseActivation) throws
     /// Writes the mean over the window's cells inside the image.
     func avgPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws
     /// Writes `inputGrad`: each dy is shared equally by its window's cells inside the image.
@@ -189,8 +199,15 @@ extension Backend {
 
     /// No fused form: the composition is the reference (see the protocol requirement).
     public func conv2dForwardMaxPool2x2(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                                        activation: ElementwiseActivation, output: Tensor) throws -> Bool {
+                                        activation: ElementwiseActivation, output: Tensor, winners: Tensor?) throws -> Bool {
         false
+    }
+
+    /// The inference form: no winners recorded.
+    public func conv2dForwardMaxPool2x2(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                                        activation: ElementwiseActivation, output: Tensor) throws -> Bool {
+        try conv2dForwardMaxPool2x2(g, input: input, weight: weight, bias: bias, activation: activation,
+                                    output: output, winners: nil)
     }
 
     /// Batch norm without an activation.

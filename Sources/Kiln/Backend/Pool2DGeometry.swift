@@ -33,4 +33,22 @@ public struct Pool2DGeometry: BatchedGeometry, Hashable, Sendable {
             && padTop < windowH && padLeft < windowW && padBottom < windowH && padRight < windowW
             && inHeight + padTop + padBottom >= windowH && inWidth + padLeft + padRight >= windowW
     }
+
+    /// 2x2 windows, stride 2, no top or left padding, every window inside the image: the pool
+    /// `maxPool2x2Backward` and the devices' row kernels handle.
+    public var isPlain2x2: Bool {
+        windowH == 2 && windowW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
+            && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth
+    }
+
+    /// Traps unless this pool is plain 2x2 and the tensors have its sizes: the entry check of
+    /// every backend's `maxPool2x2Backward` (`output`, `winners` and `outputGrad` pooled,
+    /// `inputGrad` the input's shape).
+    public func check(recorded output: Tensor, winners: Tensor, outputGrad: Tensor, inputGrad: Tensor) {
+        precondition(isValid && isPlain2x2, "no recorded 2x2 pooling for \(self)")
+        for (t, name) in [(output, "pooled output"), (winners, "winners"), (outputGrad, "pooled gradient")] {
+            precondition(t.count == outputShape.count, "\(name) has \(t.count) elements, want \(outputShape)")
+        }
+        precondition(inputGrad.count == inputShape.count, "pool input grad has \(inputGrad.count) elements, want \(inputShape)")
+    }
 }

@@ -92,11 +92,20 @@ public final class Conv2D: Layer, ActivationProducer, BatchNormFolder {
         let (w, b, f) = try forwardParameters(weight: weight.value, bias: bias?.value, outputs: g.outputShape.count, ctx)
         if let pool = followingMaxPool {
             pool.inputPooledByPrevious = false
-            // A pool after a batch norm pairs through the fold only (`ConvPoolFusion`).
-            if ctx.mode != .training, followingBatchNorm?.inputFoldedByPrevious ?? true {
+            pool.recorded = nil
+            // A pool after a batch norm pairs through the fold only (`ConvPoolFusion`). In
+            // training this backward must not need y: the pool applies f' (or f is linear).
+            let training = ctx.mode == .training
+            if training ? followingBatchNorm == nil && (activationBackwardHandedOn || f.inOp == .linear)
+                        : followingBatchNorm?.inputFoldedByPrevious ?? true {
                 let pooled = try cache.tensor(CacheSlot.output, g.maxPool2x2.outputShape, on: ctx.backend)
-                if try ctx.backend.conv2dForwardMaxPool2x2(g, input: x, weight: w, bias: b, activation: f.inOp, output: pooled) {
+                let winners = training ? try cache.tensor(CacheSlot.winners, g.maxPool2x2.outputShape, on: ctx.backend) : nil
+                if try ctx.backend.conv2dForwardMaxPool2x2(g, input: x, weight: w, bias: b, activation: f.inOp,
+                                                           output: pooled, winners: winners) {
                     pool.inputPooledByPrevious = true
+                    pool.recorded = winners.map { (pooled, $0) }
+                    lastInput = x
+                    lastOutput = nil
                     return pooled
                 }
             }
@@ -110,9 +119,11 @@ public final class Conv2D: Layer, ActivationProducer, BatchNormFolder {
     }
 
     public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
-        guard let x = lastInput, let y = lastOutput else { preconditionFailure("Conv2D.backward before forward") }
+        guard let x = lastInput else { preconditionFailure("Conv2D.backward before forward") }
         let g = geometry.withBatch(x.shape[0])
-        let dz = try activationBackward(FusedActivation(function: activation), output: y, outputGrad: dy, cache: &cache, ctx)
+        // Without y the forward pooled, and its pool's backward applied f' (or f is linear).
+        let dz = try lastOutput.map { try activationBackward(FusedActivation(function: activation), output: $0, outputGrad: dy,
+                                                             cache: &cache, ctx) } ?? dy
         try ctx.backend.conv2dBackwardFilter(g, input: x, outputGrad: dz, weightGrad: weight.gradient,
                                              biasGrad: bias?.gradient)
         guard needInputGradient else { return nil }

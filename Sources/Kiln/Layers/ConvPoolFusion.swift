@@ -1,11 +1,14 @@
-// A convolution followed by 2x2 max pooling, run as one op in inference
-// (`Backend.conv2dForwardMaxPool2x2`; `LayerStack.build` pairs the layers through
-// `ConvPoolFusion.plan`).
+// A convolution followed by 2x2 max pooling, run as one op (`Backend.conv2dForwardMaxPool2x2`;
+// `LayerStack.build` pairs the layers through `ConvPoolFusion.plan`).
 //
-// In inference the convolution's full output is only read by the pool, which keeps a quarter
-// of it. Fused, the device never writes or reads that output (on a first layer the largest
-// tensor of the model), and an odd last row or column that no window covers is not computed.
-// Training keeps the two ops: the pool's backward needs the convolution's output.
+// The convolution's full output is only read by the pool, which keeps a quarter of it. Fused,
+// the device never writes or reads that output (on a first layer the largest tensor of the
+// model), and an odd last row or column that no window covers is not computed. In training
+// the pool's backward needs to know which cell won each window, and the convolution's needs
+// f'(y): the fused op records the winners (where the backend can), the pool's backward reads
+// them with the pooled maxima (`maxPool2x2Backward`) and applies f' there (`ActivationHandOff`),
+// so neither needs the unpooled output. Where f' is not handed on, or a batch norm (not folded
+// in training) stands between, training keeps the two ops.
 //
 // A batch norm the convolution folds (`BatchNormFolding`, planned first), and the activation
 // that batch norm absorbs, pass their input on in inference, so a pool after them pairs too.

@@ -16,6 +16,9 @@ public class Pool2D: Layer, ActivationBackwardTaker {
     /// Set by the convolution before this pool when its forward already pooled (`ConvPoolFusion`):
     /// this forward then passes its input on.
     var inputPooledByPrevious = false
+    /// Set with it in training: the pooled maxima and the windows' winners, from which this
+    /// backward writes dx (`maxPool2x2Backward`), the pool's input never having been stored.
+    var recorded: (output: Tensor, winners: Tensor)?
     /// 2x2 windows, stride 2, no padding: what `conv2dForwardMaxPool2x2` pools.
     var isMaxPool2x2: Bool {
         kind == .max && poolSize == (2, 2) && strides == (2, 2)
@@ -68,7 +71,8 @@ public class Pool2D: Layer, ActivationBackwardTaker {
     public func forward(_ x: Tensor, _ ctx: ForwardContext) throws -> Tensor {
         let g = geometry.withBatch(x.shape[0])
         if inputPooledByPrevious {
-            precondition(ctx.mode != .training && x.shape == g.outputShape, "\(typeName): fused input in training")
+            precondition(x.shape == g.outputShape && (ctx.mode != .training || recorded != nil),
+                         "\(typeName): fused input without what its backward needs")
             return x
         }
         let y = try cache.tensor(CacheSlot.output, g.outputShape, on: ctx.backend)
@@ -82,6 +86,13 @@ public class Pool2D: Layer, ActivationBackwardTaker {
 
     public func backward(_ dy: Tensor, _ ctx: ForwardContext, needInputGradient: Bool) throws -> Tensor? {
         guard needInputGradient else { return nil }
+        if let recorded {
+            let g = geometry.withBatch(dy.shape[0])
+            let dx = try cache.tensor(CacheSlot.inputGrad, g.inputShape, on: ctx.backend)
+            try ctx.backend.maxPool2x2Backward(g, output: recorded.output, winners: recorded.winners, outputGrad: dy,
+                                               inputGrad: dx, activation: inputActivation)
+            return dx
+        }
         guard let x = lastInput else { preconditionFailure("\(typeName).backward before forward") }
         let g = geometry.withBatch(x.shape[0])
         let dx = try cache.tensor(CacheSlot.inputGrad, x.shape, on: ctx.backend)

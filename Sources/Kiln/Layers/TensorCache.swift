@@ -23,4 +23,5 @@ enum CacheSlot {
     static let scratch2 = 3
     static let foldedWeight = 4
     static let foldedBias = 5
+    static let winners = 6
 }

@@ -38,12 +38,19 @@ extension OpenCLBackend {
     /// (`GemmEpilogue.poolsColumns`). gemm_tiled (GPUs) has no pooled epilogue yet. Not where
     /// conv_direct runs the layer.
     public func conv2dForwardMaxPool2x2(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                                        activation: ElementwiseActivation, output: Tensor) throws -> Bool {
+                                        activation: ElementwiseActivation, output: Tensor, winners: Tensor?) throws -> Bool {
         let pool = g.maxPool2x2
         g.check(pooledOutput: output, input: input, weight: weight, bias: bias)
-        // A layer conv_direct runs is faster unfused: its direct forward and a pooling pass beat
-        // im2col_pool2x2 and the GEMM (Benchmarks/NOTES.md, item 46).
-        if directConvolutionBand(g) != nil { return false }
+        if let winners {
+            precondition(winners.count == output.count, "winners have \(winners.count) elements, want \(pool.outputShape)")
+            if !recordsPoolWinners { return false }
+        }
+        // Where conv_direct runs the layer, it pools as it stores (it beat im2col_pool2x2 and
+        // the GEMM unfused already: Benchmarks/NOTES.md, item 46). The GEMM's pooled epilogue
+        // records no winners.
+        if try enqueueDirectConvolutionPooled(g, input: input, weight: weight, bias: bias, activation: activation,
+                                              output: output, winners: winners) { return true }
+        if winners != nil || directConvolutionBand(g) != nil { return false }
         let k = g.reductionLength, windows = pool.outHeight * pool.outWidth, columns = 4 * windows
         var d = GemmDescriptor(m: g.outChannels, n: columns, k: k)
         d.ldc = windows; d.strideA = 0; d.strideB = k * columns; d.strideC = g.outChannels * windows

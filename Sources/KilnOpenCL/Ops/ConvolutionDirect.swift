@@ -13,6 +13,17 @@ extension OpenCLBackend {
         return true
     }
 
+    /// maxPool(f(W ⊛ x + b)) through conv_direct, pooling as it stores, and with `winners` each
+    /// window's winner (`Backend.conv2dForwardMaxPool2x2`); false, with nothing enqueued, where
+    /// conv_direct does not run the layer or no band of two output rows fits.
+    func enqueueDirectConvolutionPooled(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                                        activation: ElementwiseActivation, output: Tensor, winners: Tensor?) throws -> Bool {
+        guard directConvolutionBand(g) != nil, let band = directConvolutionBand(g, pooled: true) else { return false }
+        try launchDirectConvolution(g, band: band, x: wide(input), w: arg(weight), bias: bias.map(arg),
+                                    activation: activation, y: wide(output), store: .pooled(winners: winners.map(wide)))
+        return true
+    }
+
     /// The input gradient of a stride-1, 3-wide layer that keeps its size ("same" padding) as
     /// the direct convolution of dy with the flipped weights (the mirrored layer,
     /// `inputGradientGeometry`), in place of dcol = Wᵀ·dy and col2im; false, with nothing
@@ -30,14 +41,30 @@ extension OpenCLBackend {
         return true
     }
 
+    /// What conv_direct stores: every output, or each 2x2 window's maximum (and its winner where
+    /// `winners` is given; the outputs no window covers, an odd last row or column, are not
+    /// computed).
+    private enum DirectStore {
+        case outputs
+        case pooled(winners: KernelTensor?)
+    }
+
     private func launchDirectConvolution(_ g: Conv2DGeometry, band: Int, x: KernelTensor, w: KernelTensor, bias: KernelTensor?,
-                                         activation: ElementwiseActivation, y: KernelTensor) throws {
+                                         activation: ElementwiseActivation, y: KernelTensor,
+                                         store: DirectStore = .outputs) throws {
+        var oh = g.outHeight, ow = g.outWidth, pool = 0, winners = y
+        if case .pooled(let recorded) = store {
+            oh = oh / 2 * 2; ow = ow / 2 * 2
+            pool = recorded == nil ? 1 : 2
+            winners = recorded ?? y
+        }
         try launch(ConvDirectKernel(
-            x: x, w: w, bias: bias ?? w, hasBias: bias == nil ? 0 : 1, y: y,
+            x: x, w: w, bias: bias ?? w, hasBias: bias == nil ? 0 : 1, y: y, winners: winners,
             C: g.inChannels, H: g.inHeight, W: g.inWidth, KH: g.kernelHeight, pT: g.padTop, pL: g.padLeft,
-            OH: g.outHeight, OW: g.outWidth, O: g.outChannels, band: band,
-            act: activation.kernelCode, actAlpha: activation.kernelAlpha),
-            global: [ceilDiv(g.outHeight, band), g.batch], local: [1, 1], flops: g.flops)
+            OH: oh, OW: ow, O: g.outChannels, band: band,
+            act: activation.kernelCode, actAlpha: activation.kernelAlpha, pool: pool),
+            global: [ceilDiv(oh, band), g.batch], local: [1, 1],
+            flops: 2 * Double(g.batch * g.outChannels * oh * ow * g.reductionLength))
     }
 
     /// Output rows per conv_direct work-item for `g`, nil where it does not run: where the
@@ -49,28 +76,39 @@ extension OpenCLBackend {
     /// Where it runs, it takes the place of every other forward path: per layer it beat
     /// im2col + GEMM and the gathered GEMM from 1 to 512 channels (Benchmarks/NOTES.md,
     /// item 44), the more the shorter the GEMM's rows or the more of its time im2col took.
-    func directConvolutionBand(_ g: Conv2DGeometry) -> Int? {
+    ///
+    /// `pooled`: for the pooled form, an even number of rows of the outputs the windows cover,
+    /// whose block of output channels also waits in the staging area to be pooled.
+    func directConvolutionBand(_ g: Conv2DGeometry, pooled: Bool = false) -> Int? {
         guard convolvesDirectly, config.packedGemm != nil, g.strideH == 1, g.strideW == 1, g.kernelWidth == 3,
               max(g.inChannels * g.inHeight * g.inWidth, g.outChannels * g.outHeight * g.outWidth) <= limits.maxLaunchElements
         else { return nil }
         // Floats staged for `rows` output rows: C·3 runs of (rows + KH − 1) rows of OW, and the
-        // pad after them.
-        let perRow = 3 * g.inChannels * g.outWidth
-        let fit = (stagingFloats - Self.directConvolutionPad) / max(perRow, 1) - (g.kernelHeight - 1)
-        return fit >= 1 ? min(fit, g.outHeight) : nil
+        // pad after them; pooled, also DC_OB runs of rows·OW outputs, each rounded up to whole
+        // vectors.
+        let oh = pooled ? g.outHeight / 2 * 2 : g.outHeight, ow = pooled ? g.outWidth / 2 * 2 : g.outWidth
+        let block = pooled ? Self.directConvolutionChannels : 0
+        let perRow = 3 * g.inChannels * ow + block * ow
+        let fixed = Self.directConvolutionPad * (1 + block) + 3 * g.inChannels * ow * (g.kernelHeight - 1)
+        let fit = (stagingFloats - fixed) / max(perRow, 1)
+        let band = pooled ? min(fit, oh) / 2 * 2 : min(fit, oh)
+        return band >= 1 ? band : nil
     }
 
     /// Floats conv_direct zeroes after its staged runs: the last vector of a band reads past its
     /// run, and the kernel's vectors are at most 16 wide (DC_VW).
     static let directConvolutionPad = 16
+    /// Output channels per conv_direct block (DC_OB).
+    static let directConvolutionChannels = 8
 }
 
 struct ConvDirectKernel: KernelArguments {
     static let kernelName = "conv_direct"
     var x, w, bias: KernelTensor
     var hasBias: Int
-    var y: KernelTensor
+    var y, winners: KernelTensor
     var C, H, W, KH, pT, pL, OH, OW, O, band: Int
     var act: Int
     var actAlpha: Float
+    var pool: Int
 }

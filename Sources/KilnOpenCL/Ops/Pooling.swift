@@ -56,6 +56,22 @@ extension OpenCLBackend {
         }
     }
 
+    public func maxPool2x2Backward(_ g: Pool2DGeometry, output: Tensor, winners: Tensor, outputGrad: Tensor,
+                                   inputGrad: Tensor, activation: ElementwiseActivation) throws {
+        g.check(recorded: output, winners: winners, outputGrad: outputGrad, inputGrad: inputGrad)
+        try locked {
+            try forEachPlaneSlice(g, planes: inputGrad.count / max(g.inHeight * g.inWidth, 1)) { p0, np, inPlane, outPlane in
+                let pooled = { (t: Tensor) in self.arg(t, from: p0 * outPlane, count: np * outPlane) }
+                try launch(MaxPool2x2BackwardWinnersKernel(y: pooled(output), winners: pooled(winners), dy: pooled(outputGrad),
+                                                           dx: arg(inputGrad, from: p0 * inPlane, count: np * inPlane),
+                                                           H: g.inHeight, W: g.inWidth, OH: g.outHeight, OW: g.outWidth,
+                                                           planes: np, act: activation.kernelCode, actAlpha: activation.kernelAlpha),
+                           global: [g.outHeight, np], local: Array(rowGroup(g.outHeight, planes: np).prefix(2)),
+                           bytes: 4 * Double(np * (inPlane + 3 * outPlane)))
+            }
+        }
+    }
+
     public func avgPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws {
         check(g, input: input, output: output)
         try locked {
@@ -95,15 +111,6 @@ extension OpenCLBackend {
         precondition(g.isValid, "invalid pooling geometry \(g)")
         precondition(input.count == g.inputShape.count && output.count == g.outputShape.count,
                      "pooling tensors do not match \(g)")
-    }
-}
-
-extension Pool2DGeometry {
-    /// 2×2 windows, stride 2, no top/left padding and every window inside the image: the
-    /// case `maxpool2x2_*` handle.
-    var isPlain2x2: Bool {
-        windowH == 2 && windowW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
-            && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth
     }
 }
 
@@ -167,4 +174,12 @@ struct AvgPoolBackwardRowsKernel: KernelArguments {
     var dy, dx: KernelTensor
     var geometry: PoolKernelGeometry
     var planes: Int
+}
+
+struct MaxPool2x2BackwardWinnersKernel: KernelArguments {
+    static let kernelName = "maxpool2x2_backward_winners"
+    var y, winners, dy, dx: KernelTensor
+    var H, W, OH, OW, planes: Int
+    var act: Int
+    var actAlpha: Float
 }

@@ -23,6 +23,20 @@ extension CPUBackend {
         if activation != .linear { multiplyByDerivative(activation.function, at: x, dx, into: dx, count: input.count) }
     }
 
+    public func maxPool2x2Backward(_ g: Pool2DGeometry, output: Tensor, winners: Tensor, outputGrad: Tensor,
+                                   inputGrad: Tensor, activation: ElementwiseActivation) throws {
+        g.check(recorded: output, winners: winners, outputGrad: outputGrad, inputGrad: inputGrad)
+        let y = pointer(output), win = pointer(winners), dy = pointer(outputGrad), dx = pointer(inputGrad)
+        let planeSize = g.inHeight * g.inWidth
+        zeroPlanes(g, dx)
+        forEachWindow(g) { plane, outIndex, rows, cols in
+            let a = win[outIndex]
+            precondition([0, 1, 2, 3].contains(a), "winner \(a) of window \(outIndex) is not a position of a 2x2 window")
+            let cell = (rows.lowerBound + Int(a) / 2) * g.inWidth + cols.lowerBound + Int(a) % 2
+            dx[plane * planeSize + cell] = dy[outIndex] * Self.derivative(activation.function, y[outIndex])
+        }
+    }
+
     public func avgPoolForward(_ g: Pool2DGeometry, input: Tensor, output: Tensor) throws {
         check(g, input: input, output: output)
         let x = pointer(input), y = pointer(output)
@@ -43,6 +57,26 @@ extension CPUBackend {
             let share = dy[outIndex] / Float(rows.count * cols.count)
             for h in rows { for w in cols { dxp[h * g.inWidth + w] += share } }
         }
+    }
+
+    /// The winners `conv2dForwardMaxPool2x2` records, from the pool's input `x` on the host:
+    /// each window's first largest cell (0 to 3, row-major), as max pooling picks it.
+    public static func maxPool2x2Winners(of x: [Float], _ g: Pool2DGeometry) -> [Float] {
+        precondition(g.isValid && g.isPlain2x2 && x.count == g.inputShape.count, "no 2x2 pooling of \(x.count) values by \(g)")
+        var winners = [Float]()
+        winners.reserveCapacity(g.outputShape.count)
+        for plane in 0 ..< g.batch * g.channels {
+            for i in 0 ..< g.outHeight {
+                for j in 0 ..< g.outWidth {
+                    let top = (plane * g.inHeight + 2 * i) * g.inWidth + 2 * j
+                    let cells = [x[top], x[top + 1], x[top + g.inWidth], x[top + g.inWidth + 1]]
+                    var best = 0
+                    for c in 1 ..< 4 where cells[c] > cells[best] { best = c }
+                    winners.append(Float(best))
+                }
+            }
+        }
+        return winners
     }
 
     /// Index within the plane of the window's first maximal in-image cell (row-major order).
