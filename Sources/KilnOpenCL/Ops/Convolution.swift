@@ -33,10 +33,11 @@ extension OpenCLBackend {
         }
     }
 
-    /// Fused where the packed GEMM (CPU devices) finishes each element in one K slice: im2col in
-    /// window order (`im2col_pool2x2`), then the GEMM's epilogue stores each window's maximum
-    /// (`GemmEpilogue.poolsColumns`). gemm_tiled (GPUs) has no pooled epilogue yet. Not where
-    /// conv_direct runs the layer.
+    /// Fused on CPU devices: where conv_direct runs the layer, it pools as it stores (and records
+    /// winners, the one form that does); elsewhere, where the packed GEMM finishes each element in
+    /// one K slice, im2col in window order (`im2col_pool2x2`), then the GEMM's epilogue stores
+    /// each window's maximum (`GemmEpilogue.poolsColumns`). gemm_tiled (GPUs) has no pooled
+    /// epilogue yet.
     public func conv2dForwardMaxPool2x2(_ g: Conv2DGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                                         activation: ElementwiseActivation, output: Tensor, winners: Tensor?) throws -> Bool {
         let pool = g.maxPool2x2
