@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import Kiln
 import Testing
 @testable import KilnOpenCL
@@ -125,6 +126,36 @@ struct ConvPoolFusionTests {
         // ReLU's zeros tie whole windows at 0: the first cell must have won them.
         let lost = try backend.download(composed).enumerated().filter { $0.element == 0 }.map { expected[$0.offset] }
         #expect(lost.contains(0) && lost.allSatisfy { $0 == 0 }, "windows at 0 won by \(Set(lost))")
+    }
+
+    /// Callers on several threads share a backend (the op checks do): each pooled conv_direct
+    /// launch sets the kernel's arguments under the backend's lock, so every caller gets its own
+    /// input's result. Without the lock the callers' arguments interleaved
+    /// (CL_INVALID_KERNEL_ARGS, or another caller's tensors).
+    @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
+    func concurrentCallersGetTheirOwnResults() throws {
+        let backend = try OpenCLBackend(spec: "opencl", poisonWorkspaces: true)
+        let g = Self.layers[2], p = g.maxPool2x2
+        let w = try ConvolutionGatheredTests.tensor(g.weightShape, 2, on: backend)
+        let inputs = try (0 ..< 8).map { try ConvolutionGatheredTests.tensor(g.inputShape, 10 + $0, on: backend) }
+        func pooled(_ x: Tensor) throws -> [Float] {
+            let y = try backend.makeTensor(p.outputShape), winners = try backend.makeTensor(p.outputShape)
+            #expect(try backend.conv2dForwardMaxPool2x2(g, input: x, weight: w, bias: nil, activation: .relu,
+                                                        output: y, winners: winners))
+            return try backend.download(y) + backend.download(winners)
+        }
+        let alone = try inputs.map(pooled)
+        // The backend is shared by design (its lock); the test's closure is not Sendable-checked.
+        struct Shared: @unchecked Sendable { let call: (Int) -> [Float]? }
+        let caller = Shared { i in try? pooled(inputs[i % 8]) }
+        let results = Mutex([[Float]?](repeating: nil, count: 8 * 100))
+        DispatchQueue.concurrentPerform(iterations: 8 * 100) { i in
+            let got = caller.call(i)
+            results.withLock { $0[i] = got }
+        }
+        let got = results.withLock { $0 }
+        let wrong = got.indices.filter { got[$0] != alone[$0 % 8] }
+        #expect(wrong.isEmpty, "\(wrong.count) of \(got.count) calls got another result than alone, the first \(wrong.first ?? -1)")
     }
 
     /// Training steps of a model whose convolutions pool as they store (recording winners, the

@@ -49,8 +49,11 @@ extension OpenCLBackend {
         // Where conv_direct runs the layer, it pools as it stores (it beat im2col_pool2x2 and
         // the GEMM unfused already: Benchmarks/NOTES.md, item 46). The GEMM's pooled epilogue
         // records no winners.
-        if try enqueueDirectConvolutionPooled(g, input: input, weight: weight, bias: bias, activation: activation,
-                                              output: output, winners: winners) { return true }
+        let direct = try locked {
+            try enqueueDirectConvolutionPooled(g, input: input, weight: weight, bias: bias, activation: activation,
+                                               output: output, winners: winners)
+        }
+        if direct { return true }
         if winners != nil || directConvolutionBand(g) != nil { return false }
         let k = g.reductionLength, windows = pool.outHeight * pool.outWidth, columns = 4 * windows
         var d = GemmDescriptor(m: g.outChannels, n: columns, k: k)
