@@ -76,18 +76,19 @@ __kernel void maxpool2x2_forward(__global const float* x, long xOff, __global fl
     pool2x2_row(x + xOff + (plane * H + 2 * i) * W, W, y + yOff + (plane * OH + i) * OW, 0, OW);
 }
 
-// Backward of the windows of output row i: input rows d0 and d0 + W get each window's
-// gradient g (times f' of its maximum) at its winner and 0 elsewhere, then 0 in the columns no
-// window covers. Windows do not overlap, so each cell gets at most one gradient. The winners
-// are found in the input rows r0 and r0 + W, or, where r0 is 0, read from the maxima m and
-// positions `win` a pooled forward recorded (maxpool2x2_backward_winners). Vector groups as in
-// pool2x2_row; the four positions' gradients are interleaved back into the two rows.
+// The work-item of output row i of plane `plane` in the two backward kernels below: input rows
+// 2i and 2i + 1 get each window's gradient g (times f' of its maximum) at its winner and 0
+// elsewhere, then 0 in the columns no window covers, and the last row's item also zeroes the
+// rows below every window. Windows do not overlap, so each cell gets at most one gradient. The
+// winners are found in the unpooled input x, or, where x is 0, read from the maxima y and
+// positions `win` a pooled forward recorded. Vector groups as in pool2x2_row; the four
+// positions' gradients are interleaved back into the two rows. global = (OH, planes = N·C).
 #define POOL_BACKWARD_GROUPS(N, INTERLEAVE)                                                           \
     for (int v = 0; v < OW; v += N) {                                                                \
         const int jn = min(v, OW - N);                                                               \
         float##N mx; int##N a;                                                                       \
         if (r0) argmax2x2_##N(r0 + 2 * jn, r0 + W + 2 * jn, &mx, &a);                                \
-        else { mx = vload##N(0, m + jn); a = convert_int##N(vload##N(0, win + jn)); }                \
+        else { mx = vload##N(0, m + jn); a = convert_int##N(vload##N(0, w + jn)); }                  \
         const float##N gv = act_backward##N(act, actAlpha, mx, vload##N(0, g + jn)), zero = (float##N)(0.0f); \
         const float##N g0 = select(zero, gv, a == 0), g1 = select(zero, gv, a == 1);                 \
         const float##N g2 = select(zero, gv, a == 2), g3 = select(zero, gv, a == 3);                 \
@@ -96,14 +97,23 @@ __kernel void maxpool2x2_forward(__global const float* x, long xOff, __global fl
     }
 #define vstore2x8 vstore16
 #define vstore2x4 vstore8
-void pool2x2_backward_row(__global const float* r0, __global const float* m, __global const float* win,
-                          __global const float* g, __global float* d0, int W, int OW, int act, float actAlpha) {
+void pool2x2_backward_item(__global const float* x, __global const float* y, __global const float* win,
+                           __global const float* dy, __global float* dx, int H, int W, int OH, int OW, int planes,
+                           int act, float actAlpha) {
+    const int i = (int)get_global_id(0), plane = (int)get_global_id(1);
+    if (i >= OH || plane >= planes) return;
+    const int row = (plane * OH + i) * OW;
+    __global const float* r0 = x ? x + (plane * H + 2 * i) * W : 0;
+    __global const float* m = x ? 0 : y + row;
+    __global const float* w = x ? 0 : win + row;
+    __global const float* g = dy + row;
+    __global float* d0 = dx + (plane * H + 2 * i) * W;
     int j = OW >= 4 ? OW : 0;
     if (OW >= 8) POOL_BACKWARD_GROUPS(8, ((uint16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15)))
     else if (OW >= 4) POOL_BACKWARD_GROUPS(4, ((uint8)(0, 4, 1, 5, 2, 6, 3, 7)))
     for (; j < OW; ++j) {
         float mx;
-        const int a = r0 ? argmax2x2(r0 + 2 * j, W, &mx) : (int)win[j];
+        const int a = r0 ? argmax2x2(r0 + 2 * j, W, &mx) : (int)w[j];
         if (!r0) mx = m[j];
         const float gj = act_backward(act, actAlpha, mx, g[j]);
         d0[2 * j] = a == 0 ? gj : 0.0f;
@@ -111,25 +121,15 @@ void pool2x2_backward_row(__global const float* r0, __global const float* m, __g
         d0[W + 2 * j] = a == 2 ? gj : 0.0f;
         d0[W + 2 * j + 1] = a == 3 ? gj : 0.0f;
     }
-    for (int w = 2 * OW; w < W; ++w) d0[w] = d0[W + w] = 0.0f;
+    for (int c = 2 * OW; c < W; ++c) d0[c] = d0[W + c] = 0.0f;
+    if (i == OH - 1)
+        for (__global float* d = d0 + 2 * W; d < dx + (plane + 1) * H * W; ++d) *d = 0.0f;
 }
 
-// global = (OH, planes = N·C); the item of output row i writes input rows 2i and 2i + 1, and
-// the last one also the rows below every window (cells outside every window get 0).
-#define POOL_BACKWARD_ITEM                                                                            \
-    const int i = (int)get_global_id(0), plane = (int)get_global_id(1);                              \
-    if (i >= OH || plane >= planes) return;                                                          \
-    __global float* d0 = dx + dxOff + (plane * H + 2 * i) * W;                                       \
-    const int row = (plane * OH + i) * OW;
-#define POOL_BACKWARD_BELOW                                                                           \
-    if (i == OH - 1)                                                                                 \
-        for (__global float* d = d0 + 2 * W; d < dx + dxOff + (plane + 1) * H * W; ++d) *d = 0.0f;
 __kernel void maxpool2x2_backward(__global const float* x, long xOff, __global const float* dy, long dyOff,
                                   __global float* dx, long dxOff, int H, int W, int OH, int OW, int planes,
                                   int act, float actAlpha) {
-    POOL_BACKWARD_ITEM
-    pool2x2_backward_row(x + xOff + (plane * H + 2 * i) * W, 0, 0, dy + dyOff + row, d0, W, OW, act, actAlpha);
-    POOL_BACKWARD_BELOW
+    pool2x2_backward_item(x + xOff, 0, 0, dy + dyOff, dx + dxOff, H, W, OH, OW, planes, act, actAlpha);
 }
 
 // The same backward from what a pooled forward recorded (conv_direct with pooling, in
@@ -138,9 +138,7 @@ __kernel void maxpool2x2_backward(__global const float* x, long xOff, __global c
 __kernel void maxpool2x2_backward_winners(__global const float* y, long yOff, __global const float* winners, long winnersOff,
                                           __global const float* dy, long dyOff, __global float* dx, long dxOff,
                                           int H, int W, int OH, int OW, int planes, int act, float actAlpha) {
-    POOL_BACKWARD_ITEM
-    pool2x2_backward_row(0, y + yOff + row, winners + winnersOff + row, dy + dyOff + row, d0, W, OW, act, actAlpha);
-    POOL_BACKWARD_BELOW
+    pool2x2_backward_item(0, y + yOff, winners + winnersOff, dy + dyOff, dx + dxOff, H, W, OH, OW, planes, act, actAlpha);
 }
 
 // Cells of window (i, j) inside the image.
