@@ -65,14 +65,14 @@ extension CPUBackend {
         precondition(g.isValid && g.isPlain2x2 && x.count == g.inputShape.count, "no 2x2 pooling of \(x.count) values by \(g)")
         var winners = [Float]()
         winners.reserveCapacity(g.outputShape.count)
-        for plane in 0 ..< g.batch * g.channels {
-            for i in 0 ..< g.outHeight {
-                for j in 0 ..< g.outWidth {
-                    let top = (plane * g.inHeight + 2 * i) * g.inWidth + 2 * j
-                    let cells = [x[top], x[top + 1], x[top + g.inWidth], x[top + g.inWidth + 1]]
-                    var best = 0
-                    for c in 1 ..< 4 where cells[c] > cells[best] { best = c }
-                    winners.append(Float(best))
+        x.withUnsafeBufferPointer { x in
+            for plane in 0 ..< g.batch * g.channels {
+                let xp = x.baseAddress! + plane * g.inHeight * g.inWidth
+                for i in 0 ..< g.outHeight {
+                    for j in 0 ..< g.outWidth {
+                        let cell = argmax(g, xp, 2 * i ..< 2 * i + 2, 2 * j ..< 2 * j + 2)
+                        winners.append(Float((cell / g.inWidth - 2 * i) * 2 + cell % g.inWidth - 2 * j))
+                    }
                 }
             }
         }
