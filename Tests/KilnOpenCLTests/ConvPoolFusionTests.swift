@@ -46,9 +46,7 @@ struct ConvPoolFusionTests {
             #expect(try !backend.conv2dForwardMaxPool2x2(g, input: x, weight: w, bias: nil, activation: .relu,
                                                         output: pooled, winners: winners))
         }
-        var config = backend.config
-        config.packedGemm = nil
-        let tiled = try OpenCLBackend(spec: "opencl", config: config, poisonWorkspaces: true)
+        let tiled = try TestDevice.backend(packedGemm: nil)
         #expect(try !Self.run(Self.layers[0], on: tiled).fused.ran)
     }
 
@@ -99,11 +97,8 @@ struct ConvPoolFusionTests {
         (Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 40, inWidth: 40, outChannels: 9, kernelHeight: 3, kernelWidth: 3), true),
     ])
     func directPoolsAsItStores(_ g: Conv2DGeometry, smallStaging: Bool) throws {
-        var config = try TestDevice.backend.config
-        if smallStaging {
-            config.packedGemm = try #require(PackedGemmCapacity(localMemoryBytes: 16 << 10, tile: PackedGemmTests.deviceTile))
-        }
-        let backend = try OpenCLBackend(spec: "opencl", profiling: true, config: config, poisonWorkspaces: true)
+        let backend = try TestDevice.backend(packedGemm: smallStaging ? try #require(TestDevice.smallPackedGemm)
+                                                                      : TestDevice.backend.config.packedGemm)
         let band = try #require(backend.directConvolutionBand(g, pooled: true))
         #expect(band % 2 == 0 && (smallStaging ? band < g.outHeight - 1 : band == g.outHeight / 2 * 2), "band \(band)")
         let p = g.maxPool2x2

@@ -38,9 +38,7 @@ struct ConvolutionDirectTests {
     /// stages nine of its 38 output rows at a time: five bands per image, the last of two rows.
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
     func bandsMatchIm2colAndGemm() throws {
-        var config = try TestDevice.backend.config
-        config.packedGemm = try #require(PackedGemmCapacity(localMemoryBytes: 16 << 10, tile: PackedGemmTests.deviceTile))
-        let backend = try OpenCLBackend(spec: "opencl", profiling: true, config: config, poisonWorkspaces: true)
+        let backend = try TestDevice.backend(packedGemm: try #require(TestDevice.smallPackedGemm))
         let g = Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 40, inWidth: 40, outChannels: 9, kernelHeight: 3, kernelWidth: 3)
         let band = try #require(backend.directConvolutionBand(g))
         #expect(band > 1 && band < g.outHeight && g.outHeight % band != 0, "band \(band)")
@@ -73,9 +71,7 @@ struct ConvolutionDirectTests {
         let fits = Conv2DGeometry(batch: 1, inChannels: 3, inHeight: 3, inWidth: columns + 2, outChannels: 2,
                                   kernelHeight: 3, kernelWidth: 3)
         #expect(backend.directConvolutionBand(fits) == 1)
-        var config = backend.config
-        config.packedGemm = nil
-        let tiled = try OpenCLBackend(spec: "opencl", profiling: true, config: config, poisonWorkspaces: true)
+        let tiled = try TestDevice.backend(packedGemm: nil)
         let onTiled = try Self.forward(Self.layers[0], bias: true, activation: .relu, on: tiled).kernels
         #expect(onTiled.contains("gemm_tiled") && !onTiled.contains("conv_direct"), "\(onTiled)")
     }

@@ -31,13 +31,11 @@ struct ConvolutionFilterGradientTests {
     /// one, which add into the item's part in turn.
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"))
     func smallStagingAreaMatchesIm2colAndGemm() throws {
-        var config = try TestDevice.backend.config
-        config.packedGemm = try #require(PackedGemmCapacity(localMemoryBytes: 16 << 10, tile: PackedGemmTests.deviceTile))
+        let small = try #require(TestDevice.smallPackedGemm)
         let g = Self.layers[0], staged = 3 * (g.outHeight + 2) * g.outWidth
-        let capacity = try #require(config.packedGemm).bytes / 4
+        let capacity = small.bytes / 4
         #expect(staged <= capacity && 2 * staged <= capacity && 3 * staged > capacity)
-        try Self.expectStagedMatchesGemm(g, on: OpenCLBackend(spec: "opencl", profiling: true, config: config,
-                                                              poisonWorkspaces: true))
+        try Self.expectStagedMatchesGemm(g, on: TestDevice.backend(packedGemm: small))
     }
 
     /// The staged kernel runs for `g` on `backend` (and im2col and the dy copy do not), and its

@@ -55,9 +55,7 @@ struct ConvolutionGatheredTests {
         #expect(Self.wroteColumns(try Self.forward(wide, on: backend).kernels))
         let narrow = Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 3 * rows, kernelHeight: 3, kernelWidth: 3)
         #expect(try Self.forward(narrow, on: backend).kernels.contains("conv_gemm_local"))
-        var config = backend.config
-        config.packedGemm = nil
-        let tiled = try OpenCLBackend(spec: "opencl", profiling: true, config: config, poisonWorkspaces: true)
+        let tiled = try TestDevice.backend(packedGemm: nil)
         let onTiled = try Self.forward(Self.layers[0], on: tiled).kernels
         #expect(onTiled.contains("gemm_tiled") && !onTiled.contains("conv_gemm_local"), "\(onTiled)")
     }
