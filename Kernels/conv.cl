@@ -68,16 +68,50 @@ void NAME(SPACE float* restrict out, __global const float* restrict xr, int j, i
 IM2COL_DEFINE_ROW(im2col_row_global, __global)
 IM2COL_DEFINE_ROW(im2col_row_local, __local)
 
+// Output columns j < len of one output row of a column row of tap column q with column stride
+// sW: out[j] = xr[j·sW + q − pL], zero where that falls outside the input row xr (W wide).
+// Stride 1 is im2col_row_*; stride 2 takes eight entries at a time as the even lanes of a
+// 16-float load (a strided copy does not vectorise on CPU devices), the others go one by one.
+#define IM2COL_DEFINE_ROW_STRIDED(NAME, ROW, SPACE)                                                  \
+void NAME(SPACE float* restrict out, __global const float* restrict xr, int len, int q, int sW, int W, int pL) { \
+    if (sW == 1) {                                                                                 \
+        ROW(out, xr, 0, len, q, W, pL);                                                            \
+        return;                                                                                    \
+    }                                                                                              \
+    /* [t0, t1): the entries whose source is in the row */                                         \
+    const int t0 = min(len, (max(pL - q, 0) + sW - 1) / sW);                                       \
+    const int t1 = clamp((W + pL - q + sW - 1) / sW, t0, len);                                     \
+    __global const float* src = xr + q - pL;                                                       \
+    int t = 0;                                                                                     \
+    for (; t < t0; ++t) out[t] = 0.0f;                                                             \
+    for (; sW == 2 && t + 8 <= t1 && 2 * t + 16 + q - pL <= W; t += 8) vstore8(vload16(0, src + 2 * t).even, 0, out + t); \
+    for (; t < t1; ++t) out[t] = src[t * sW];                                                      \
+    for (; t < len; ++t) out[t] = 0.0f;                                                            \
+}
+IM2COL_DEFINE_ROW_STRIDED(im2col_row_strided_global, im2col_row_global, __global)
+IM2COL_DEFINE_ROW_STRIDED(im2col_row_strided_local, im2col_row_local, __local)
+
 // The staging of the kernels that read shifted rows of a plane from __local memory
-// (conv_filter_grad_staged, conv_direct): rows h0 ..< h0 + rows of `plane` for kernel column
-// q, row r at out + r·OW holding x[h0 + r][j + q − pL] for j < OW (zero outside the plane).
-void stage_shifted_rows(__local float* restrict out, __global const float* restrict plane, int h0, int rows, int q,
-                        int H, int W, int OW, int pL) {
+// (conv_filter_grad_staged, conv_direct), for kernel column q: `rows` rows of `plane` from h0
+// on, every sH-th, row r at out + r·OW holding x[h0 + r·sH][j·sW + q − pL] for j < OW (zero
+// outside the plane).
+void stage_shifted_rows(__local float* restrict out, __global const float* restrict plane, int h0, int rows, int sH,
+                        int q, int sW, int H, int W, int OW, int pL) {
     for (int r = 0; r < rows; ++r, out += OW) {
-        const int h = h0 + r;
-        if (h >= 0 && h < H) im2col_row_local(out, plane + h * W, 0, OW, q, W, pL);
+        const int h = h0 + r * sH;
+        if (h >= 0 && h < H) im2col_row_strided_local(out, plane + h * W, OW, q, sW, W, pL);
         else for (int j = 0; j < OW; ++j) out[j] = 0.0f;
     }
+}
+
+// A plane's rows for kernel column q staged by phase, so that every kernel row's taps over a
+// run of outputs are one contiguous run however the layer strides: output row i of kernel row
+// p reads input row i·sH + p − pT, which is row i + p / sH of phase p mod sH when phase e holds
+// the rows h0 + e + m·sH, m < rows (h0 = the first output row's · sH − pT). Phase e at
+// out + e·rows·OW; with stride 1, one phase: the plane's rows in order.
+void stage_phases(__local float* restrict out, __global const float* restrict plane, int h0, int rows, int sH,
+                  int q, int sW, int H, int W, int OW, int pL) {
+    for (int e = 0; e < sH; ++e) stage_shifted_rows(out + e * rows * OW, plane, h0 + e, rows, sH, q, sW, H, W, OW, pL);
 }
 
 // Whether im2col_shifted_* applies.
@@ -98,15 +132,7 @@ __kernel void im2col(__global const float* x, long xOff, __global float* col, lo
             for (int j = 0; j < OW; ++j) out[j] = 0.0f;
             continue;
         }
-        __global const float* xr = plane + h * W;
-        if (sW == 1) {
-            im2col_row_global(out, xr, 0, OW, q, W, pL);
-        } else {
-            for (int j = 0; j < OW; ++j) {
-                const int w = j * sW + q - pL;
-                out[j] = (w >= 0 && w < W) ? xr[w] : 0.0f;
-            }
-        }
+        im2col_row_strided_global(out, plane + h * W, OW, q, sW, W, pL);
     }
 }
 

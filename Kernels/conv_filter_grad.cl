@@ -1,7 +1,7 @@
-// The filter gradient of a stride-1 convolution with 3-wide kernels on CPU devices, without a
-// column matrix:
+// The filter gradient of a convolution with 3-wide kernels on CPU devices, without a column
+// matrix:
 //
-//     dW[o][c][p][q] = Σ_n Σ_s dy[n][o][s] · x[n][c][i + p − pT][j + q − pL]   (s = i·OW + j, 0 outside)
+//     dW[o][c][p][q] = Σ_n Σ_s dy[n][o][s] · x[n][c][i·sH + p − pT][j·sW + q − pL]   (s = i·OW + j, 0 outside)
 //
 // The GEMM path lays dy out as [O][nb][S] and the column matrix as [K][nb][S] and multiplies
 // them with M = O: for 16 or 32 output channels that is two to four rows of the packed GEMM's
@@ -9,7 +9,8 @@
 // a work-item takes a run of images and, plane by plane, stages three copies of the input plane in
 // __local memory, one per kernel column q: rows r = 0 ..< OH + KH − 1 of OW entries,
 // stage_q[r·OW + j] = x[c][r − pT][j + q − pL] (im2col's rows of tap (0, q) run KH − 1 rows
-// further). Tap (p, q) over every s is then the one contiguous run stage_q[p·OW + s], and
+// further). Tap (p, q) over every s is then the one contiguous run stage_q[p·OW + s] (a strided
+// layer stages by phase, conv.cl's stage_phases, and the run starts in phase p mod sH), and
 // FG_OB output channels × three taps are float8 accumulators over runs of eight s, fed by
 // three staged loads and FG_OB loads of dy per run. The images' dy rows stay in cache across
 // planes.
@@ -33,25 +34,27 @@
 // much as the gradient). With sumStride > 0 it also writes Σ_s dy[n][o][s] to
 // sums[sumsOff + o·sumStride + n] for bias_grad_from_rows. Launch: global = (ceil(nb / per)),
 // local = (1).
-__kernel __attribute__((reqd_work_group_size(1, 1, 1)))
-void conv_filter_grad_staged(__global const float* restrict x, long xOff, __global const float* restrict dy, long dyOff,
-                             __global float* restrict parts, long partsOff,
-                             __global float* restrict sums, long sumsOff, int sumStride,
-                             int C, int H, int W, int KH, int pT, int pL, int OH, int OW, int O, int nb, int per,
-                             int group) {
+#define CONV_FILTER_GRAD_PARAMETERS                                                                    \
+    __global const float* restrict x, long xOff, __global const float* restrict dy, long dyOff,         \
+    __global float* restrict parts, long partsOff, __global float* restrict sums, long sumsOff, int sumStride, \
+    int C, int H, int W, int KH, int sH, int sW, int pT, int pL, int OH, int OW, int O, int nb, int per, int group
+#define CONV_FILTER_GRAD_ARGUMENTS(SH, SW) x, xOff, dy, dyOff, parts, partsOff, sums, sumsOff, sumStride, \
+    C, H, W, KH, SH, SW, pT, pL, OH, OW, O, nb, per, group
+
+inline void conv_filter_grad_item(__local float* restrict stage, CONV_FILTER_GRAD_PARAMETERS) {
     const int g = (int)get_global_id(0), n0 = g * per, n1 = min(nb, n0 + per);
     if (n0 >= nb) return;
-    __local float stage[GEMM_KC * GEMM_NCB * GEMM_VW * GEMM_NV];
-    const int S = OH * OW, rows = OH + KH - 1, span = rows * OW, K = C * KH * 3, S8 = S & ~7;
+    // An image's kernel column q at stage + (n − b0)·3·span + q·span: sH phases of phaseSpan.
+    const int phaseRows = OH + (KH - 1) / sH, phaseSpan = phaseRows * OW, span = sH * phaseSpan;
+    const int S = OH * OW, K = C * KH * 3, S8 = S & ~7;
     __global float* out = parts + partsOff + (long)g * O * K;
     for (int b0 = n0; b0 < n1; b0 += group) {
         const int b1 = min(n1, b0 + group);
         for (int c = 0; c < C; ++c) {
-            // stage[(n − b0)·3·span + q·span + r·OW + j] = x[n][c][r − pT][j + q − pL]
             for (int n = b0; n < b1; ++n) {
                 __global const float* plane = x + xOff + ((long)n * C + c) * H * W;
                 for (int q = 0; q < 3; ++q)
-                    stage_shifted_rows(stage + ((n - b0) * 3 + q) * span, plane, -pT, rows, q, H, W, OW, pL);
+                    stage_phases(stage + ((n - b0) * 3 + q) * span, plane, -pT, phaseRows, sH, q, sW, H, W, OW, pL);
             }
             for (int o0 = 0; o0 < O; o0 += FG_OB) {
                 for (int p = 0; p < KH; ++p) {
@@ -66,7 +69,7 @@ void conv_filter_grad_staged(__global const float* restrict x, long xOff, __glob
                         // Channels past O repeat the last one; their sums are not stored.
                         __global const float* d[FG_OB];
                         for (int i = 0; i < FG_OB; ++i) d[i] = dy + dyOff + ((long)n * O + min(o0 + i, O - 1)) * S;
-                        __local const float* a = stage + (n - b0) * 3 * span + p * OW;
+                        __local const float* a = stage + (n - b0) * 3 * span + p % sH * phaseSpan + p / sH * OW;
                         for (int s = 0; s < S8; s += 8) {
                             const float8 a0 = vload8(0, a + s), a1 = vload8(0, a + span + s), a2 = vload8(0, a + 2 * span + s);
 #pragma unroll
@@ -103,5 +106,17 @@ void conv_filter_grad_staged(__global const float* restrict x, long xOff, __glob
         }
     }
 }
+
+// The kernels' one body: conv_filter_grad_staged passes stride 1 as constants, so that the
+// staging and the kernel rows' runs compile as for stride-1 layers alone (with the strides
+// run-time values there, stride-1 layers ran slower).
+#define CONV_FILTER_GRAD_KERNEL(NAME, SH, SW)                                 \
+__kernel __attribute__((reqd_work_group_size(1, 1, 1)))                       \
+void NAME(CONV_FILTER_GRAD_PARAMETERS) {                                      \
+    __local float stage[GEMM_KC * GEMM_NCB * GEMM_VW * GEMM_NV];              \
+    conv_filter_grad_item(stage, CONV_FILTER_GRAD_ARGUMENTS(SH, SW));         \
+}
+CONV_FILTER_GRAD_KERNEL(conv_filter_grad_staged, 1, 1)
+CONV_FILTER_GRAD_KERNEL(conv_filter_grad_staged_strided, sH, sW)
 
 #endif  // GEMM_PACKED

@@ -36,10 +36,10 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {  // mutable sta
     /// Convolutions gather their column blocks inside the packed GEMM where it runs them
     /// (`enqueueGatheredConvolution`); off, they take im2col + GEMM (tests compare the two).
     var gathersConvolutionColumns = true
-    /// Filter gradients of stride-1, 3-wide layers come straight from x and dy where they can
+    /// Filter gradients of 3-wide layers come straight from x and dy where they can
     /// (`enqueueStagedFilterGradient`); off, they take im2col + GEMM (tests compare the two).
     var stagesConvolutionFilterGradient = true
-    /// Stride-1, 3-wide layers run their forward (and, where they keep their size, their input
+    /// 3-wide layers run their forward (and, stride-1 ones that keep their size, their input
     /// gradient) through conv_direct where they can (`directConvolutionBand`); off, they take
     /// the GEMM paths (tests compare the two).
     var convolvesDirectly = true

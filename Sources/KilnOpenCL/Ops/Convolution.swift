@@ -230,9 +230,13 @@ extension Conv2DGeometry {
             && padTop == 0 && padLeft == 0 && padBottom == 0 && padRight == 0
     }
 
+    /// Stride 1 along both axes: conv_direct and conv_filter_grad_staged, whose strided forms
+    /// (`_strided`) run the same body with the strides as arguments.
+    var isStride1: Bool { strideH == 1 && strideW == 1 }
+
     /// Stride 1 and output rows as wide as the input's: every column row is the input plane
     /// read at one offset (conv.cl's `im2col_is_shifted`, which the kernels test themselves).
-    var isShifted: Bool { strideH == 1 && strideW == 1 && outWidth == inWidth }
+    var isShifted: Bool { isStride1 && outWidth == inWidth }
 }
 
 // The kernels of conv.cl (see `KernelArguments`).

@@ -1,7 +1,7 @@
 import Kiln
 
-// conv_direct.cl: on CPU devices the forward pass of a stride-1, 3-wide layer straight from x
-// and W: no im2col, no column matrix, no packing, no GEMM.
+// conv_direct.cl: on CPU devices the forward pass of a 3-wide layer straight from x and W: no
+// im2col, no column matrix, no packing, no GEMM.
 extension OpenCLBackend {
     /// y = f(W ⊛ x + b) through conv_direct; false, with nothing enqueued, where it does not
     /// apply (`directConvolutionBand`).
@@ -60,16 +60,17 @@ extension OpenCLBackend {
         }
         try launch(ConvDirectKernel(
             x: x, w: w, bias: bias ?? w, hasBias: bias == nil ? 0 : 1, y: y, winners: winners,
-            C: g.inChannels, H: g.inHeight, W: g.inWidth, KH: g.kernelHeight, pT: g.padTop, pL: g.padLeft,
+            C: g.inChannels, H: g.inHeight, W: g.inWidth, KH: g.kernelHeight, sH: g.strideH, sW: g.strideW,
+            pT: g.padTop, pL: g.padLeft,
             OH: oh, OW: ow, O: g.outChannels, band: band,
             act: activation.kernelCode, actAlpha: activation.kernelAlpha, pool: pool),
-            global: [ceilDiv(oh, band), g.batch], local: [1, 1],
+            kernel: Self.directConvolutionKernel(g), global: [ceilDiv(oh, band), g.batch], local: [1, 1],
             flops: 2 * Double(g.batch * g.outChannels * oh * ow * g.reductionLength))
     }
 
     /// Output rows per conv_direct work-item for `g`, nil where it does not run: where the
     /// packed GEMM does not (its `__local` block is the staging area, and its presence says the
-    /// device runs long work-items), for a layer that is not stride 1 and 3 wide, where the
+    /// device runs long work-items), for a layer that is not 3 wide, where the
     /// staged rows of one output row do not fit that block, or an image past one launch's
     /// 32-bit index range. As many rows as fit, up to the whole image.
     ///
@@ -80,19 +81,25 @@ extension OpenCLBackend {
     /// `pooled`: for the pooled form, an even number of rows of the outputs the windows cover,
     /// whose block of output channels also waits in the staging area to be pooled.
     func directConvolutionBand(_ g: Conv2DGeometry, pooled: Bool = false) -> Int? {
-        guard convolvesDirectly, config.packedGemm != nil, g.strideH == 1, g.strideW == 1, g.kernelWidth == 3,
+        guard convolvesDirectly, config.packedGemm != nil, g.kernelWidth == 3,
               max(g.inChannels * g.inHeight * g.inWidth, g.outChannels * g.outHeight * g.outWidth) <= limits.maxLaunchElements
         else { return nil }
-        // Floats staged for `rows` output rows: C·3 runs of (rows + KH − 1) rows of OW, and the
-        // pad after them; pooled, also DC_OB runs of rows·OW outputs, each rounded up to whole
-        // vectors.
+        // Floats staged for `rows` output rows: C·3·sH phases of (rows + (KH − 1) / sH) rows of
+        // OW, and the pad after them; pooled, also DC_OB runs of rows·OW outputs, each rounded
+        // up to whole vectors.
         let oh = pooled ? g.outHeight / 2 * 2 : g.outHeight, ow = pooled ? g.outWidth / 2 * 2 : g.outWidth
-        let block = pooled ? Self.directConvolutionChannels : 0
-        let perRow = 3 * g.inChannels * ow + block * ow
-        let fixed = Self.directConvolutionPad * (1 + block) + 3 * g.inChannels * ow * (g.kernelHeight - 1)
+        let block = pooled ? Self.directConvolutionChannels : 0, phases = 3 * g.inChannels * g.strideH
+        let perRow = phases * ow + block * ow
+        let fixed = Self.directConvolutionPad * (1 + block) + phases * ow * ((g.kernelHeight - 1) / g.strideH)
         let fit = (stagingFloats - fixed) / max(perRow, 1)
         let band = pooled ? min(fit, oh) / 2 * 2 : min(fit, oh)
         return band >= 1 ? band : nil
+    }
+
+    /// The kernel that runs `g` directly: conv_direct (stride 1, constants the compiler folds)
+    /// or conv_direct_strided (the same body).
+    static func directConvolutionKernel(_ g: Conv2DGeometry) -> String {
+        g.isStride1 ? ConvDirectKernel.kernelName : "conv_direct_strided"
     }
 
     /// Floats conv_direct zeroes after its staged runs: the last vector of a band reads past its
@@ -107,7 +114,7 @@ struct ConvDirectKernel: KernelArguments {
     var x, w, bias: KernelTensor
     var hasBias: Int
     var y, winners: KernelTensor
-    var C, H, W, KH, pT, pL, OH, OW, O, band: Int
+    var C, H, W, KH, sH, sW, pT, pL, OH, OW, O, band: Int
     var act: Int
     var actAlpha: Float
     var pool: Int

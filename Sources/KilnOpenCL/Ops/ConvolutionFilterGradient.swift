@@ -1,7 +1,6 @@
 import Kiln
 
-// conv_filter_grad.cl: on CPU devices the filter gradient of a 3-wide, stride-1 layer
-// straight from x and dy (conv_filter_grad_staged): no column matrix, no [O][nb][S] copy of
+// conv_filter_grad.cl: on CPU devices the filter gradient of a 3-wide layer straight from x and dy (conv_filter_grad_staged): no column matrix, no [O][nb][S] copy of
 // dy, no packing; the per-image terms added by gemm_sum_parts.
 extension OpenCLBackend {
     /// dW += Σ_n dy[n] · col(x[n])ᵀ, and db += Σ dy per channel, through
@@ -35,8 +34,10 @@ extension OpenCLBackend {
                 parts: KernelTensor(memory: parts.memory, offset: 0, extent: items * o * k),
                 sums: KernelTensor(memory: rowSums?.memory ?? parts.memory, offset: n0, extent: rowSums == nil ? 0 : o * g.batch),
                 sumStride: rowSums == nil ? 0 : g.batch,
-                C: g.inChannels, H: g.inHeight, W: g.inWidth, KH: g.kernelHeight, pT: g.padTop, pL: g.padLeft,
+                C: g.inChannels, H: g.inHeight, W: g.inWidth, KH: g.kernelHeight, sH: g.strideH, sW: g.strideW,
+                pT: g.padTop, pL: g.padLeft,
                 OH: g.outHeight, OW: g.outWidth, O: o, nb: nb, per: per, group: group),
+                kernel: g.isStride1 ? ConvFilterGradStagedKernel.kernelName : "conv_filter_grad_staged_strided",
                 global: [items], local: [1], flops: 2 * Double(nb * o * k * s))
             try enqueueSumParts(m: o, n: k, parts: items, from: parts.memory, alpha: 1, beta: 1, into: arg(weightGrad),
                                 ldc: k, epilogue: GemmEpilogue())
@@ -50,20 +51,23 @@ extension OpenCLBackend {
 
     /// Where conv_filter_grad_staged runs `g`: where the packed GEMM does (its `__local` block
     /// is the staging area, and its presence says the device runs long work-items), for a
-    /// stride-1 layer 3 wide whose three staged planes fit that block; and where it pays: at
+    /// layer 3 wide whose three staged planes fit that block; and where it pays: at
     /// most eight register tiles of output channels. The GEMM path's product has M = O, and
     /// its efficiency grows with M: the staged rows won 2–4x per layer at 16 and 32 channels,
     /// ~1.2x at 64 (once images were summed in groups), nothing at 128 (Benchmarks/NOTES.md,
     /// items 37 and 39).
     func stagesFilterGradient(_ g: Conv2DGeometry) -> Bool {
         guard stagesConvolutionFilterGradient, let capacity = config.packedGemm,
-              g.strideH == 1, g.strideW == 1, g.kernelWidth == 3,
+              g.kernelWidth == 3,
               ceilDiv(g.outChannels, capacity.tile.rows) <= 8 else { return false }
         return Self.stagedFloats(g) <= stagingFloats
     }
 
-    /// Floats one image's plane takes staged: three copies of OH + KH − 1 rows of OW.
-    private static func stagedFloats(_ g: Conv2DGeometry) -> Int { 3 * (g.outHeight + g.kernelHeight - 1) * g.outWidth }
+    /// Floats one image's plane takes staged: three copies of sH phases of OH + (KH − 1) / sH
+    /// rows of OW (stride 1: OH + KH − 1 rows).
+    private static func stagedFloats(_ g: Conv2DGeometry) -> Int {
+        3 * g.strideH * (g.outHeight + (g.kernelHeight - 1) / g.strideH) * g.outWidth
+    }
 
     /// Floats of the staging area of the kernels that stage input rows in `__local` memory
     /// (conv_filter_grad_staged, conv_direct): the packed GEMM's block.
@@ -74,5 +78,5 @@ struct ConvFilterGradStagedKernel: KernelArguments {
     static let kernelName = "conv_filter_grad_staged"
     var x, dy, parts, sums: KernelTensor
     var sumStride: Int
-    var C, H, W, KH, pT, pL, OH, OW, O, nb, per, group: Int
+    var C, H, W, KH, sH, sW, pT, pL, OH, OW, O, nb, per, group: Int
 }
