@@ -59,8 +59,9 @@ __kernel void dropout_apply(__global const float* x, long xOff, __global float* 
 }
 
 // dropout_apply for CPU devices: one work-item per eight consecutive blocks, their Philox
-// counters in the lanes of uint8 vectors (a work-item is a loop iteration on a core there, and
-// PoCL did not vectorise the one-block kernel's rounds across items). Same arguments.
+// counters in the lanes of uint8 vectors, and the 32 elements in vectors too (a work-item is a
+// loop iteration on a core there, and PoCL did not vectorise the one-block kernel's rounds
+// across items, nor the per-element loop). Same arguments.
 __kernel void dropout_apply8(__global const float* x, long xOff, __global float* y, long yOff, int count,
                              uint firstBlock, int lead, uint seed, uint layer, uint stepLo, uint stepHi,
                              uint threshold, float scale) {
@@ -69,6 +70,20 @@ __kernel void dropout_apply8(__global const float* x, long xOff, __global float*
     uint8 a = (uint8)(firstBlock + (uint)block0) + (uint8)(0, 1, 2, 3, 4, 5, 6, 7);
     uint8 b = (uint8)(0u), c = (uint8)(stepLo), d = (uint8)(stepHi);
     PHILOX4X32_10(uint8, a, b, c, d, seed, layer)
+    // An item inside the slice (all but those at its ends): its 32 elements as two float16 runs,
+    // the words in element order (element 4·l + k of the item takes word k of block l).
+    const int e0 = block0 * 4 - lead;
+    if (e0 >= 0 && e0 + 32 <= count) {
+        const uint16 w0 = (uint16)(a.s0, b.s0, c.s0, d.s0, a.s1, b.s1, c.s1, d.s1,
+                                   a.s2, b.s2, c.s2, d.s2, a.s3, b.s3, c.s3, d.s3);
+        const uint16 w1 = (uint16)(a.s4, b.s4, c.s4, d.s4, a.s5, b.s5, c.s5, d.s5,
+                                   a.s6, b.s6, c.s6, d.s6, a.s7, b.s7, c.s7, d.s7);
+        __global const float* xe = x + xOff + e0;
+        __global float* ye = y + yOff + e0;
+        vstore16(select((float16)(0.0f), vload16(0, xe) * scale, w0 >= (uint16)(threshold)), 0, ye);
+        vstore16(select((float16)(0.0f), vload16(1, xe) * scale, w1 >= (uint16)(threshold)), 1, ye);
+        return;
+    }
     uint wa[8], wb[8], wc[8], wd[8];
     vstore8(a, 0, wa);
     vstore8(b, 0, wb);
