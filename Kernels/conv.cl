@@ -68,28 +68,33 @@ void NAME(SPACE float* restrict out, __global const float* restrict xr, int j, i
 IM2COL_DEFINE_ROW(im2col_row_global, __global)
 IM2COL_DEFINE_ROW(im2col_row_local, __local)
 
-// Output columns j < len of one output row of a column row of tap column q with column stride
-// sW: out[j] = xr[j·sW + q − pL], zero where that falls outside the input row xr (W wide).
-// Stride 1 is im2col_row_*; stride 2 takes eight entries at a time as the even lanes of a
-// 16-float load (a strided copy does not vectorise on CPU devices), the others go one by one.
-#define IM2COL_DEFINE_ROW_STRIDED(NAME, ROW, SPACE)                                                  \
-void NAME(SPACE float* restrict out, __global const float* restrict xr, int len, int q, int sW, int W, int pL) { \
-    if (sW == 1) {                                                                                 \
-        ROW(out, xr, 0, len, q, W, pL);                                                            \
-        return;                                                                                    \
-    }                                                                                              \
-    /* [t0, t1): the entries whose source is in the row */                                         \
-    const int t0 = min(len, (max(pL - q, 0) + sW - 1) / sW);                                       \
-    const int t1 = clamp((W + pL - q + sW - 1) / sW, t0, len);                                     \
-    __global const float* src = xr + q - pL;                                                       \
+// The output columns [t0, t1) of a column row of tap column q whose source, x[j·sW + q − pL],
+// lies inside an input row W wide (len output columns): the same for every row of the tap,
+// so worked out once per tap.
+int2 strided_row_span(int len, int q, int sW, int W, int pL) {
+    const int t0 = min(len, (max(pL - q, 0) + sW - 1) / sW);
+    return (int2)(t0, clamp((W + pL - q + sW - 1) / sW, t0, len));
+}
+
+// One output row of a column row with column stride sW > 1: out[t] = src[t·sW] for t in
+// span = [t0, t1) (strided_row_span), zero elsewhere below len; src is the input row shifted
+// by q − pL, `end` = W − q + pL floats of the row from src on. Stride 2 takes the even lanes
+// of 16-, 8- and 4-float loads (a strided copy does not vectorise on CPU devices), none past
+// the row's end.
+#define IM2COL_DEFINE_ROW_STRIDED(NAME, SPACE)                                                      \
+void NAME(SPACE float* restrict out, __global const float* restrict src, int2 span, int len, int sW, int end) { \
     int t = 0;                                                                                     \
-    for (; t < t0; ++t) out[t] = 0.0f;                                                             \
-    for (; sW == 2 && t + 8 <= t1 && 2 * t + 16 + q - pL <= W; t += 8) vstore8(vload16(0, src + 2 * t).even, 0, out + t); \
-    for (; t < t1; ++t) out[t] = src[t * sW];                                                      \
+    for (; t < span.x; ++t) out[t] = 0.0f;                                                         \
+    if (sW == 2) {                                                                                 \
+        for (; t + 8 <= span.y && 2 * t + 16 <= end; t += 8) vstore8(vload16(0, src + 2 * t).even, 0, out + t); \
+        if (t + 4 <= span.y && 2 * t + 8 <= end) { vstore4(vload8(0, src + 2 * t).even, 0, out + t); t += 4; } \
+        if (t + 2 <= span.y && 2 * t + 4 <= end) { vstore2(vload4(0, src + 2 * t).even, 0, out + t); t += 2; } \
+    }                                                                                              \
+    for (; t < span.y; ++t) out[t] = src[t * sW];                                                  \
     for (; t < len; ++t) out[t] = 0.0f;                                                            \
 }
-IM2COL_DEFINE_ROW_STRIDED(im2col_row_strided_global, im2col_row_global, __global)
-IM2COL_DEFINE_ROW_STRIDED(im2col_row_strided_local, im2col_row_local, __local)
+IM2COL_DEFINE_ROW_STRIDED(im2col_row_strided_global, __global)
+IM2COL_DEFINE_ROW_STRIDED(im2col_row_strided_local, __local)
 
 // The staging of the kernels that read shifted rows of a plane from __local memory
 // (conv_filter_grad_staged, conv_direct), for kernel column q: `rows` rows of `plane` from h0
@@ -97,10 +102,12 @@ IM2COL_DEFINE_ROW_STRIDED(im2col_row_strided_local, im2col_row_local, __local)
 // outside the plane).
 void stage_shifted_rows(__local float* restrict out, __global const float* restrict plane, int h0, int rows, int sH,
                         int q, int sW, int H, int W, int OW, int pL) {
+    const int2 span = strided_row_span(OW, q, sW, W, pL);
     for (int r = 0; r < rows; ++r, out += OW) {
         const int h = h0 + r * sH;
-        if (h >= 0 && h < H) im2col_row_strided_local(out, plane + h * W, OW, q, sW, W, pL);
-        else for (int j = 0; j < OW; ++j) out[j] = 0.0f;
+        if (h < 0 || h >= H) for (int j = 0; j < OW; ++j) out[j] = 0.0f;
+        else if (sW == 1) im2col_row_local(out, plane + h * W, 0, OW, q, W, pL);
+        else im2col_row_strided_local(out, plane + h * W + q - pL, span, OW, sW, W - q + pL);
     }
 }
 
@@ -126,13 +133,15 @@ bool im2col_is_shifted(int sH, int sW, int W, int OW) { return sH == 1 && sW == 
 __kernel void im2col(__global const float* x, long xOff, __global float* col, long colOff,
                      IM2COL_PARAMETERS) {
     IM2COL_ITEM
+    const int2 span = strided_row_span(OW, q, sW, W, pL);
     for (int i = 0; i < OH; ++i, out += OW) {
         const int h = i * sH + p - pT;
         if (h < 0 || h >= H) {
             for (int j = 0; j < OW; ++j) out[j] = 0.0f;
             continue;
         }
-        im2col_row_strided_global(out, plane + h * W, OW, q, sW, W, pL);
+        if (sW == 1) im2col_row_global(out, plane + h * W, 0, OW, q, W, pL);
+        else im2col_row_strided_global(out, plane + h * W + q - pL, span, OW, sW, W - q + pL);
     }
 }
 
