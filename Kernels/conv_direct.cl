@@ -9,7 +9,7 @@
 // kernel column q, the band's input rows as conv_filter_grad_staged does: rows r of OW entries,
 // stage[(c·3 + q)·span + r·OW + j] = x[n][c][i0 + r − pT][j + q − pL], so tap (c, p, q) over
 // the band's outputs is the one contiguous run stage[(c·3 + q)·span + p·OW + s]. A strided
-// layer (conv_direct_strided) stages its rows by phase (conv.cl's stage_phases): sH runs of
+// layer (conv_strided_direct) stages its rows by phase (conv.cl's stage_phases): sH runs of
 // rows + (KH − 1) / sH rows per (c, q), taken every sW-th column, and tap (c, p, q) is the run
 // of phase p mod sH from its row p / sH, as contiguous as in the stride-1 case. For each
 // block of DC_OB output channels and each vector of outputs, DC_OB accumulators start at the
@@ -63,7 +63,8 @@ DC_VEC conv_direct_act(int kind, float alpha, DC_VEC v) { ACT_FORWARD_RETURN(kin
 // rounded-up runs of band·OW outputs. hasBias: whether `bias` holds O values. pool: 0, y is
 // [n][O][OH][OW]; 1, y is the pooled [n][O][OH / 2][OW / 2] (OH and OW even: the rows and
 // columns no window covers are not passed in, and `band` is even); 2, winners (the same shape)
-// gets each window's winner as argmax2x2 numbers it. Launch: global = (ceil(OH / band), nb), local = (1, 1).
+// gets each window's winner as argmax2x2 numbers it. Launch: global = (ceil(OH / band), nb),
+// local = (1, 1).
 inline void conv_direct_item(__local float* restrict stage, CONV_DIRECT_PARAMETERS) {
     const int i0 = (int)get_global_id(0) * band, n = (int)get_global_id(1);
     if (i0 >= OH) return;
@@ -136,7 +137,9 @@ inline void conv_direct_item(__local float* restrict stage, CONV_DIRECT_PARAMETE
 
 // The kernels' one body: conv_direct passes stride 1 as constants, so that its kernel rows'
 // runs are a constant step apart (OW) and the compiler keeps their short loop tight (with the
-// strides run-time values there, stride-1 layers ran a third slower).
+// strides run-time values there, stride-1 layers ran a third slower). Neither kernel's name
+// begins with the other's: oclgrind counts as a kernel's the __local arrays of every kernel
+// whose name begins with its own.
 #define CONV_DIRECT_KERNEL(NAME, SH, SW)                                   \
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))                    \
 void NAME(CONV_DIRECT_PARAMETERS) {                                        \
@@ -144,6 +147,6 @@ void NAME(CONV_DIRECT_PARAMETERS) {                                        \
     conv_direct_item(stage, CONV_DIRECT_ARGUMENTS(SH, SW));                \
 }
 CONV_DIRECT_KERNEL(conv_direct, 1, 1)
-CONV_DIRECT_KERNEL(conv_direct_strided, sH, sW)
+CONV_DIRECT_KERNEL(conv_strided_direct, sH, sW)
 
 #endif  // GEMM_PACKED

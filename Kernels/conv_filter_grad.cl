@@ -109,7 +109,8 @@ inline void conv_filter_grad_item(__local float* restrict stage, CONV_FILTER_GRA
 
 // The kernels' one body: conv_filter_grad_staged passes stride 1 as constants, so that the
 // staging and the kernel rows' runs compile as for stride-1 layers alone (with the strides
-// run-time values there, stride-1 layers ran slower).
+// run-time values there, stride-1 layers ran slower). The strided kernel's name does not begin
+// with the other's (oclgrind would count its __local array as the other's too; conv_direct.cl).
 #define CONV_FILTER_GRAD_KERNEL(NAME, SH, SW)                                 \
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))                       \
 void NAME(CONV_FILTER_GRAD_PARAMETERS) {                                      \
@@ -117,6 +118,6 @@ void NAME(CONV_FILTER_GRAD_PARAMETERS) {                                      \
     conv_filter_grad_item(stage, CONV_FILTER_GRAD_ARGUMENTS(SH, SW));         \
 }
 CONV_FILTER_GRAD_KERNEL(conv_filter_grad_staged, 1, 1)
-CONV_FILTER_GRAD_KERNEL(conv_filter_grad_staged_strided, sH, sW)
+CONV_FILTER_GRAD_KERNEL(conv_strided_filter_grad, sH, sW)
 
 #endif  // GEMM_PACKED

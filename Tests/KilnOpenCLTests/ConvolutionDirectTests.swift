@@ -12,10 +12,8 @@ struct ConvolutionDirectTests {
     /// wide; output channels in whole and partial blocks of eight; bands whose length is not a
     /// multiple of the vector width (a tail of 10, 3 and 1 outputs); a 1x1 image under a 3x3
     /// kernel (only a tail, every staged row but one padding); a reduction of 4,608 (512
-    /// channels, as resnet18's last stage), summed in one accumulator per output. Strided layers
-    /// (rows staged by phase): resnet-small's stride-2 layer (Keras's `same`: padding only
-    /// below and right), strides (2, 1) and (1, 2) (rows every other, columns every other), a
-    /// stride of 3 under a 5x3 kernel with odd sizes.
+    /// channels, as resnet18's last stage), summed in one accumulator per output; and the
+    /// strided layers.
     static let layers = [
         Conv2DGeometry(batch: 5, inChannels: 1, inHeight: 28, inWidth: 27, outChannels: 10, kernelHeight: 3, kernelWidth: 3),
         Conv2DGeometry(batch: 3, inChannels: 3, inHeight: 9, inWidth: 11, outChannels: 17, kernelHeight: 5, kernelWidth: 3,
@@ -26,13 +24,21 @@ struct ConvolutionDirectTests {
                        padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
         Conv2DGeometry(batch: 2, inChannels: 512, inHeight: 4, inWidth: 4, outChannels: 9, kernelHeight: 3, kernelWidth: 3,
                        padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
+    ] + stridedLayers
+
+    /// Strided layers, for conv_strided_direct and conv_strided_filter_grad (rows staged
+    /// by phase, columns gathered every sW-th): resnet-small's stride-2 layer (Keras's `same`:
+    /// padding only below and right), strides (2, 1) and (1, 2) on rows long enough for the
+    /// stride-2 gather's runs of eight, a stride of 3 under a 5x3 kernel (three phases, two of
+    /// them two kernel rows).
+    static let stridedLayers = [
         Conv2DGeometry(batch: 3, inChannels: 16, inHeight: 28, inWidth: 28, outChannels: 32, kernelHeight: 3, kernelWidth: 3,
                        strideH: 2, strideW: 2, padTop: 0, padLeft: 0, padBottom: 1, padRight: 1),
-        Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 11, outChannels: 10, kernelHeight: 3, kernelWidth: 3,
+        Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 37, outChannels: 10, kernelHeight: 3, kernelWidth: 3,
                        strideH: 2, strideW: 1, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
-        Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 11, outChannels: 10, kernelHeight: 3, kernelWidth: 3,
+        Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 37, outChannels: 10, kernelHeight: 3, kernelWidth: 3,
                        strideH: 1, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
-        Conv2DGeometry(batch: 2, inChannels: 4, inHeight: 17, inWidth: 13, outChannels: 9, kernelHeight: 5, kernelWidth: 3,
+        Conv2DGeometry(batch: 3, inChannels: 4, inHeight: 17, inWidth: 13, outChannels: 9, kernelHeight: 5, kernelWidth: 3,
                        strideH: 3, strideW: 3, padTop: 2, padLeft: 1, padBottom: 1, padRight: 0),
     ]
 

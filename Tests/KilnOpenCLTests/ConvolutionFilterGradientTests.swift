@@ -12,25 +12,14 @@ struct ConvolutionFilterGradientTests {
     /// Same and valid padding, one-sided width padding, a kernel taller than wide, one input
     /// channel and several, output channels in whole and partial blocks, rows of 24 and of
     /// 99 values (a vector tail), and more images than work-items (runs of several images).
-    /// Strided layers (rows staged by phase, columns gathered every sW-th): resnet-small's
-    /// stride-2 layer (Keras's `same`: padding only below and right), strides (2, 1) and (1, 2)
-    /// on rows long enough for the stride-2 gather's runs of eight, a stride of 3 under a 5x3
-    /// kernel (three phases, two of them two kernel rows).
+    /// And the strided layers (`ConvolutionDirectTests.stridedLayers`).
     static let layers = [
         Conv2DGeometry(batch: 37, inChannels: 1, inHeight: 28, inWidth: 26, outChannels: 16, kernelHeight: 3, kernelWidth: 3),
         Conv2DGeometry(batch: 3, inChannels: 3, inHeight: 9, inWidth: 11, outChannels: 10, kernelHeight: 5, kernelWidth: 3,
                        padTop: 2, padLeft: 0, padBottom: 2, padRight: 2),
         Conv2DGeometry(batch: 5, inChannels: 7, inHeight: 6, inWidth: 6, outChannels: 17, kernelHeight: 3, kernelWidth: 3,
                        padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
-        Conv2DGeometry(batch: 9, inChannels: 16, inHeight: 28, inWidth: 28, outChannels: 32, kernelHeight: 3, kernelWidth: 3,
-                       strideH: 2, strideW: 2, padTop: 0, padLeft: 0, padBottom: 1, padRight: 1),
-        Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 37, outChannels: 10, kernelHeight: 3, kernelWidth: 3,
-                       strideH: 2, strideW: 1, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
-        Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 9, inWidth: 37, outChannels: 10, kernelHeight: 3, kernelWidth: 3,
-                       strideH: 1, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
-        Conv2DGeometry(batch: 3, inChannels: 4, inHeight: 17, inWidth: 13, outChannels: 9, kernelHeight: 5, kernelWidth: 3,
-                       strideH: 3, strideW: 3, padTop: 2, padLeft: 1, padBottom: 1, padRight: 0),
-    ]
+    ] + ConvolutionDirectTests.stridedLayers
 
     @Test(.enabled(if: TestDevice.usesPackedGemm, "the device does not use the packed GEMM"), arguments: layers)
     func stagedMatchesIm2colAndGemm(_ g: Conv2DGeometry) throws {
@@ -54,7 +43,7 @@ struct ConvolutionFilterGradientTests {
     /// dW and db agree with the GEMM path's within the sums' rounding.
     static func expectStagedMatchesGemm(_ g: Conv2DGeometry, on backend: OpenCLBackend) throws {
         let staged = try filterGradient(g, on: backend)
-        let kernel = g.isStride1 ? "conv_filter_grad_staged" : "conv_filter_grad_staged_strided"
+        let kernel = g.isStride1 ? "conv_filter_grad_staged" : "conv_strided_filter_grad"
         #expect(staged.kernels.contains(kernel), "\(staged.kernels)")
         #expect(!staged.kernels.contains { $0.hasPrefix("im2col") || $0 == "nchw_to_cnhw" }, "\(staged.kernels)")
         backend.stagesConvolutionFilterGradient = false

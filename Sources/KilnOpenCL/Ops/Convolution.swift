@@ -231,7 +231,8 @@ extension Conv2DGeometry {
     }
 
     /// Stride 1 along both axes: conv_direct and conv_filter_grad_staged, whose strided forms
-    /// (`_strided`) run the same body with the strides as arguments.
+    /// (conv_strided_direct, conv_strided_filter_grad) run the same body with the strides as
+    /// arguments.
     var isStride1: Bool { strideH == 1 && strideW == 1 }
 
     /// Stride 1 and output rows as wide as the input's: every column row is the input plane

@@ -97,9 +97,9 @@ extension OpenCLBackend {
     }
 
     /// The kernel that runs `g` directly: conv_direct (stride 1, constants the compiler folds)
-    /// or conv_direct_strided (the same body).
+    /// or conv_strided_direct (the same body).
     static func directConvolutionKernel(_ g: Conv2DGeometry) -> String {
-        g.isStride1 ? ConvDirectKernel.kernelName : "conv_direct_strided"
+        g.isStride1 ? ConvDirectKernel.kernelName : "conv_strided_direct"
     }
 
     /// Floats conv_direct zeroes after its staged runs: the last vector of a band reads past its

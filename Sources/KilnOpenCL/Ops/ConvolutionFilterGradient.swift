@@ -37,7 +37,7 @@ extension OpenCLBackend {
                 C: g.inChannels, H: g.inHeight, W: g.inWidth, KH: g.kernelHeight, sH: g.strideH, sW: g.strideW,
                 pT: g.padTop, pL: g.padLeft,
                 OH: g.outHeight, OW: g.outWidth, O: o, nb: nb, per: per, group: group),
-                kernel: g.isStride1 ? ConvFilterGradStagedKernel.kernelName : "conv_filter_grad_staged_strided",
+                kernel: g.isStride1 ? ConvFilterGradStagedKernel.kernelName : "conv_strided_filter_grad",
                 global: [items], local: [1], flops: 2 * Double(nb * o * k * s))
             try enqueueSumParts(m: o, n: k, parts: items, from: parts.memory, alpha: 1, beta: 1, into: arg(weightGrad),
                                 ldc: k, epilogue: GemmEpilogue())
