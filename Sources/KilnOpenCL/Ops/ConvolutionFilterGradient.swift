@@ -37,7 +37,7 @@ extension OpenCLBackend {
                 C: g.inChannels, H: g.inHeight, W: g.inWidth, KH: g.kernelHeight, sH: g.strideH, sW: g.strideW,
                 pT: g.padTop, pL: g.padLeft,
                 OH: g.outHeight, OW: g.outWidth, O: o, nb: nb, per: per, group: group),
-                kernel: g.isStride1 ? ConvFilterGradStagedKernel.kernelName : "conv_strided_filter_grad",
+                kernel: Self.stagedFilterGradientKernel(g),
                 global: [items], local: [1], flops: 2 * Double(nb * o * k * s))
             try enqueueSumParts(m: o, n: k, parts: items, from: parts.memory, alpha: 1, beta: 1, into: arg(weightGrad),
                                 ldc: k, epilogue: GemmEpilogue())
@@ -50,17 +50,22 @@ extension OpenCLBackend {
     }
 
     /// Where conv_filter_grad_staged runs `g`: where the packed GEMM does (its `__local` block
-    /// is the staging area, and its presence says the device runs long work-items), for a
-    /// layer 3 wide whose three staged planes fit that block; and where it pays: at
-    /// most eight register tiles of output channels. The GEMM path's product has M = O, and
+    /// is the staging area, and its presence says the device runs long work-items), for a layer
+    /// 3 wide whose three staged planes fit that block; and where it pays: at most eight
+    /// register tiles of output channels. The GEMM path's product has M = O, and
     /// its efficiency grows with M: the staged rows won 2–4x per layer at 16 and 32 channels,
     /// ~1.2x at 64 (once images were summed in groups), nothing at 128 (Benchmarks/NOTES.md,
     /// items 37 and 39).
     func stagesFilterGradient(_ g: Conv2DGeometry) -> Bool {
-        guard stagesConvolutionFilterGradient, let capacity = config.packedGemm,
-              g.kernelWidth == 3,
+        guard stagesConvolutionFilterGradient, let capacity = config.packedGemm, g.kernelWidth == 3,
               ceilDiv(g.outChannels, capacity.tile.rows) <= 8 else { return false }
         return Self.stagedFloats(g) <= stagingFloats
+    }
+
+    /// The kernel that computes `g`'s filter gradient from staged rows: conv_filter_grad_staged
+    /// (stride 1, constants the compiler folds) or conv_strided_filter_grad (the same body).
+    static func stagedFilterGradientKernel(_ g: Conv2DGeometry) -> String {
+        g.isStride1 ? ConvFilterGradStagedKernel.kernelName : "conv_strided_filter_grad"
     }
 
     /// Floats one image's plane takes staged: three copies of sH phases of OH + (KH − 1) / sH
